@@ -1,0 +1,47 @@
+# `make demo` and `make test` set up everything they need on a fresh Debian 12
+# machine: the Debian packages Qt needs, a CJK font, the virtual environment.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SYSTEM := $(VENV)/.system-deps
+OUT ?= demo-out
+
+.PHONY: demo test lint typecheck layering unit bench install clean
+
+demo: $(INSTALLED)
+	$(BIN)/kiosk demo --out $(OUT)
+
+test: $(INSTALLED) lint typecheck layering
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+layering: $(INSTALLED)
+	$(BIN)/lint-imports
+
+bench: $(INSTALLED)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+install: $(INSTALLED)
+
+$(SYSTEM): tools/system-deps.sh
+	PYTHON=$(PYTHON) tools/system-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(INSTALLED): pyproject.toml $(SYSTEM)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed ($(PYTHON))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(OUT) bench/results.json .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Device drivers and emulators. Pure Python: never imports Qt."""

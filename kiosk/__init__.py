@@ -1,0 +1,1 @@
+"""Domain core of the hall kiosk. Pure Python: never imports Qt."""

@@ -1,0 +1,241 @@
+"""The `kiosk` command: the same commands for technicians and tests.
+
+Every command prints JSON with `--json`. The screen is loaded only by the
+commands that show it (`run`, `demo`), so `kiosk config check` and the device
+commands work on a machine without Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.catalog import load_catalog
+from kiosk.logs import setup_logging
+from kiosk.settings import (
+    ConfigError,
+    ConfigProblem,
+    default_machine_file,
+    load_settings,
+    settings_json_schema,
+)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else text)
+
+
+def _config_file(args: argparse.Namespace) -> Path | None:
+    given: Path | None = getattr(args, "file", None) or getattr(args, "config", None)
+    return given if given is not None else default_machine_file()
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    file = _config_file(args)
+    problems: list[ConfigProblem] = []
+    summary: dict[str, Any] = {}
+    try:
+        settings = load_settings(file)
+        catalog = load_catalog(settings.catalog_path)
+        summary = {"kiosk": settings.kiosk.id, "queues": len(settings.queues),
+                   "catalog": catalog.version, "matters": len(catalog.matters)}
+    except ConfigError as error:
+        problems = error.problems
+    ok = not problems
+    source = str(file) if file else "defaults only"
+    text = (f"OK: configuration is valid ({source}; catalog {summary.get('catalog')}, "
+            f"{summary.get('matters')} matters)") if ok else (
+        f"{len(problems)} problem(s) in the configuration:\n"
+        + "\n".join(f"  {problem}" for problem in problems))
+    _emit(args, {"ok": ok, "file": source, **summary,
+                 "problems": [vars(problem) for problem in problems]}, text)
+    return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def cmd_config_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(settings_json_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings(_config_file(args))
+    except ConfigError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return EXIT_PROBLEMS
+    data = settings.model_dump(mode="json")
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for section, values in data.items():
+            print(f"{section} = {json.dumps(values, ensure_ascii=False)}")
+    return EXIT_OK
+
+
+def _load_ui(function: str) -> Callable[..., int]:
+    """The GUI is imported here, by name, so the core never depends on Qt."""
+    try:
+        module = importlib.import_module(function.rsplit(".", 1)[0])
+    except ImportError as error:
+        raise SystemExit(f"kiosk: the screen cannot start: {error}. "
+                         "Run `make demo` once to install what it needs.") from None
+    entry: Callable[..., int] = getattr(module, function.rsplit(".", 1)[1])
+    return entry
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _load_ui("ui.main.run")(_config_file(args), log_json=args.log_json)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    headless = True if args.headless else (False if args.window else None)
+    return _load_ui("ui.demo.run_demo")(args.out, headless=headless,
+                                         config_file=_config_file(args))
+
+
+def _wait_for_stop() -> None:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
+
+
+def cmd_sim_printer(args: argparse.Namespace) -> int:
+    from drivers.printer.profiles import get_profile
+    from drivers.sim.printer import PrinterEmulator
+
+    try:
+        profile = get_profile(args.profile)
+    except KeyError as error:
+        print(f"kiosk: {error.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    emulator = PrinterEmulator(out_dir=args.out, baud=args.baud, profile=profile,
+                               on_ticket=lambda ticket: print(
+                                   f"ticket {ticket.index}: {ticket.png_path}", flush=True))
+    path = emulator.start()
+    _emit(args, {"device": path, "out": str(args.out)}, path)
+    sys.stdout.flush()
+    try:
+        _wait_for_stop()
+    finally:
+        emulator.stop()
+    return EXIT_OK
+
+
+def cmd_diag_printer(args: argparse.Namespace) -> int:
+    from drivers.printer.device import Printer, PrintError
+    from drivers.printer.document import Align, PrintDocument, QrBlock, TextBlock
+    from drivers.printer.profiles import get_profile
+    from drivers.transport import Transport, TransportError
+
+    try:
+        profile = get_profile(args.profile)
+    except KeyError as error:
+        print(f"kiosk: {error.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    transport = Transport(args.port, baudrate=args.baud or profile.default_baud)
+    try:
+        transport.open()
+    except TransportError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"cannot open the printer: {error}")
+        return EXIT_PROBLEMS
+    with transport:
+        printer = Printer(transport, profile)
+        status = printer.status()
+        result: dict[str, Any] = {"port": args.port, "profile": profile.name,
+                                  "condition": status.condition.value, "detail": status.detail}
+        ok = status.can_print
+        if args.test_ticket:
+            try:
+                printer.print_document(PrintDocument((
+                    TextBlock("打印测试 Test ticket", Align.CENTER, 2, 2),
+                    TextBlock("中文：办税服务厅 ABC 123：，。", Align.LEFT),
+                    QrBlock("https://guide.hall.example/test"),
+                )))
+                result["printed"] = True
+            except PrintError as error:
+                result.update(printed=False, error=str(error))
+                ok = False
+    _emit(args, {"ok": ok, **result},
+          "\n".join(f"{key}: {value}" for key, value in result.items()))
+    return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Tax service hall kiosk.")
+    parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int],
+            help_text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    run = add(commands, "run", cmd_run, "the kiosk, full screen")
+    run.add_argument("--config", type=Path, help="machine configuration file")
+
+    demo = add(commands, "demo", cmd_demo, "the kiosk on emulated devices and the embedded hall")
+    demo.add_argument("--out", type=Path, default=Path("demo-out"),
+                      help="where a headless demo writes screens, tickets and the journal")
+    demo.add_argument("--config", type=Path, help="machine configuration file")
+    mode = demo.add_mutually_exclusive_group()
+    mode.add_argument("--headless", action="store_true", help="play the scripted visit offscreen")
+    mode.add_argument("--window", action="store_true", help="open the window even without DISPLAY")
+
+    config = commands.add_parser("config", help="check, describe or show the configuration")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    check = add(config_commands, "check", cmd_config_check, "validate a configuration")
+    check.add_argument("file", nargs="?", type=Path,
+                       help="machine file (default: the effective configuration)")
+    add(config_commands, "schema", cmd_config_schema, "print the JSON schema of the settings")
+    show = add(config_commands, "show", cmd_config_show, "print the effective settings")
+    show.add_argument("--config", type=Path, help="machine configuration file")
+
+    sim = commands.add_parser("sim", help="run a device emulator on a pty")
+    sim_commands = sim.add_subparsers(dest="sim_command", required=True)
+    sim_printer = add(sim_commands, "printer", cmd_sim_printer, "an ESC/POS ticket printer")
+    sim_printer.add_argument("--out", type=Path, default=Path("sim-printer-out"))
+    sim_printer.add_argument("--baud", type=int, help="pace bytes like a serial line")
+    sim_printer.add_argument("--profile", default="generic80")
+
+    diag = commands.add_parser("diag", help="talk to one real device")
+    diag_commands = diag.add_subparsers(dest="diag_command", required=True)
+    diag_printer = add(diag_commands, "printer", cmd_diag_printer, "printer status, test ticket")
+    diag_printer.add_argument("--port", required=True, help="device path or pyserial URL")
+    diag_printer.add_argument("--profile", default="generic80")
+    diag_printer.add_argument("--baud", type=int)
+    action = diag_printer.add_mutually_exclusive_group()
+    action.add_argument("--status", action="store_true", help="report status (default)")
+    action.add_argument("--test-ticket", action="store_true", help="print a test ticket")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(json_lines=args.log_json,
+                  level=logging.DEBUG if args.verbose else logging.INFO)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

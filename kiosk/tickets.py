@@ -1,0 +1,248 @@
+"""Issuing a ticket: reserve a number, print it, and only then put it in the queue.
+
+A number whose ticket could not be printed becomes an e-ticket shown on screen
+or is voided (a setting): never a ghost number called for nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from drivers.printer.document import Align, PrintDocument, QrBlock, RuleBlock, TextBlock
+from kiosk.catalog import Catalog, Matter
+from kiosk.hall.base import HallBackend, Reservation, TicketChannel
+from kiosk.settings import QueueSection, Settings
+from kiosk.store import Journal
+from kiosk.text import Language, Text
+from kiosk.triage import Route
+
+log = logging.getLogger(__name__)
+
+
+class PrintFailure(Exception):
+    """The printer did not take a slip; the message is for the technician."""
+
+
+class SlipPrinter(Protocol):
+    """What the ticket service needs of a printer (the ESC/POS driver, or a test double)."""
+
+    def print_slip(self, document: PrintDocument) -> None:
+        """Print and return once every byte is taken; raise PrintFailure otherwise."""
+        ...
+
+
+class TicketOutcome(Enum):
+    PRINTED = "printed"
+    E_TICKET = "e_ticket"
+    VOIDED = "voided"
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """One entry of the 一次性告知 checklist, merged over every matter of the visit."""
+
+    name: Text
+    original: bool
+    copies: int
+    deferrable: bool
+
+    def describe(self, language: Language) -> str:
+        parts = []
+        if self.original:
+            parts.append("原件" if language == "zh" else "original")
+        if self.copies:
+            parts.append(f"复印件{self.copies}份" if language == "zh" else
+                         f"{self.copies} {'copy' if self.copies == 1 else 'copies'}")
+        if self.deferrable:
+            parts.append("可容缺后补" if language == "zh" else "may be brought later")
+        separator = "，" if language == "zh" else ", "
+        return separator.join(parts)
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    reservation: Reservation
+    route: Route
+    outcome: TicketOutcome
+    qr_url: str
+    documents: tuple[DocumentLine, ...]
+    failure: str | None = None
+
+    @property
+    def number(self) -> str:
+        return self.reservation.number
+
+
+def windows_text(queue: QueueSection) -> Text:
+    windows = queue.windows
+    if len(windows) > 1 and list(windows) == list(range(windows[0], windows[-1] + 1)):
+        span = f"{windows[0]}-{windows[-1]}"
+    else:
+        span = "、".join(str(window) for window in windows)
+    english = f"Window{'s' if len(windows) > 1 else ''} {span.replace('、', ', ')}"
+    return Text(zh=f"{span}号窗口", en=english)
+
+
+def required_documents(matters: Sequence[Matter], catalog: Catalog) -> tuple[DocumentLine, ...]:
+    merged: dict[str, DocumentLine] = {}
+    for matter in matters:
+        for required in matter.documents:
+            earlier = merged.get(required.document)
+            if earlier is None:
+                merged[required.document] = DocumentLine(
+                    catalog.document(required.document).name, required.original,
+                    required.copies, required.deferrable)
+            else:
+                merged[required.document] = DocumentLine(
+                    earlier.name, earlier.original or required.original,
+                    max(earlier.copies, required.copies),
+                    earlier.deferrable and required.deferrable)
+    return tuple(merged.values())
+
+
+LABELS = {
+    "number": Text(zh="您的排队号", en="Your number"),
+    "ahead": Text(zh="前面等候：{count} 人", en="People ahead: {count}"),
+    "wait": Text(zh="预计等待：约 {minutes} 分钟", en="Estimated wait: about {minutes} min"),
+    "matters": Text(zh="办理事项：", en="Matters:"),
+    "documents": Text(zh="请准备以下材料（一次性告知）：", en="Please have these documents ready:"),
+    "no_documents": Text(zh="无需准备材料。", en="No documents needed."),
+    "issued": Text(zh="取号时间：{time}", en="Issued: {time}"),
+    "qr": Text(zh="扫码查看办理进度与指南", en="Scan for your ticket status and guide"),
+    "guide_title": Text(zh="自助办税指引", en="Self-service guide"),
+    "guide_where": Text(zh="请到{area}自助办税区办理，无需排队。",
+                        en="Please go to the self-service area ({area}); no queue."),
+    "guide_qr": Text(zh="扫码查看办事指南", en="Scan for the step-by-step guide"),
+}
+
+
+class TicketService:
+    def __init__(self, settings: Settings, catalog: Catalog, hall: HallBackend,
+                 journal: Journal, printer: SlipPrinter | None) -> None:
+        self._settings = settings
+        self._catalog = catalog
+        self._hall = hall
+        self._journal = journal
+        self._printer = printer
+        self._zone = ZoneInfo(settings.kiosk.timezone)
+
+    def qr_url(self, reservation: Reservation, matters: Sequence[Matter]) -> str:
+        template = self._settings.hall.ticket_status_url
+        if template:
+            return template.format(ticket_id=reservation.ticket_id, number=reservation.number)
+        hall_url = self._hall.ticket_status_url(reservation)
+        return hall_url or self._catalog.guide_url(matters[0])
+
+    def issue(self, route: Route, language: Language) -> IssuedTicket:
+        """Blocking (it prints): call it from a worker, never the GUI thread.
+
+        Raises HallError when no number can be had; every other failure ends in
+        an e-ticket or a voided number, recorded in the journal.
+        """
+        codes = [matter.code for matter in route.matters]
+        reservation = self._hall.reserve(route.queue.code, codes, self._settings.kiosk.id)
+        ticket_id = reservation.ticket_id
+        self._journal.record("ticket.reserved", {
+            "number": reservation.number, "queue": reservation.queue_code, "matters": codes,
+            "people_ahead": reservation.people_ahead,
+            "estimated_wait_minutes": reservation.estimated_wait_minutes,
+            "business_day": reservation.business_day.isoformat(),
+            "kiosk": self._settings.kiosk.id}, ticket_id)
+        documents = required_documents(route.matters, self._catalog)
+        qr_url = self.qr_url(reservation, route.matters)
+        slip = self.ticket_document(reservation, route, documents, qr_url, language)
+        failure = self._print(slip)
+        if failure is None:
+            self._journal.record("ticket.printed", {"number": reservation.number}, ticket_id)
+            self._hall.commit(ticket_id, TicketChannel.PRINTED)
+            outcome = TicketOutcome.PRINTED
+        elif self._settings.printer.on_failure == "e_ticket":
+            self._journal.record("ticket.e_ticket", {"number": reservation.number,
+                                                     "reason": failure}, ticket_id)
+            self._hall.commit(ticket_id, TicketChannel.E_TICKET)
+            outcome = TicketOutcome.E_TICKET
+        else:
+            self._journal.record("ticket.voided", {"number": reservation.number,
+                                                   "reason": failure}, ticket_id)
+            self._hall.void(ticket_id, failure)
+            outcome = TicketOutcome.VOIDED
+        return IssuedTicket(reservation, route, outcome, qr_url, documents, failure)
+
+    def print_guide_slip(self, route: Route, language: Language) -> bool:
+        """The self-service guide slip; no number is involved. True when printed."""
+        queue_area = Text(zh=route.queue.area_zh or "自助", en=route.queue.area_en or "self-service")
+        blocks: list[TextBlock | QrBlock | RuleBlock] = [
+            TextBlock(self._hall_name(language), Align.CENTER),
+            TextBlock(LABELS["guide_title"].get(language), Align.CENTER, 2, 2),
+            RuleBlock(),
+            TextBlock(LABELS["guide_where"].format(area=queue_area.get(language)).get(language)),
+        ]
+        for matter in route.matters:
+            blocks.append(TextBlock("· " + matter.name.get(language)))
+        blocks += [QrBlock(self._catalog.guide_url(route.matters[0])),
+                   TextBlock(LABELS["guide_qr"].get(language), Align.CENTER)]
+        failure = self._print(PrintDocument(tuple(blocks)))
+        self._journal.record("guide_slip.printed" if failure is None else "guide_slip.failed",
+                             {"matters": [matter.code for matter in route.matters],
+                              **({"reason": failure} if failure else {})})
+        return failure is None
+
+    def _print(self, slip: PrintDocument) -> str | None:
+        if self._printer is None:
+            return "no printer configured"
+        try:
+            self._printer.print_slip(slip)
+        except PrintFailure as error:
+            log.warning("printing failed: %s", error)
+            return str(error) or "print failed"
+        return None
+
+    def _hall_name(self, language: Language) -> str:
+        hall = self._settings.hall
+        return hall.name_zh if language == "zh" else hall.name_en
+
+    def local_time(self, moment: datetime) -> datetime:
+        return moment.astimezone(self._zone)
+
+    def ticket_document(self, reservation: Reservation, route: Route,
+                        documents: Sequence[DocumentLine], qr_url: str,
+                        language: Language) -> PrintDocument:
+        queue = route.queue
+        queue_name = queue.name_zh if language == "zh" else queue.name_en
+        issued = self.local_time(reservation.issued_at).strftime("%Y-%m-%d %H:%M")
+        blocks: list[TextBlock | QrBlock | RuleBlock] = [
+            TextBlock(self._hall_name(language), Align.CENTER),
+            TextBlock(LABELS["number"].get(language), Align.CENTER),
+            TextBlock(reservation.number, Align.CENTER, 4, 4, bold=True),
+            TextBlock(f"{queue_name}  {windows_text(queue).get(language)}", Align.CENTER, 1, 2),
+            RuleBlock(),
+            TextBlock(LABELS["ahead"].format(count=reservation.people_ahead).get(language)),
+        ]
+        if self._settings.ticket.show_wait_estimate:
+            blocks.append(TextBlock(LABELS["wait"].format(
+                minutes=reservation.estimated_wait_minutes).get(language)))
+        blocks.append(TextBlock(LABELS["matters"].get(language)
+                                + "、".join(matter.name.get(language) for matter in route.matters)))
+        blocks.append(TextBlock(LABELS["documents"].get(language) if documents
+                                else LABELS["no_documents"].get(language), bold=True))
+        for line in documents:
+            blocks.append(TextBlock(f"□ {line.name.get(language)}（{line.describe(language)}）"
+                                    if language == "zh" else
+                                    f"[ ] {line.name.get(language)} ({line.describe(language)})"))
+        footer = self._settings.ticket.footer_zh if language == "zh" else (
+            self._settings.ticket.footer_en)
+        blocks += [
+            RuleBlock(),
+            TextBlock(LABELS["issued"].format(time=issued).get(language)),
+            QrBlock(qr_url),
+            TextBlock(LABELS["qr"].get(language), Align.CENTER),
+            TextBlock(footer, Align.CENTER),
+            TextBlock(self._settings.kiosk.id, Align.RIGHT),
+        ]
+        return PrintDocument(tuple(blocks))

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import FakeClock
+from kiosk.hall.local import LocalHall
+from kiosk.store import Journal
+from kiosk.tickets import TicketOutcome, TicketService, required_documents, windows_text
+from kiosk.triage import route_visit
+from tests.helpers.fakes import RecordingSlipPrinter, default_catalog, make_settings
+
+
+class Parts:
+    def __init__(self, tmp_path: Path, on_failure: str = "e_ticket") -> None:
+        self.settings = make_settings(tmp_path, printer={"on_failure": on_failure})
+        self.catalog = default_catalog(self.settings)
+        self.clock = FakeClock()
+        self.hall = LocalHall(tmp_path / "hall.sqlite3", self.settings, self.clock)
+        self.journal = Journal(tmp_path / "journal.sqlite3", self.clock)
+        self.printer = RecordingSlipPrinter()
+        self.service = TicketService(self.settings, self.catalog, self.hall, self.journal,
+                                     self.printer)
+
+    def close(self) -> None:
+        self.hall.close()
+        self.journal.close()
+
+
+@pytest.fixture
+def parts(tmp_path: Path) -> Parts:
+    made = Parts(tmp_path)
+    yield made  # type: ignore[misc]
+    made.close()
+
+
+def test_a_printed_ticket_is_committed_after_printing(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0202")], parts.settings)
+    ticket = parts.service.issue(route, "zh")
+    assert (ticket.number, ticket.outcome) == ("G001", TicketOutcome.PRINTED)
+    kinds = [event.kind for event in parts.journal.events(ticket.reservation.ticket_id)]
+    assert kinds == ["ticket.reserved", "ticket.printed"]
+    assert parts.hall.ticket_status(ticket.reservation.ticket_id) == "waiting"
+    texts = parts.printer.texts()
+    assert "G001" in texts
+    assert any("发票代开" in text for text in texts)
+    assert any("经办人身份证件" in text and "原件" in text for text in texts)
+    assert any("合同或协议" in text and "复印件1份" in text for text in texts)
+    assert parts.printer.qr_codes() == ["https://guide.hall.example/matter/M0202"]
+
+
+def test_the_english_ticket_is_in_english(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0102")], parts.settings)
+    ticket = parts.service.issue(route, "en")
+    assert ticket.number == "A001"
+    texts = "\n".join(parts.printer.texts())
+    assert "Comprehensive windows  Windows 2-6" in texts
+    assert "Proof of the change (1 copy)" in texts
+    assert not any("\u4e00" <= char <= "\u9fff" for char in texts.replace(
+        parts.settings.hall.name_zh, ""))
+
+
+def test_a_failed_print_becomes_an_e_ticket_that_still_queues(parts: Parts) -> None:
+    parts.printer.failure = "paper end"
+    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings),
+                                 "zh")
+    assert ticket.outcome is TicketOutcome.E_TICKET
+    assert ticket.failure == "paper end"
+    kinds = [event.kind for event in parts.journal.events(ticket.reservation.ticket_id)]
+    assert kinds == ["ticket.reserved", "ticket.e_ticket"]
+    assert parts.hall.ticket_status(ticket.reservation.ticket_id) == "waiting"
+
+
+def test_with_void_configured_a_failed_print_never_reaches_the_queue(tmp_path: Path) -> None:
+    parts = Parts(tmp_path, on_failure="void")
+    parts.printer.failure = "cover open"
+    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings),
+                                 "zh")
+    assert ticket.outcome is TicketOutcome.VOIDED
+    assert parts.hall.ticket_status(ticket.reservation.ticket_id) == "void"
+    assert parts.hall.queue_states()["green"].waiting == 0
+    parts.close()
+
+
+def test_no_printer_at_all_gives_e_tickets(tmp_path: Path) -> None:
+    parts = Parts(tmp_path)
+    service = TicketService(parts.settings, parts.catalog, parts.hall, parts.journal, None)
+    ticket = service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
+    assert (ticket.outcome, ticket.failure) == (TicketOutcome.E_TICKET, "no printer configured")
+    parts.close()
+
+
+def test_guide_slip_names_the_matter_and_links_its_guide(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0301")], parts.settings)
+    assert parts.service.print_guide_slip(route, "zh")
+    texts = "\n".join(parts.printer.texts())
+    assert "自助办税指引" in texts
+    assert "增值税申报" in texts
+    assert parts.printer.qr_codes() == ["https://guide.hall.example/matter/M0301"]
+    assert parts.journal.events()[-1].kind == "guide_slip.printed"
+
+
+def test_ticket_status_url_setting_wins_over_the_guide(tmp_path: Path) -> None:
+    parts = Parts(tmp_path)
+    settings = make_settings(tmp_path, hall={"ticket_status_url": "https://q.example/{number}"})
+    service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
+    ticket = service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    assert ticket.qr_url == "https://q.example/G001"
+    parts.close()
+
+
+def test_documents_of_several_matters_are_merged_once(parts: Parts) -> None:
+    lines = required_documents([parts.catalog.matter("M0801"), parts.catalog.matter("M0802")],
+                               parts.catalog)
+    names = [line.name.zh for line in lines]
+    assert names.count("经办人身份证件") == 1
+    contract = next(line for line in lines if line.name.zh == "不动产买卖合同")
+    assert contract.copies == 1
+    marriage = next(line for line in lines if line.name.zh == "婚姻状况证明")
+    assert marriage.deferrable
+    assert marriage.describe("zh") == "原件，可容缺后补"
+
+
+def test_windows_text(parts: Parts) -> None:
+    assert windows_text(parts.settings.queue("green")).get("zh") == "1号窗口"
+    assert windows_text(parts.settings.queue("comprehensive")).get("en") == "Windows 2-6"
