@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m bench). Medians and ratios, never assertions."""

@@ -1,0 +1,1 @@
+"""ESC/POS ticket printer: documents, rendering, status and the device class."""

@@ -1,0 +1,94 @@
+"""A pseudo-terminal pair: the driver opens `device_path`, the emulator uses the master.
+
+Both ends are set raw so CR, ^C and the like pass through untouched
+(DEVICES.md §6). The emulator also keeps the slave end open itself: when the
+driver closes or reopens the port, reads on the master then just wait for
+data instead of failing with EIO.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import select
+import threading
+import tty
+from types import TracebackType
+
+logger = logging.getLogger(__name__)
+
+_READ_CHUNK = 4096
+
+
+class PtyPort:
+    def __init__(self) -> None:
+        master, slave = os.openpty()
+        tty.setraw(master)
+        tty.setraw(slave)
+        # Writes from the emulator must never block it: an answer nobody reads is dropped.
+        flags = fcntl.fcntl(master, fcntl.F_GETFL)
+        fcntl.fcntl(master, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+        self._master: int | None = master
+        self._slave: int | None = slave
+        self._write_lock = threading.Lock()
+        self.device_path: str = os.ttyname(slave)
+
+    @property
+    def closed(self) -> bool:
+        return self._master is None
+
+    def read(self, timeout: float | None, size: int = _READ_CHUNK) -> bytes:
+        """Bytes the driver wrote, up to `size`; b"" when nothing came within `timeout`."""
+        master = self._master
+        if master is None:
+            return b""
+        try:
+            poller = select.poll()
+            poller.register(master, select.POLLIN)
+            if not poller.poll(None if timeout is None else max(0, int(timeout * 1000))):
+                return b""
+            return os.read(master, size)
+        except OSError as exc:
+            # EIO: no slave open (cannot happen while we hold one, but harmless);
+            # EBADF: closed under us by close().
+            if exc.errno in (errno.EIO, errno.EAGAIN, errno.EBADF, errno.EINTR):
+                return b""
+            raise
+
+    def write(self, data: bytes) -> None:
+        """Send bytes to the driver; what does not fit in the tty buffer is dropped."""
+        with self._write_lock:
+            master = self._master
+            view = memoryview(data)
+            while master is not None and view:
+                try:
+                    written = os.write(master, view)
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EIO, errno.EBADF):
+                        raise
+                    logger.debug("pty %s: dropped %d bytes", self.device_path, len(view))
+                    return
+                view = view[written:]
+
+    def close(self) -> None:
+        """Close both ends; calling it again does nothing."""
+        with self._write_lock:
+            for fd in (self._master, self._slave):
+                if fd is not None:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+            self._master = self._slave = None
+
+    def __enter__(self) -> PtyPort:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,100 @@
+"""The `kiosk` command as a technician runs it: a real process, real files, real ptys."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+
+
+def test_config_check_passes_the_defaults() -> None:
+    result = kiosk("config", "check", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert report["matters"] >= 20
+
+
+def test_config_check_names_every_bad_key_and_exits_non_zero(tmp_path: Path) -> None:
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text(
+        '[printer]\nbaudrate = "fast"\n[ui]\ninactivty_seconds = 5\n', encoding="utf-8"
+    )
+    result = kiosk("config", "check", str(machine))
+    assert result.returncode == 1
+    assert "printer.baudrate" in result.stdout
+    assert "ui.inactivty_seconds: unknown key" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_broken_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    machine = tmp_path / "kiosk.toml"
+    machine.write_bytes(b"[kiosk\n\xff")
+    for command in (
+        ("config", "check", str(machine)),
+        ("config", "show", "--config", str(machine)),
+    ):
+        result = kiosk(*command)
+        assert result.returncode == 1
+        assert str(machine) in result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_config_schema_is_json_schema() -> None:
+    result = kiosk("config", "schema")
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    assert "printer" in schema["properties"]
+
+
+def test_diag_prints_a_test_ticket_on_the_emulator_in_another_process(tmp_path: Path) -> None:
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "printer", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    try:
+        assert emulator.stdout is not None
+        device = emulator.stdout.readline().strip()
+        assert device.startswith("/dev/pts/"), emulator.stderr
+        status = json.loads(kiosk("diag", "printer", "--port", device, "--json").stdout)
+        assert status["condition"] == "ready"
+        result = kiosk("diag", "printer", "--port", device, "--test-ticket", "--json")
+        report = json.loads(result.stdout)
+        assert report["printed"] is True, report
+        announced = emulator.stdout.readline()
+        assert "ticket 1" in announced
+        assert list(tmp_path.glob("*.png"))
+        assert list(tmp_path.glob("*.escpos"))
+    finally:
+        emulator.send_signal(signal.SIGTERM)
+        emulator.wait(timeout=10)
+    assert emulator.returncode == 0
+
+
+def test_diag_on_a_missing_port_says_so(tmp_path: Path) -> None:
+    result = kiosk("diag", "printer", "--port", str(tmp_path / "ttyNONE"), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert "ttyNONE" in report["error"]
