@@ -11,10 +11,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drivers.sim.printer import PrinterEmulator
+
 from drivers.printer.device import Printer, PrintError
 from drivers.printer.document import PrintDocument
 from drivers.printer.profiles import get_profile
-from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock
@@ -64,8 +65,9 @@ class Kiosk:
     emulators: list[PrinterEmulator] = field(default_factory=list)
 
     def idle_timer(self) -> IdleTimer:
-        return IdleTimer(self.clock, self.settings.ui.inactivity_seconds,
-                         self.settings.ui.countdown_seconds)
+        return IdleTimer(
+            self.clock, self.settings.ui.inactivity_seconds, self.settings.ui.countdown_seconds
+        )
 
     def close(self) -> None:
         if self.printer is not None:
@@ -91,19 +93,29 @@ def open_printer(settings: Settings, port: str | None = None) -> EscPosSlipPrint
         profile = get_profile(printer_settings.profile)
     except KeyError as error:
         raise StartupError(f"printer.profile: {error.args[0]}") from None
-    transport = Transport(port or printer_settings.port, baudrate=printer_settings.baudrate,
-                          write_timeout=printer_settings.write_timeout_seconds)
+    transport = Transport(
+        port or printer_settings.port,
+        baudrate=printer_settings.baudrate,
+        write_timeout=printer_settings.write_timeout_seconds,
+    )
     try:
         transport.open()
     except TransportError as error:
         # Not fatal: tickets become e-tickets until the printer is back.
         log.warning("printer not available yet: %s", error)
-    return EscPosSlipPrinter(transport, Printer(
-        transport, profile, status_timeout=printer_settings.status_timeout_seconds))
+    return EscPosSlipPrinter(
+        transport,
+        Printer(transport, profile, status_timeout=printer_settings.status_timeout_seconds),
+    )
 
 
-def build_kiosk(settings: Settings, catalog: Catalog, *, clock: Clock | None = None,
-                printer_port: str | None = None) -> Kiosk:
+def build_kiosk(
+    settings: Settings,
+    catalog: Catalog,
+    *,
+    clock: Clock | None = None,
+    printer_port: str | None = None,
+) -> Kiosk:
     clock = clock or SystemClock()
     data = settings.data_path
     try:
@@ -117,11 +129,20 @@ def build_kiosk(settings: Settings, catalog: Catalog, *, clock: Clock | None = N
     return Kiosk(settings, catalog, clock, journal, hall, tickets, printer)
 
 
-def build_demo_kiosk(settings: Settings, catalog: Catalog, out_dir: Path, *,
-                     clock: Clock | None = None, printer_baud: int | None = None) -> Kiosk:
+def build_demo_kiosk(
+    settings: Settings,
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    clock: Clock | None = None,
+    printer_baud: int | None = None,
+) -> Kiosk:
     """The embedded default on emulated devices: a pty printer that keeps its tickets."""
-    emulator = PrinterEmulator(out_dir=out_dir / "tickets", baud=printer_baud,
-                               profile=get_profile(settings.printer.profile))
+    emulator = PrinterEmulator(
+        out_dir=out_dir / "tickets",
+        baud=printer_baud,
+        profile=get_profile(settings.printer.profile),
+    )
     path = emulator.start()
     try:
         kiosk = build_kiosk(settings, catalog, clock=clock, printer_port=path)

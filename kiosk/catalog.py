@@ -65,8 +65,11 @@ class Catalog(_Entry):
     @model_validator(mode="after")
     def _references_resolve(self) -> Catalog:
         problems: list[str] = []
-        for kind, entries in (("categories", self.categories), ("documents", self.documents),
-                              ("matters", self.matters)):
+        for kind, entries in (
+            ("categories", self.categories),
+            ("documents", self.documents),
+            ("matters", self.matters),
+        ):
             codes = [entry.code for entry in entries]
             for code in sorted({c for c in codes if codes.count(c) > 1}):
                 problems.append(f"{kind}: the code {code!r} is used twice")
@@ -78,7 +81,8 @@ class Catalog(_Entry):
             for required in matter.documents:
                 if required.document not in documents:
                     problems.append(
-                        f"matter {matter.code}: document {required.document!r} is not defined")
+                        f"matter {matter.code}: document {required.document!r} is not defined"
+                    )
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -49,18 +49,32 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(file)
         catalog = load_catalog(settings.catalog_path)
-        summary = {"kiosk": settings.kiosk.id, "queues": len(settings.queues),
-                   "catalog": catalog.version, "matters": len(catalog.matters)}
+        summary = {
+            "kiosk": settings.kiosk.id,
+            "queues": len(settings.queues),
+            "catalog": catalog.version,
+            "matters": len(catalog.matters),
+        }
     except ConfigError as error:
         problems = error.problems
     ok = not problems
     source = str(file) if file else "defaults only"
-    text = (f"OK: configuration is valid ({source}; catalog {summary.get('catalog')}, "
-            f"{summary.get('matters')} matters)") if ok else (
-        f"{len(problems)} problem(s) in the configuration:\n"
-        + "\n".join(f"  {problem}" for problem in problems))
-    _emit(args, {"ok": ok, "file": source, **summary,
-                 "problems": [vars(problem) for problem in problems]}, text)
+    text = (
+        (
+            f"OK: configuration is valid ({source}; catalog {summary.get('catalog')}, "
+            f"{summary.get('matters')} matters)"
+        )
+        if ok
+        else (
+            f"{len(problems)} problem(s) in the configuration:\n"
+            + "\n".join(f"  {problem}" for problem in problems)
+        )
+    )
+    _emit(
+        args,
+        {"ok": ok, "file": source, **summary, "problems": [vars(problem) for problem in problems]},
+        text,
+    )
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
@@ -89,8 +103,10 @@ def _load_ui(function: str) -> Callable[..., int]:
     try:
         module = importlib.import_module(function.rsplit(".", 1)[0])
     except ImportError as error:
-        raise SystemExit(f"kiosk: the screen cannot start: {error}. "
-                         "Run `make demo` once to install what it needs.") from None
+        raise SystemExit(
+            f"kiosk: the screen cannot start: {error}. "
+            "Run `make demo` once to install what it needs."
+        ) from None
     entry: Callable[..., int] = getattr(module, function.rsplit(".", 1)[1])
     return entry
 
@@ -101,8 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     headless = True if args.headless else (False if args.window else None)
-    return _load_ui("ui.demo.run_demo")(args.out, headless=headless,
-                                         config_file=_config_file(args))
+    return _load_ui("ui.demo.run_demo")(args.out, headless=headless, config_file=_config_file(args))
 
 
 def _wait_for_stop() -> None:
@@ -113,17 +128,21 @@ def _wait_for_stop() -> None:
 
 
 def cmd_sim_printer(args: argparse.Namespace) -> int:
-    from drivers.printer.profiles import get_profile
     from drivers.sim.printer import PrinterEmulator
+
+    from drivers.printer.profiles import get_profile
 
     try:
         profile = get_profile(args.profile)
     except KeyError as error:
         print(f"kiosk: {error.args[0]}", file=sys.stderr)
         return EXIT_USAGE
-    emulator = PrinterEmulator(out_dir=args.out, baud=args.baud, profile=profile,
-                               on_ticket=lambda ticket: print(
-                                   f"ticket {ticket.index}: {ticket.png_path}", flush=True))
+    emulator = PrinterEmulator(
+        out_dir=args.out,
+        baud=args.baud,
+        profile=profile,
+        on_ticket=lambda ticket: print(f"ticket {ticket.index}: {ticket.png_path}", flush=True),
+    )
     path = emulator.start()
     _emit(args, {"device": path, "out": str(args.out)}, path)
     sys.stdout.flush()
@@ -154,22 +173,29 @@ def cmd_diag_printer(args: argparse.Namespace) -> int:
     with transport:
         printer = Printer(transport, profile)
         status = printer.status()
-        result: dict[str, Any] = {"port": args.port, "profile": profile.name,
-                                  "condition": status.condition.value, "detail": status.detail}
+        result: dict[str, Any] = {
+            "port": args.port,
+            "profile": profile.name,
+            "condition": status.condition.value,
+            "detail": status.detail,
+        }
         ok = status.can_print
         if args.test_ticket:
             try:
-                printer.print_document(PrintDocument((
-                    TextBlock("打印测试 Test ticket", Align.CENTER, 2, 2),
-                    TextBlock("中文：办税服务厅 ABC 123：，。", Align.LEFT),
-                    QrBlock("https://guide.hall.example/test"),
-                )))
+                printer.print_document(
+                    PrintDocument(
+                        (
+                            TextBlock("打印测试 Test ticket", Align.CENTER, 2, 2),
+                            TextBlock("中文：办税服务厅 ABC 123：，。", Align.LEFT),
+                            QrBlock("https://guide.hall.example/test"),
+                        )
+                    )
+                )
                 result["printed"] = True
             except PrintError as error:
                 result.update(printed=False, error=str(error))
                 ok = False
-    _emit(args, {"ok": ok, **result},
-          "\n".join(f"{key}: {value}" for key, value in result.items()))
+    _emit(args, {"ok": ok, **result}, "\n".join(f"{key}: {value}" for key, value in result.items()))
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
@@ -179,8 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def add(subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int],
-            help_text: str) -> argparse.ArgumentParser:
+    def add(
+        subparsers: Any, name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
         sub.add_argument("--json", action="store_true", help="print JSON")
         sub.set_defaults(handler=handler)
@@ -190,8 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="machine configuration file")
 
     demo = add(commands, "demo", cmd_demo, "the kiosk on emulated devices and the embedded hall")
-    demo.add_argument("--out", type=Path, default=Path("demo-out"),
-                      help="where a headless demo writes screens, tickets and the journal")
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("demo-out"),
+        help="where a headless demo writes screens, tickets and the journal",
+    )
     demo.add_argument("--config", type=Path, help="machine configuration file")
     mode = demo.add_mutually_exclusive_group()
     mode.add_argument("--headless", action="store_true", help="play the scripted visit offscreen")
@@ -200,8 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="check, describe or show the configuration")
     config_commands = config.add_subparsers(dest="config_command", required=True)
     check = add(config_commands, "check", cmd_config_check, "validate a configuration")
-    check.add_argument("file", nargs="?", type=Path,
-                       help="machine file (default: the effective configuration)")
+    check.add_argument(
+        "file", nargs="?", type=Path, help="machine file (default: the effective configuration)"
+    )
     add(config_commands, "schema", cmd_config_schema, "print the JSON schema of the settings")
     show = add(config_commands, "show", cmd_config_show, "print the effective settings")
     show.add_argument("--config", type=Path, help="machine configuration file")
@@ -228,8 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    setup_logging(json_lines=args.log_json,
-                  level=logging.DEBUG if args.verbose else logging.INFO)
+    setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)

@@ -35,11 +35,15 @@ class ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record))
 
 
-def setup_logging(json_lines: bool = False, level: int = logging.INFO,
-                  stream: TextIO | None = None) -> None:
+def setup_logging(
+    json_lines: bool = False, level: int = logging.INFO, stream: TextIO | None = None
+) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else ScrubbingFormatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_lines
+        else ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

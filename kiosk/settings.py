@@ -32,14 +32,23 @@ class _Section(BaseModel):
 
 
 class KioskSection(_Section):
-    id: str = Field("K01", title="Kiosk id", description="Unique in the hall; printed on tickets.",
-                    pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    id: str = Field(
+        "K01",
+        title="Kiosk id",
+        description="Unique in the hall; printed on tickets.",
+        pattern=r"^[A-Za-z0-9_-]{1,16}$",
+    )
     data_dir: Path | None = Field(
-        None, title="Data directory",
-        description="Journal and embedded hall database. Empty: ~/.local/share/hall-kiosk.")
+        None,
+        title="Data directory",
+        description="Journal and embedded hall database. Empty: ~/.local/share/hall-kiosk.",
+    )
     language: Language = Field("zh", title="Default language")
-    timezone: str = Field("Asia/Shanghai", title="Hall time zone",
-                          description="Day boundaries (numbering resets at local midnight).")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        title="Hall time zone",
+        description="Day boundaries (numbering resets at local midnight).",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -55,11 +64,15 @@ class HallSection(_Section):
     name_zh: str = Field(min_length=1, title="Hall name (Chinese)")
     name_en: str = Field(min_length=1, title="Hall name (English)")
     backend: Literal["embedded"] = Field(
-        "embedded", title="Hall backend",
-        description="embedded: this kiosk is the queue system of the hall.")
+        "embedded",
+        title="Hall backend",
+        description="embedded: this kiosk is the queue system of the hall.",
+    )
     ticket_status_url: str = Field(
-        "", title="Ticket status URL",
-        description="Template with {ticket_id} and {number}; empty: the matter's guide URL.")
+        "",
+        title="Ticket status URL",
+        description="Template with {ticket_id} and {number}; empty: the matter's guide URL.",
+    )
     catalog: Path = Field(Path("catalog.toml"), title="Matter catalog file")
 
 
@@ -69,20 +82,26 @@ class QueueSection(_Section):
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     windows: tuple[int, ...] = Field(min_length=1, description="Window numbers serving it.")
-    service_minutes: float = Field(10.0, gt=0, le=240,
-                                   description="Assumed service time before any is measured today.")
+    service_minutes: float = Field(
+        10.0, gt=0, le=240, description="Assumed service time before any is measured today."
+    )
     area_zh: str = ""
     area_en: str = ""
 
 
 class PrinterSection(_Section):
-    port: str = Field("/dev/ttyUSB0", title="Printer port",
-                      description="Device path or pyserial URL (socket://host:9100, loop://).")
+    port: str = Field(
+        "/dev/ttyUSB0",
+        title="Printer port",
+        description="Device path or pyserial URL (socket://host:9100, loop://).",
+    )
     baudrate: int = Field(115200, ge=1200, le=921600)
     profile: str = Field("generic80", title="Printer profile")
     on_failure: Literal["e_ticket", "void"] = Field(
-        "e_ticket", title="When a ticket cannot be printed",
-        description="e_ticket: show the number and a QR code on screen; void: cancel it.")
+        "e_ticket",
+        title="When a ticket cannot be printed",
+        description="e_ticket: show the number and a QR code on screen; void: cancel it.",
+    )
     write_timeout_seconds: float = Field(10.0, gt=0, le=120)
     status_timeout_seconds: float = Field(0.3, gt=0, le=5)
 
@@ -109,11 +128,11 @@ class TicketSection(_Section):
 
 class Settings(_Section):
     schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
-    kiosk: KioskSection = KioskSection()  # type: ignore[call-arg]
+    kiosk: KioskSection = KioskSection()
     hall: HallSection
     queues: tuple[QueueSection, ...] = Field(min_length=1)
-    printer: PrinterSection = PrinterSection()  # type: ignore[call-arg]
-    ui: UiSection = UiSection()  # type: ignore[call-arg]
+    printer: PrinterSection = PrinterSection()
+    ui: UiSection = UiSection()
     ticket: TicketSection = TicketSection()
     routing: RoutingSection = RoutingSection()
     # Directory that relative paths (catalog) resolve against.
@@ -131,8 +150,9 @@ class Settings(_Section):
         codes = {queue.code for queue in self.queues}
         for key in ("green_queue", "default_queue"):
             if getattr(self.routing, key) not in codes:
-                raise ValueError(f"routing.{key}: no queue has the code "
-                                 f"{getattr(self.routing, key)!r}")
+                raise ValueError(
+                    f"routing.{key}: no queue has the code {getattr(self.routing, key)!r}"
+                )
         return self
 
     def queue(self, code: str) -> QueueSection:
@@ -143,8 +163,11 @@ class Settings(_Section):
 
     @property
     def catalog_path(self) -> Path:
-        return self.hall.catalog if self.hall.catalog.is_absolute() else (
-            self.config_dir / self.hall.catalog)
+        return (
+            self.hall.catalog
+            if self.hall.catalog.is_absolute()
+            else (self.config_dir / self.hall.catalog)
+        )
 
     @property
     def data_path(self) -> Path:
@@ -223,8 +246,10 @@ def problems_from(error: ValidationError, file: str) -> list[ConfigProblem]:
     locations = [item["loc"] for item in items]
     problems = []
     for item in items:
-        inner = any(len(other) > len(item["loc"]) and other[:len(item["loc"])] == item["loc"]
-                    for other in locations)
+        inner = any(
+            len(other) > len(item["loc"]) and other[: len(item["loc"])] == item["loc"]
+            for other in locations
+        )
         if item["type"] == "too_short" and inner:
             continue  # the real problem is an invalid entry inside, reported on its own
         key = ".".join(str(part) for part in item["loc"])
@@ -235,9 +260,11 @@ def problems_from(error: ValidationError, file: str) -> list[ConfigProblem]:
     return problems
 
 
-def load_settings(machine_file: Path | None = None,
-                  overrides: Mapping[str, Any] | None = None,
-                  defaults_file: Path = DEFAULTS_FILE) -> Settings:
+def load_settings(
+    machine_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    defaults_file: Path = DEFAULTS_FILE,
+) -> Settings:
     """Defaults, then the machine file, then overrides (from the command line)."""
     raw = _resolve_relative_paths(read_toml(defaults_file), defaults_file.parent)
     blamed = str(defaults_file)

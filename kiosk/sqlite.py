@@ -15,11 +15,13 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StorageError(f"cannot create the data directory {path.parent}: "
-                           f"{error.strerror or error}") from None
+        raise StorageError(
+            f"cannot create the data directory {path.parent}: {error.strerror or error}"
+        ) from None
     try:
-        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
-                                     timeout=5.0)
+        connection = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=5.0
+        )
     except sqlite3.Error as error:
         raise StorageError(f"cannot open {path}: {error}") from None
     try:
@@ -29,7 +31,10 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
         connection.executescript(schema)
     except sqlite3.Error as error:
         connection.close()
-        reason = "the directory is not writable" if "readonly" in str(error) or (
-            "unable to open" in str(error)) else str(error)
+        reason = (
+            "the directory is not writable"
+            if "readonly" in str(error) or ("unable to open" in str(error))
+            else str(error)
+        )
         raise StorageError(f"cannot use {path}: {reason}") from None
     return connection

@@ -44,8 +44,13 @@ class JournalEvent:
     payload: dict[str, Any]
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "at": self.at, "kind": self.kind, "ticket_id": self.ticket_id,
-                **self.payload}
+        return {
+            "id": self.id,
+            "at": self.at,
+            "kind": self.kind,
+            "ticket_id": self.ticket_id,
+            **self.payload,
+        }
 
 
 class Journal:
@@ -63,10 +68,13 @@ class Journal:
                 self._db.execute("BEGIN IMMEDIATE")
                 cursor = self._db.execute(
                     "INSERT INTO events (at, kind, ticket_id, payload) VALUES (?, ?, ?, ?)",
-                    (self._clock.now().isoformat(), kind, ticket_id, text))
+                    (self._clock.now().isoformat(), kind, ticket_id, text),
+                )
                 event_id = int(cursor.lastrowid or 0)
-                self._db.execute("INSERT INTO outbox (event_id, idempotency_key) VALUES (?, ?)",
-                                 (event_id, uuid.uuid4().hex))
+                self._db.execute(
+                    "INSERT INTO outbox (event_id, idempotency_key) VALUES (?, ?)",
+                    (event_id, uuid.uuid4().hex),
+                )
                 self._db.execute("COMMIT")
             except Exception as error:
                 if self._db.in_transaction:
@@ -78,11 +86,14 @@ class Journal:
         with self._lock:
             if ticket_id is None:
                 rows = self._db.execute(
-                    "SELECT id, at, kind, ticket_id, payload FROM events ORDER BY id").fetchall()
+                    "SELECT id, at, kind, ticket_id, payload FROM events ORDER BY id"
+                ).fetchall()
             else:
                 rows = self._db.execute(
                     "SELECT id, at, kind, ticket_id, payload FROM events WHERE ticket_id = ?"
-                    " ORDER BY id", (ticket_id,)).fetchall()
+                    " ORDER BY id",
+                    (ticket_id,),
+                ).fetchall()
         return [JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
 
     def iter_json_lines(self) -> Iterator[str]:
@@ -97,7 +108,8 @@ class Journal:
     def pending_outbox(self) -> int:
         with self._lock:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL").fetchone()
+                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL"
+            ).fetchone()
         return int(row[0])
 
     def integrity_ok(self) -> bool:

@@ -57,8 +57,11 @@ class DocumentLine:
         if self.original:
             parts.append("原件" if language == "zh" else "original")
         if self.copies:
-            parts.append(f"复印件{self.copies}份" if language == "zh" else
-                         f"{self.copies} {'copy' if self.copies == 1 else 'copies'}")
+            parts.append(
+                f"复印件{self.copies}份"
+                if language == "zh"
+                else f"{self.copies} {'copy' if self.copies == 1 else 'copies'}"
+            )
         if self.deferrable:
             parts.append("可容缺后补" if language == "zh" else "may be brought later")
         separator = "，" if language == "zh" else ", "
@@ -96,13 +99,18 @@ def required_documents(matters: Sequence[Matter], catalog: Catalog) -> tuple[Doc
             earlier = merged.get(required.document)
             if earlier is None:
                 merged[required.document] = DocumentLine(
-                    catalog.document(required.document).name, required.original,
-                    required.copies, required.deferrable)
+                    catalog.document(required.document).name,
+                    required.original,
+                    required.copies,
+                    required.deferrable,
+                )
             else:
                 merged[required.document] = DocumentLine(
-                    earlier.name, earlier.original or required.original,
+                    earlier.name,
+                    earlier.original or required.original,
                     max(earlier.copies, required.copies),
-                    earlier.deferrable and required.deferrable)
+                    earlier.deferrable and required.deferrable,
+                )
     return tuple(merged.values())
 
 
@@ -110,21 +118,30 @@ LABELS = {
     "number": Text(zh="您的排队号", en="Your number"),
     "ahead": Text(zh="前面等候：{count} 人", en="People ahead: {count}"),
     "wait": Text(zh="预计等待：约 {minutes} 分钟", en="Estimated wait: about {minutes} min"),
+    "no_wait": Text(zh="预计等待：无需等待", en="Estimated wait: none"),
     "matters": Text(zh="办理事项：", en="Matters:"),
     "documents": Text(zh="请准备以下材料（一次性告知）：", en="Please have these documents ready:"),
     "no_documents": Text(zh="无需准备材料。", en="No documents needed."),
     "issued": Text(zh="取号时间：{time}", en="Issued: {time}"),
     "qr": Text(zh="扫码查看办理进度与指南", en="Scan for your ticket status and guide"),
     "guide_title": Text(zh="自助办税指引", en="Self-service guide"),
-    "guide_where": Text(zh="请到{area}自助办税区办理，无需排队。",
-                        en="Please go to the self-service area ({area}); no queue."),
+    "guide_where": Text(
+        zh="请到{area}自助办税区办理，无需排队。",
+        en="Please go to the self-service area ({area}); no queue.",
+    ),
     "guide_qr": Text(zh="扫码查看办事指南", en="Scan for the step-by-step guide"),
 }
 
 
 class TicketService:
-    def __init__(self, settings: Settings, catalog: Catalog, hall: HallBackend,
-                 journal: Journal, printer: SlipPrinter | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        hall: HallBackend,
+        journal: Journal,
+        printer: SlipPrinter | None,
+    ) -> None:
         self._settings = settings
         self._catalog = catalog
         self._hall = hall
@@ -148,12 +165,19 @@ class TicketService:
         codes = [matter.code for matter in route.matters]
         reservation = self._hall.reserve(route.queue.code, codes, self._settings.kiosk.id)
         ticket_id = reservation.ticket_id
-        self._journal.record("ticket.reserved", {
-            "number": reservation.number, "queue": reservation.queue_code, "matters": codes,
-            "people_ahead": reservation.people_ahead,
-            "estimated_wait_minutes": reservation.estimated_wait_minutes,
-            "business_day": reservation.business_day.isoformat(),
-            "kiosk": self._settings.kiosk.id}, ticket_id)
+        self._journal.record(
+            "ticket.reserved",
+            {
+                "number": reservation.number,
+                "queue": reservation.queue_code,
+                "matters": codes,
+                "people_ahead": reservation.people_ahead,
+                "estimated_wait_minutes": reservation.estimated_wait_minutes,
+                "business_day": reservation.business_day.isoformat(),
+                "kiosk": self._settings.kiosk.id,
+            },
+            ticket_id,
+        )
         documents = required_documents(route.matters, self._catalog)
         qr_url = self.qr_url(reservation, route.matters)
         slip = self.ticket_document(reservation, route, documents, qr_url, language)
@@ -163,20 +187,23 @@ class TicketService:
             self._hall.commit(ticket_id, TicketChannel.PRINTED)
             outcome = TicketOutcome.PRINTED
         elif self._settings.printer.on_failure == "e_ticket":
-            self._journal.record("ticket.e_ticket", {"number": reservation.number,
-                                                     "reason": failure}, ticket_id)
+            self._journal.record(
+                "ticket.e_ticket", {"number": reservation.number, "reason": failure}, ticket_id
+            )
             self._hall.commit(ticket_id, TicketChannel.E_TICKET)
             outcome = TicketOutcome.E_TICKET
         else:
-            self._journal.record("ticket.voided", {"number": reservation.number,
-                                                   "reason": failure}, ticket_id)
+            self._journal.record(
+                "ticket.voided", {"number": reservation.number, "reason": failure}, ticket_id
+            )
             self._hall.void(ticket_id, failure)
             outcome = TicketOutcome.VOIDED
         return IssuedTicket(reservation, route, outcome, qr_url, documents, failure)
 
     def print_guide_slip(self, route: Route, language: Language) -> bool:
         """The self-service guide slip; no number is involved. True when printed."""
-        queue_area = Text(zh=route.queue.area_zh or "自助", en=route.queue.area_en or "self-service")
+        queue = route.queue
+        queue_area = Text(zh=queue.area_zh or "自助", en=queue.area_en or "self-service")
         blocks: list[TextBlock | QrBlock | RuleBlock] = [
             TextBlock(self._hall_name(language), Align.CENTER),
             TextBlock(LABELS["guide_title"].get(language), Align.CENTER, 2, 2),
@@ -185,12 +212,18 @@ class TicketService:
         ]
         for matter in route.matters:
             blocks.append(TextBlock("· " + matter.name.get(language)))
-        blocks += [QrBlock(self._catalog.guide_url(route.matters[0])),
-                   TextBlock(LABELS["guide_qr"].get(language), Align.CENTER)]
+        blocks += [
+            QrBlock(self._catalog.guide_url(route.matters[0])),
+            TextBlock(LABELS["guide_qr"].get(language), Align.CENTER),
+        ]
         failure = self._print(PrintDocument(tuple(blocks)))
-        self._journal.record("guide_slip.printed" if failure is None else "guide_slip.failed",
-                             {"matters": [matter.code for matter in route.matters],
-                              **({"reason": failure} if failure else {})})
+        self._journal.record(
+            "guide_slip.printed" if failure is None else "guide_slip.failed",
+            {
+                "matters": [matter.code for matter in route.matters],
+                **({"reason": failure} if failure else {}),
+            },
+        )
         return failure is None
 
     def _print(self, slip: PrintDocument) -> str | None:
@@ -210,9 +243,14 @@ class TicketService:
     def local_time(self, moment: datetime) -> datetime:
         return moment.astimezone(self._zone)
 
-    def ticket_document(self, reservation: Reservation, route: Route,
-                        documents: Sequence[DocumentLine], qr_url: str,
-                        language: Language) -> PrintDocument:
+    def ticket_document(
+        self,
+        reservation: Reservation,
+        route: Route,
+        documents: Sequence[DocumentLine],
+        qr_url: str,
+        language: Language,
+    ) -> PrintDocument:
         queue = route.queue
         queue_name = queue.name_zh if language == "zh" else queue.name_en
         issued = self.local_time(reservation.issued_at).strftime("%Y-%m-%d %H:%M")
@@ -225,18 +263,36 @@ class TicketService:
             TextBlock(LABELS["ahead"].format(count=reservation.people_ahead).get(language)),
         ]
         if self._settings.ticket.show_wait_estimate:
-            blocks.append(TextBlock(LABELS["wait"].format(
-                minutes=reservation.estimated_wait_minutes).get(language)))
-        blocks.append(TextBlock(LABELS["matters"].get(language)
-                                + "、".join(matter.name.get(language) for matter in route.matters)))
-        blocks.append(TextBlock(LABELS["documents"].get(language) if documents
-                                else LABELS["no_documents"].get(language), bold=True))
+            minutes = reservation.estimated_wait_minutes
+            wait = LABELS["wait"].format(minutes=minutes) if minutes else LABELS["no_wait"]
+            blocks.append(TextBlock(wait.get(language)))
+        blocks.append(
+            TextBlock(
+                LABELS["matters"].get(language)
+                + "、".join(matter.name.get(language) for matter in route.matters)
+            )
+        )
+        blocks.append(
+            TextBlock(
+                LABELS["documents"].get(language)
+                if documents
+                else LABELS["no_documents"].get(language),
+                bold=True,
+            )
+        )
         for line in documents:
-            blocks.append(TextBlock(f"□ {line.name.get(language)}（{line.describe(language)}）"
-                                    if language == "zh" else
-                                    f"[ ] {line.name.get(language)} ({line.describe(language)})"))
-        footer = self._settings.ticket.footer_zh if language == "zh" else (
-            self._settings.ticket.footer_en)
+            blocks.append(
+                TextBlock(
+                    f"□ {line.name.get(language)}（{line.describe(language)}）"
+                    if language == "zh"
+                    else f"[ ] {line.name.get(language)} ({line.describe(language)})"
+                )
+            )
+        footer = (
+            self._settings.ticket.footer_zh
+            if language == "zh"
+            else (self._settings.ticket.footer_en)
+        )
         blocks += [
             RuleBlock(),
             TextBlock(LABELS["issued"].format(time=issued).get(language)),

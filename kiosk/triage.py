@@ -15,17 +15,20 @@ from kiosk.settings import QueueSection, Settings
 from kiosk.text import Text
 
 REASON_SIMPLE = Text(
-    zh="简单事项，可走绿色通道，办理更快。",
-    en="A simple matter: the green channel is quicker.")
+    zh="简单事项，可走绿色通道，办理更快。", en="A simple matter: the green channel is quicker."
+)
 REASON_GENERAL = Text(
     zh="综合窗口一窗通办，一个号办完所有事项。",
-    en="The comprehensive windows handle everything with one number.")
+    en="The comprehensive windows handle everything with one number.",
+)
 REASON_SEVERAL = Text(
     zh="您选择了多个事项，一个号在同一窗口一并办理。",
-    en="You chose several matters: one number covers them all at one window.")
+    en="You chose several matters: one number covers them all at one window.",
+)
 REASON_SELF_SERVICE = Text(
     zh="此事项可在自助办税区办理，无需取号排队。",
-    en="This can be done at the self-service terminals, with no queue.")
+    en="This can be done at the self-service terminals, with no queue.",
+)
 
 
 @dataclass(frozen=True)
@@ -55,5 +58,9 @@ def route_visit(matters: Sequence[Matter], settings: Settings) -> Route:
     self_service = all(matter.self_service for matter in matters)
     if self_service:
         reasons.insert(0, REASON_SELF_SERVICE)
-    return Route(queue=settings.queue(queue_code), matters=tuple(matters),
-                 reasons=tuple(reasons), self_service_offer=self_service)
+    return Route(
+        queue=settings.queue(queue_code),
+        matters=tuple(matters),
+        reasons=tuple(reasons),
+        self_service_offer=self_service,
+    )

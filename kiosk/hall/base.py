@@ -60,5 +60,6 @@ class HallBackend(ABC):
         """Where the ticket's QR code leads, when the hall offers a status page."""
         return None
 
+    @abstractmethod
     def close(self) -> None:
         """Release files and connections."""

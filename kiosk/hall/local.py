@@ -73,7 +73,8 @@ class LocalHall(HallBackend):
         row = self._db.execute(
             "SELECT AVG((julianday(finished_at) - julianday(called_at)) * 1440.0), COUNT(*)"
             " FROM tickets WHERE business_day = ? AND queue = ? AND status = 'finished'",
-            (day.isoformat(), queue.code)).fetchone()
+            (day.isoformat(), queue.code),
+        ).fetchone()
         # Rounded: julianday arithmetic leaves float noise that would tip ceil() over.
         return round(float(row[0]), 3) if row[1] else queue.service_minutes
 
@@ -83,7 +84,9 @@ class LocalHall(HallBackend):
     def _waiting(self, queue_code: str, day: date) -> int:
         row = self._db.execute(
             "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ?"
-            " AND status IN ('reserved', 'waiting')", (day.isoformat(), queue_code)).fetchone()
+            " AND status IN ('reserved', 'waiting')",
+            (day.isoformat(), queue_code),
+        ).fetchone()
         return int(row[0])
 
     def queue_states(self) -> dict[str, QueueState]:
@@ -92,9 +95,9 @@ class LocalHall(HallBackend):
             states = {}
             for queue in self._settings.queues:
                 waiting = self._waiting(queue.code, day)
-                states[queue.code] = QueueState(queue.code, waiting,
-                                                self._estimate(queue, day, waiting),
-                                                queue.windows)
+                states[queue.code] = QueueState(
+                    queue.code, waiting, self._estimate(queue, day, waiting), queue.windows
+                )
             return states
 
     def reserve(self, queue_code: str, matter_codes: Sequence[str], kiosk_id: str) -> Reservation:
@@ -106,24 +109,36 @@ class LocalHall(HallBackend):
                 self._db.execute("BEGIN IMMEDIATE")
                 row = self._db.execute(
                     "SELECT last FROM counters WHERE business_day = ? AND queue = ?",
-                    (day.isoformat(), queue.code)).fetchone()
+                    (day.isoformat(), queue.code),
+                ).fetchone()
                 seq = (row[0] if row else 0) + 1
                 if seq > MAX_NUMBER:
                     self._db.execute("ROLLBACK")
-                    raise HallError(f"queue {queue.code} has issued all {MAX_NUMBER} numbers "
-                                    "of today")
+                    raise HallError(
+                        f"queue {queue.code} has issued all {MAX_NUMBER} numbers of today"
+                    )
                 ahead = self._waiting(queue.code, day)
                 self._db.execute(
                     "INSERT INTO counters (business_day, queue, last) VALUES (?, ?, ?)"
                     " ON CONFLICT (business_day, queue) DO UPDATE SET last = excluded.last",
-                    (day.isoformat(), queue.code, seq))
+                    (day.isoformat(), queue.code, seq),
+                )
                 ticket_id = uuid.uuid4().hex
                 number = f"{queue.prefix}{seq:03d}"
                 self._db.execute(
                     "INSERT INTO tickets (ticket_id, business_day, queue, seq, number, status,"
                     " matters, kiosk_id, issued_at) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?)",
-                    (ticket_id, day.isoformat(), queue.code, seq, number,
-                     json.dumps(list(matter_codes)), kiosk_id, now.isoformat()))
+                    (
+                        ticket_id,
+                        day.isoformat(),
+                        queue.code,
+                        seq,
+                        number,
+                        json.dumps(list(matter_codes)),
+                        kiosk_id,
+                        now.isoformat(),
+                    ),
+                )
                 self._db.execute("COMMIT")
             except sqlite3.Error as error:
                 self._rollback()
@@ -135,16 +150,18 @@ class LocalHall(HallBackend):
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
-    def _set_status(self, ticket_id: str, status: str, expected: tuple[str, ...],
-                    **columns: object) -> None:
+    def _set_status(
+        self, ticket_id: str, status: str, expected: tuple[str, ...], **columns: object
+    ) -> None:
         assignments = "".join(f", {name} = ?" for name in columns)
         marks = ", ".join("?" for _ in expected)
         with self._lock:
             try:
                 cursor = self._db.execute(
-                    f"UPDATE tickets SET status = ?{assignments}"  # noqa: S608 - fixed names
+                    f"UPDATE tickets SET status = ?{assignments}"
                     f" WHERE ticket_id = ? AND status IN ({marks})",
-                    (status, *columns.values(), ticket_id, *expected))
+                    (status, *columns.values(), ticket_id, *expected),
+                )
             except sqlite3.Error as error:
                 raise HallError(f"the hall database failed: {error}") from None
         if cursor.rowcount != 1:
@@ -163,19 +180,20 @@ class LocalHall(HallBackend):
         row = self._db.execute(
             "SELECT ticket_id FROM tickets WHERE business_day = ? AND queue = ?"
             " AND status = 'waiting' ORDER BY seq LIMIT 1",
-            (day.isoformat(), queue_code)).fetchone()
+            (day.isoformat(), queue_code),
+        ).fetchone()
         if row is None:
             return None
-        self._set_status(row[0], "called", ("waiting",), called_at=self._now_text(),
-                         window=window)
+        self._set_status(row[0], "called", ("waiting",), called_at=self._now_text(), window=window)
         return str(row[0])
 
     def finish(self, ticket_id: str) -> None:
         self._set_status(ticket_id, "finished", ("called",), finished_at=self._now_text())
 
     def ticket_status(self, ticket_id: str) -> str | None:
-        row = self._db.execute("SELECT status FROM tickets WHERE ticket_id = ?",
-                               (ticket_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT status FROM tickets WHERE ticket_id = ?", (ticket_id,)
+        ).fetchone()
         return None if row is None else str(row[0])
 
     def _now_text(self) -> str:

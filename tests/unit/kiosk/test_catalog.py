@@ -26,8 +26,14 @@ def test_every_category_has_matters_and_every_reference_resolves() -> None:
 def test_a_duplicate_code_and_a_dangling_reference_are_named() -> None:
     raw = raw_catalog()
     raw["matters"].append(dict(raw["matters"][0]))
-    raw["matters"].append({**raw["matters"][1], "code": "M9999", "category": "nowhere",
-                           "documents": [{"document": "unicorn"}]})
+    raw["matters"].append(
+        {
+            **raw["matters"][1],
+            "code": "M9999",
+            "category": "nowhere",
+            "documents": [{"document": "unicorn"}],
+        }
+    )
     with pytest.raises(ConfigError) as error:
         parse_catalog(raw, "catalog.toml")
     text = str(error.value)

@@ -27,8 +27,10 @@ def test_numbers_run_per_queue_with_prefix_and_three_digits(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     hall = open_hall(tmp_path, clock)
-    numbers = [hall.reserve(queue, ["M0201"], "K01").number
-               for queue in ("green", "green", "comprehensive", "green")]
+    numbers = [
+        hall.reserve(queue, ["M0201"], "K01").number
+        for queue in ("green", "green", "comprehensive", "green")
+    ]
     assert numbers == ["G001", "G002", "A001", "G003"]
     hall.close()
 
@@ -69,9 +71,7 @@ def test_people_ahead_counts_waiting_tickets_and_ignores_void_ones(
     hall.close()
 
 
-def test_estimate_uses_the_days_measured_service_times(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+def test_estimate_uses_the_days_measured_service_times(tmp_path: Path, clock: FakeClock) -> None:
     hall = open_hall(tmp_path, clock)
     settings = make_settings(tmp_path)
     assumed = settings.queue("comprehensive").service_minutes
@@ -106,7 +106,8 @@ def test_commit_and_void_refuse_a_ticket_in_the_wrong_state(
 def test_a_queue_that_issued_999_numbers_says_so(tmp_path: Path, clock: FakeClock) -> None:
     hall = open_hall(tmp_path, clock)
     hall._db.execute(  # the 999th number of the day was issued
-        "INSERT INTO counters VALUES (?, 'green', 999)", ("2026-11-23",))
+        "INSERT INTO counters VALUES (?, 'green', 999)", ("2026-11-23",)
+    )
     with pytest.raises(HallError, match="issued all 999 numbers"):
         hall.reserve("green", [], "K01")
     hall.close()

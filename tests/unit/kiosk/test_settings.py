@@ -67,16 +67,15 @@ def test_broken_toml_and_missing_file_are_clear(tmp_path: Path) -> None:
         load_settings(write(tmp_path / "broken.toml", "x = [\n"))
     with pytest.raises(ConfigError, match="file not found"):
         load_settings(tmp_path / "absent.toml")
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(b'[hall]\nname_zh = "\xe9"\n')
     with pytest.raises(ConfigError, match="not UTF-8"):
-        path = tmp_path / "latin1.toml"
-        path.write_bytes(b'[hall]\nname_zh = "\xe9"\n')
-        load_settings(path)
+        load_settings(latin1)
 
 
 def test_duplicate_queue_prefixes_are_refused(tmp_path: Path) -> None:
     text = "".join(
-        f'[[queues]]\ncode = "{code}"\nprefix = "G"\nname_zh = "x"\nname_en = "x"\n'
-        "windows = [1]\n"
+        f'[[queues]]\ncode = "{code}"\nprefix = "G"\nname_zh = "x"\nname_en = "x"\nwindows = [1]\n'
         for code in ("green", "comprehensive")
     )
     with pytest.raises(ConfigError, match="two queues have the prefix 'G'"):

@@ -20,8 +20,7 @@ def test_events_are_durable_and_queued_for_delivery(tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     reopened = Journal(path, FakeClock())
-    assert [event.kind for event in reopened.events("t1")] == ["ticket.reserved",
-                                                                "ticket.printed"]
+    assert [event.kind for event in reopened.events("t1")] == ["ticket.reserved", "ticket.printed"]
     assert reopened.pending_outbox() == 2
     assert reopened.integrity_ok()
     reopened.close()

@@ -20,8 +20,9 @@ class Parts:
         self.hall = LocalHall(tmp_path / "hall.sqlite3", self.settings, self.clock)
         self.journal = Journal(tmp_path / "journal.sqlite3", self.clock)
         self.printer = RecordingSlipPrinter()
-        self.service = TicketService(self.settings, self.catalog, self.hall, self.journal,
-                                     self.printer)
+        self.service = TicketService(
+            self.settings, self.catalog, self.hall, self.journal, self.printer
+        )
 
     def close(self) -> None:
         self.hall.close()
@@ -44,6 +45,7 @@ def test_a_printed_ticket_is_committed_after_printing(parts: Parts) -> None:
     assert parts.hall.ticket_status(ticket.reservation.ticket_id) == "waiting"
     texts = parts.printer.texts()
     assert "G001" in texts
+    assert "预计等待：无需等待" in texts  # nobody ahead: no "about 0 minutes"
     assert any("发票代开" in text for text in texts)
     assert any("经办人身份证件" in text and "原件" in text for text in texts)
     assert any("合同或协议" in text and "复印件1份" in text for text in texts)
@@ -57,14 +59,15 @@ def test_the_english_ticket_is_in_english(parts: Parts) -> None:
     texts = "\n".join(parts.printer.texts())
     assert "Comprehensive windows  Windows 2-6" in texts
     assert "Proof of the change (1 copy)" in texts
-    assert not any("\u4e00" <= char <= "\u9fff" for char in texts.replace(
-        parts.settings.hall.name_zh, ""))
+    assert "Estimated wait: none" in texts
+    assert not any(
+        "\u4e00" <= char <= "\u9fff" for char in texts.replace(parts.settings.hall.name_zh, "")
+    )
 
 
 def test_a_failed_print_becomes_an_e_ticket_that_still_queues(parts: Parts) -> None:
     parts.printer.failure = "paper end"
-    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings),
-                                 "zh")
+    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
     assert ticket.outcome is TicketOutcome.E_TICKET
     assert ticket.failure == "paper end"
     kinds = [event.kind for event in parts.journal.events(ticket.reservation.ticket_id)]
@@ -75,8 +78,7 @@ def test_a_failed_print_becomes_an_e_ticket_that_still_queues(parts: Parts) -> N
 def test_with_void_configured_a_failed_print_never_reaches_the_queue(tmp_path: Path) -> None:
     parts = Parts(tmp_path, on_failure="void")
     parts.printer.failure = "cover open"
-    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings),
-                                 "zh")
+    ticket = parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
     assert ticket.outcome is TicketOutcome.VOIDED
     assert parts.hall.ticket_status(ticket.reservation.ticket_id) == "void"
     assert parts.hall.queue_states()["green"].waiting == 0
@@ -111,8 +113,9 @@ def test_ticket_status_url_setting_wins_over_the_guide(tmp_path: Path) -> None:
 
 
 def test_documents_of_several_matters_are_merged_once(parts: Parts) -> None:
-    lines = required_documents([parts.catalog.matter("M0801"), parts.catalog.matter("M0802")],
-                               parts.catalog)
+    lines = required_documents(
+        [parts.catalog.matter("M0801"), parts.catalog.matter("M0802")], parts.catalog
+    )
     names = [line.name.zh for line in lines]
     assert names.count("经办人身份证件") == 1
     contract = next(line for line in lines if line.name.zh == "不动产买卖合同")
