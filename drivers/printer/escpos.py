@@ -253,9 +253,65 @@ def _qr_matrix(data: bytes, border: int) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
+# Byte-mode capacity of QR versions 1..40 at error level M (ISO/IEC 18004, table 7).
+_QR_CAPACITY_M = (
+    14,
+    26,
+    42,
+    62,
+    84,
+    106,
+    122,
+    152,
+    180,
+    213,
+    251,
+    287,
+    331,
+    362,
+    412,
+    450,
+    504,
+    560,
+    624,
+    666,
+    711,
+    779,
+    857,
+    911,
+    997,
+    1059,
+    1125,
+    1190,
+    1264,
+    1370,
+    1452,
+    1538,
+    1628,
+    1722,
+    1809,
+    1911,
+    1989,
+    2099,
+    2213,
+    2331,
+)
+
+
+def qr_version(data: bytes) -> int:
+    """The smallest QR version (1..40) that holds `data` in byte mode at level M.
+
+    A table look-up: building the symbol only to measure it cost 8 ms a ticket.
+    """
+    for version, capacity in enumerate(_QR_CAPACITY_M, start=1):
+        if len(data) <= capacity:
+            return version
+    raise ValueError(f"QR data is {len(data)} bytes; at most {QR_MAX_BYTES} fit")
+
+
 def fit_module(data: bytes, module: int, dots: int) -> int:
     """The module size, shrunk if the symbol and its quiet zone would not fit `dots`."""
-    modules_across = len(_qr_matrix(data, _QR_QUIET_MODULES))
+    modules_across = 17 + 4 * qr_version(data) + 2 * _QR_QUIET_MODULES
     largest = max(1, dots // modules_across)
     return _clamp(module, 1, min(16, largest))
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from drivers.printer import escpos
 from drivers.printer.document import (
     Align,
     FeedBlock,
@@ -319,3 +320,11 @@ def _unprintable(ch: str) -> bool:
         return len(ch.encode("gb18030")) > 2
     except UnicodeEncodeError:
         return True
+
+
+@given(st.binary(max_size=escpos.QR_MAX_BYTES))
+@settings(max_examples=60, deadline=None)
+def test_qr_version_table_matches_the_symbol_qrcode_builds(data: bytes) -> None:
+    """The capacity table gives the same symbol size as building the symbol."""
+    built = len(escpos._qr_matrix(data, 0))
+    assert built == 17 + 4 * escpos.qr_version(data)
