@@ -11,11 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drivers.sim.printer import PrinterEmulator
-
 from drivers.printer.device import Printer, PrintError
 from drivers.printer.document import PrintDocument
 from drivers.printer.profiles import get_profile
+from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock

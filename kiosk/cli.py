@@ -128,9 +128,8 @@ def _wait_for_stop() -> None:
 
 
 def cmd_sim_printer(args: argparse.Namespace) -> int:
-    from drivers.sim.printer import PrinterEmulator
-
     from drivers.printer.profiles import get_profile
+    from drivers.sim.printer import PrinterEmulator
 
     try:
         profile = get_profile(args.profile)

@@ -25,12 +25,12 @@ class RecordingSlipPrinter:
         self.documents.append(document)
 
     def texts(self, index: int = -1) -> list[str]:
-        return [block.text for block in self.documents[index].blocks
-                if isinstance(block, TextBlock)]
+        return [
+            block.text for block in self.documents[index].blocks if isinstance(block, TextBlock)
+        ]
 
     def qr_codes(self, index: int = -1) -> list[str]:
-        return [block.data for block in self.documents[index].blocks
-                if isinstance(block, QrBlock)]
+        return [block.data for block in self.documents[index].blocks if isinstance(block, QrBlock)]
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
