@@ -1,0 +1,135 @@
+"""The application around the window: fonts, texts, widgets, the worker, `kiosk demo`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+import ui.texts
+from kiosk.text import Text
+from ui import theme
+from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
+from ui.window import KioskWindow
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_app_font_has_chinese_glyphs(qapp: QApplication) -> None:
+    font = theme.apply_theme(qapp)
+    assert font.family() == qapp.font().family()
+    assert QFontMetrics(qapp.font()).inFontUcs4(ord("税"))
+    assert QFontMetrics(qapp.font()).inFontUcs4(ord("号"))
+    systems = QFontDatabase.writingSystems(font.family())
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in systems
+
+
+def test_font_file_is_loaded_when_no_preferred_family_is_installed(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(theme, "PREFERRED_FAMILIES", ("No Such Font Family",))
+    family = theme.cjk_family()
+    assert family is not None
+    assert theme.supports_chinese(QFont(family))
+
+
+def _ui_texts() -> list[tuple[str, Text]]:
+    return [(name, value) for name, value in vars(ui.texts).items() if isinstance(value, Text)]
+
+
+@pytest.mark.parametrize(("name", "text"), _ui_texts(), ids=[name for name, _ in _ui_texts()])
+def test_ui_texts_exist_in_both_languages_with_the_same_fields(name: str, text: Text) -> None:
+    assert text.zh.strip()
+    assert text.en.strip()
+    fields = re.compile(r"\{(\w+)\}")
+    assert set(fields.findall(text.zh)) == set(fields.findall(text.en)), name
+    assert not re.search(r"[\u4e00-\u9fff]", text.en), name
+
+
+def test_touch_button_keeps_its_accessible_name_equal_to_its_label(qapp: QApplication) -> None:
+    button = TouchButton(Text(zh="取号", en="Take a number"))
+    assert button.accessibleName() == button.text() == "取号"
+    button.retranslate("en")
+    assert button.accessibleName() == button.text() == "Take a number"
+    button.set_label(Text(zh="完成", en="Done"))
+    assert button.accessibleName() == button.text() == "Done"
+    button.setText("Other")
+    assert button.accessibleName() == "Other"
+
+
+def test_qr_widget_paints_the_matrix(qapp: QApplication) -> None:
+    url = "https://guide.hall.example/matter/M0202"
+    widget = QrCodeWidget(url, side=300)
+    matrix = qr_matrix(url)
+    assert widget.matrix() == matrix
+    assert len(matrix) == len(matrix[0]) >= 21
+    image = widget.grab().toImage()
+    module = 300 // (len(matrix) + 2 * QrCodeWidget.QUIET_ZONE)
+    offset = (300 - module * len(matrix)) // 2
+    # The top-left finder pattern: dark corner, white ring, dark centre.
+    assert image.pixelColor(offset + module // 2, offset + module // 2).lightness() < 50
+    assert (
+        image.pixelColor(offset + module + module // 2, offset + module + module // 2).lightness()
+        > 200
+    )
+    assert image.pixelColor(offset + 3 * module, offset + 3 * module).lightness() < 50
+    assert image.pixelColor(2, 2).lightness() > 200  # the quiet zone
+
+
+def test_closing_the_window_stops_the_worker_and_the_timer(window: KioskWindow) -> None:
+    assert window.desk.thread.isRunning()
+    assert window.idle_check_timer.isActive()
+    window.close()
+    assert window.desk.thread.isFinished()
+    assert not window.idle_check_timer.isActive()
+    window.shutdown()  # twice is harmless
+
+
+def test_headless_demo_writes_screens_tickets_and_journal(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    script = (
+        "import sys; from pathlib import Path; from ui.demo import run_demo; "
+        f"sys.exit(run_demo(Path({str(out)!r}), headless=True))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=Path(__file__).parents[2],
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "Traceback" not in completed.stderr
+
+    screens = sorted((out / "screens").glob("*.png"))
+    assert len(screens) >= 8
+    assert screens[0].name == "01-home.png"
+    for screen in screens:
+        header = screen.read_bytes()[:24]
+        assert header.startswith(PNG_MAGIC)
+        width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
+        assert (width, height) == (1080, 1920)
+    assert any("still-there" in screen.name for screen in screens)
+    assert len(list((out / "tickets").glob("*.escpos"))) >= 3
+    assert len(list((out / "tickets").glob("*.png"))) >= 3
+
+    lines = (out / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line) for line in lines]
+    printed = [event["number"] for event in events if event["kind"] == "ticket.printed"]
+    assert printed == ["G001", "G002", "A001"]
+    assert any(event["kind"] == "guide_slip.printed" for event in events)
+    assert "journal" in completed.stdout

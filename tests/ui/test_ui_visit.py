@@ -1,0 +1,164 @@
+"""The visit, tapped through the real widgets, to a ticket on the emulated printer."""
+
+# Chinese text uses full-width punctuation on purpose.
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from drivers.sim.printer import PrinterEmulator
+from kiosk.app import Kiosk
+from kiosk.hall.base import HallError
+from ui.automation import AutomationError, find_button, visible_texts
+from ui.widgets import QrCodeWidget
+from ui.window import KioskWindow
+
+Tap = Callable[..., None]
+Wait = Callable[[Callable[[], bool]], None]
+WaitForScreen = Callable[[str], None]
+
+
+def test_whole_visit_prints_g001_on_the_pty_printer(
+    window: KioskWindow,
+    tap_on: Tap,
+    wait_for_screen: WaitForScreen,
+    printer: PrinterEmulator,
+    wait: Wait,
+) -> None:
+    assert window.current_screen_name() == "home"
+    tap_on("取号")
+    assert window.current_screen_name() == "category"
+    tap_on("发票办理")
+    assert window.current_screen_name() == "matter"
+    tap_on("发票代开")
+    assert window.current_screen_name() == "route"
+    assert "绿色通道" in visible_texts(window)
+    tap_on("确认取号")
+    assert window.current_screen_name() == "printing"
+    wait_for_screen("done")
+
+    assert window.done.number.text() == "G001"
+    assert "请取走您的排队票" in visible_texts(window)
+    wait(lambda: len(printer.tickets) >= 1)
+    ticket = printer.tickets[0]
+    assert "G001" in ticket.text
+    assert "发票代开" in ticket.text
+    assert ticket.raw_path is not None
+    assert ticket.raw_path.read_bytes() == ticket.raw
+
+
+def test_comprehensive_matter_goes_to_the_comprehensive_windows(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen
+) -> None:
+    tap_on("取号", "税务登记", "变更税务登记")
+    assert "综合窗口" in visible_texts(window)
+    assert "2-6号窗口" in visible_texts(window)
+    assert any("变更事项证明材料" in text for text in visible_texts(window))
+    tap_on("确认取号")
+    wait_for_screen("done")
+    assert window.done.number.text() == "A001"
+
+
+def test_back_buttons_retrace_the_visit(window: KioskWindow, tap_on: Tap) -> None:
+    tap_on("取号", "发票办理", "发票代开", "返回")
+    assert window.current_screen_name() == "matter"
+    tap_on("返回")
+    assert window.current_screen_name() == "category"
+    tap_on("发票办理", "首页")
+    assert window.current_screen_name() == "home"
+    assert window.visit.matters == []
+
+
+def test_route_shows_people_ahead_from_the_hall(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen, wait: Wait
+) -> None:
+    tap_on("取号", "发票办理", "发票代开", "确认取号")
+    wait_for_screen("done")
+    tap_on("完成")
+    tap_on("取号", "发票办理", "发票领用", "仍要到窗口办理")
+    wait(lambda: "前面等候 1 人" in visible_texts(window))
+    tap_on("确认取号")
+    wait_for_screen("done")
+    assert window.done.number.text() == "G002"
+    assert "前面等候 1 人，预计约 4 分钟" in visible_texts(window)
+
+
+def test_paper_end_gives_an_e_ticket_with_a_qr_code(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen, printer: PrinterEmulator
+) -> None:
+    printer.paper_end = True
+    tap_on("取号", "发票办理", "发票代开", "确认取号")
+    wait_for_screen("eticket")
+
+    assert window.eticket.number.text() == "G001"
+    assert "打印机暂时无法出票，请拍下或记住您的号码。" in visible_texts(window)
+    qr = window.eticket.findChild(QrCodeWidget)
+    assert qr is not None
+    assert qr.isVisible()
+    assert window.last_ticket is not None
+    assert qr.data() == window.last_ticket.qr_url
+    assert qr.data().startswith("https://")
+    assert len(qr.matrix()) >= 21  # a real QR symbol, version 1 or more
+    assert qr.grab().toImage().pixelColor(qr.width() // 2, qr.height() // 2).isValid()
+    tap_on("完成")
+    assert window.current_screen_name() == "home"
+
+
+def test_hall_error_shows_a_calm_failure_and_a_way_home(
+    window: KioskWindow,
+    tap_on: Tap,
+    wait_for_screen: WaitForScreen,
+    demo_kiosk: Kiosk,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object) -> object:
+        raise HallError("queue green has issued all 999 numbers of today")
+
+    monkeypatch.setattr(demo_kiosk.hall, "reserve", refuse)
+    tap_on("取号", "发票办理", "发票代开", "确认取号")
+    wait_for_screen("failed")
+    texts = visible_texts(window)
+    assert "暂时无法取号" in texts
+    assert any("工作人员" in text for text in texts)
+    assert not any("999" in text or "Error" in text for text in texts)
+    tap_on("返回首页")
+    assert window.current_screen_name() == "home"
+
+
+@pytest.mark.settings(printer={"on_failure": "void"})
+def test_voided_ticket_shows_the_failure_screen(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen, printer: PrinterEmulator
+) -> None:
+    printer.cover_open = True
+    tap_on("取号", "发票办理", "发票代开", "确认取号")
+    wait_for_screen("failed")
+    assert "暂时无法取号" in visible_texts(window)
+    assert printer.tickets == []
+
+
+def test_self_service_offer_and_guide_slip(
+    window: KioskWindow,
+    tap_on: Tap,
+    wait_for_screen: WaitForScreen,
+    printer: PrinterEmulator,
+    wait: Wait,
+) -> None:
+    tap_on("取号", "申报纳税", "增值税申报")
+    assert window.current_screen_name() == "route"
+    assert "自助办税区办理，无需取号" in visible_texts(window)
+    with pytest.raises(AutomationError, match="no visible button"):
+        find_button(window, "确认取号")  # no number is offered before the taxpayer asks
+
+    tap_on("打印指引单")
+    wait(lambda: any(text.startswith("指引单已打印") for text in visible_texts(window)))
+    wait(lambda: len(printer.tickets) >= 1)
+    assert "自助" in printer.tickets[0].text
+    assert "增值税申报" in printer.tickets[0].text
+
+    tap_on("仍要到窗口办理")
+    assert "自助办税区办理，无需取号" not in visible_texts(window)
+    tap_on("确认取号")
+    wait_for_screen("done")
+    assert window.done.number.text() == "G001"

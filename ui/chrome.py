@@ -1,0 +1,119 @@
+"""What surrounds the screens: the top bar with the language switch, the idle overlay,
+and the application-wide filter that notices every touch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.text import LANGUAGES, Language, Text
+from ui import texts, theme
+from ui.widgets import TextLabel, TouchButton, card_frame
+
+ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.KeyPress,
+        QEvent.Type.Wheel,
+    }
+)
+
+
+class ActivityFilter(QObject):
+    """Installed on the QApplication: calls `on_activity` for every touch, click or key."""
+
+    def __init__(self, on_activity: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_activity = on_activity
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() in ACTIVITY_EVENTS:
+            self._on_activity()
+        return False
+
+
+class TopBar(QWidget):
+    """Always visible: a way home, the hall's name, and the 中文 / English switch."""
+
+    home_clicked = Signal()
+    language_chosen = Signal(str)  # "zh" or "en"
+
+    def __init__(self, hall_name: Text, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.setSpacing(16)
+        self.home_button = TouchButton(texts.HOME, "bar")
+        self.home_button.setMinimumWidth(150)
+        self.home_button.clicked.connect(self.home_clicked)
+        self.title = TextLabel(hall_name)
+        self.title.setObjectName("topBarTitle")
+        self.language_buttons: dict[Language, TouchButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        layout.addWidget(self.home_button)
+        layout.addWidget(self.title, 1)
+        for language in LANGUAGES:
+            button = TouchButton(texts.LANGUAGE_NAMES[language], "bar")
+            button.setCheckable(True)
+            button.setMinimumWidth(150)
+            button.clicked.connect(
+                lambda _=False, chosen=language: self.language_chosen.emit(chosen)
+            )
+            group.addButton(button)
+            layout.addWidget(button)
+            self.language_buttons[language] = button
+
+    def show_language(self, language: Language) -> None:
+        self.language_buttons[language].setChecked(True)
+
+
+class IdleOverlay(QWidget):
+    """ "Are you still there?" over the whole page, the seconds left, a Continue button."""
+
+    continue_clicked = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(theme.MARGIN_PX, 0, theme.MARGIN_PX, 0)
+        card = card_frame()
+        card.setObjectName("overlayCard")
+        card.setMinimumWidth(640)
+        card.setMaximumWidth(900)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(28)
+        center = Qt.AlignmentFlag.AlignHCenter
+        self.title = TextLabel(texts.STILL_THERE, "headline", align=center)
+        self.countdown = TextLabel("", "subtitle", align=center)
+        self.continue_button = TouchButton(texts.CONTINUE, "primary")
+        self.continue_button.setMinimumWidth(360)
+        self.continue_button.clicked.connect(self.continue_clicked)
+        layout.addWidget(self.title)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.continue_button, alignment=center)
+        outer.addStretch(1)
+        outer.addWidget(card, alignment=center)
+        outer.addStretch(1)
+        self.seconds_left = 0
+        self.hide()
+
+    def show_countdown(self, seconds: int) -> None:
+        self.seconds_left = seconds
+        self.countdown.set_text(texts.fill(texts.COUNTDOWN, seconds=seconds))
+        if self.isHidden():
+            parent = self.parentWidget()
+            if parent is not None:
+                self.setGeometry(parent.rect())
+            self.show()
+            self.raise_()

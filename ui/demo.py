@@ -1,0 +1,250 @@
+"""`kiosk demo`: the kiosk on an emulated printer and the embedded hall.
+
+With a display it is ready to touch. Without one it plays a scripted visit
+through the real widgets and leaves behind a PNG of every screen, the printed
+tickets (raw ESC/POS and a picture) and the journal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import Kiosk, StartupError, build_demo_kiosk
+from kiosk.catalog import load_catalog
+from kiosk.clock import OffsetClock
+from kiosk.settings import ConfigError, Settings, load_settings
+from ui.automation import AutomationError, tap, wait_until
+from ui.main import application, install_quit_on_signals
+from ui.theme import apply_theme
+from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_STARTUP = 2
+OUTPUTS = ("data", "screens", "tickets")
+# The emulator renders each ticket's PNG before it answers the status query that
+# follows the cut; on a slow machine that takes longer than a real printer's answer.
+DEMO_STATUS_TIMEOUT_SECONDS = 2.0
+
+
+class DemoError(Exception):
+    """The scripted visit went wrong; the message says where."""
+
+
+def display_available() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def demo_settings(out_dir: Path, config_file: Path | None, *, fullscreen: bool) -> Settings:
+    overrides: dict[str, Any] = {
+        "kiosk": {"data_dir": str(out_dir / "data")},
+        "printer": {"status_timeout_seconds": DEMO_STATUS_TIMEOUT_SECONDS},
+        "ui": {"fullscreen": fullscreen},
+    }
+    return load_settings(config_file, overrides=overrides)
+
+
+def clear_outputs(out_dir: Path) -> None:
+    """Start from 001: forget the previous run's hall, screens and tickets."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in OUTPUTS:
+        shutil.rmtree(out_dir / name, ignore_errors=True)
+    (out_dir / "journal.jsonl").unlink(missing_ok=True)
+
+
+def run_demo(
+    out_dir: Path, *, headless: bool | None = None, config_file: Path | None = None
+) -> int:
+    if headless is None:
+        headless = not display_available()
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    out_dir = out_dir.resolve()
+    try:
+        clear_outputs(out_dir)
+        settings = demo_settings(out_dir, config_file, fullscreen=False)
+        catalog = load_catalog(settings.catalog_path)
+    except ConfigError as error:
+        problems = "; ".join(str(problem) for problem in error.problems)
+        print(f"kiosk demo: the configuration has errors: {problems}", file=sys.stderr)
+        return EXIT_STARTUP
+    except OSError as error:
+        print(f"kiosk demo: cannot prepare {out_dir}: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+
+    app = application()  # after QT_QPA_PLATFORM is settled
+    apply_theme(app)
+    clock = OffsetClock()
+    try:
+        kiosk = build_demo_kiosk(settings, catalog, out_dir, clock=clock)
+    except (StartupError, OSError) as error:
+        print(f"kiosk demo: cannot start: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+    window = KioskWindow(kiosk)
+    try:
+        if headless:
+            return ScriptedVisit(window, kiosk, clock, out_dir).play()
+        window.resize(*portrait_size(app))
+        window.show()
+        signals_timer = install_quit_on_signals(app)
+        code = app.exec()
+        signals_timer.stop()
+        return code
+    except DemoError as error:
+        print(f"kiosk demo: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # one clear line, never a traceback
+        log.debug("the demo failed", exc_info=True)
+        print(f"kiosk demo failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        window.close()
+        window.shutdown()
+        kiosk.close()
+
+
+def portrait_size(app: QApplication) -> tuple[int, int]:
+    """The 1080 x 1920 kiosk, scaled down to fit the screen it is shown on."""
+    screen = app.primaryScreen()
+    if screen is None:
+        return 1080, 1920
+    available = screen.availableGeometry()
+    scale = min(1.0, available.width() / 1080, available.height() / 1920)
+    width = min(available.width(), max(720, round(1080 * scale)))
+    return width, min(available.height(), round(1920 * scale))
+
+
+@dataclass
+class ScriptedVisit:
+    """Three taxpayers and a walk-away, played through the real widgets."""
+
+    window: KioskWindow
+    kiosk: Kiosk
+    clock: OffsetClock
+    out_dir: Path
+    screens: list[Path] = field(default_factory=list)
+    printed_slips: int = 0
+
+    def play(self) -> int:
+        settings = self.kiosk.settings
+        self.window.resize(settings.ui.width, settings.ui.height)
+        self.window.show()
+        (self.out_dir / "screens").mkdir(parents=True, exist_ok=True)
+        try:
+            self._script()
+        except AutomationError as error:
+            raise DemoError(
+                f"at screen {len(self.screens) + 1} ({self.window.current_screen_name()}): {error}"
+            ) from None
+        return self._finish()
+
+    # ---- the script --------------------------------------------------------------------
+
+    def _script(self) -> None:
+        self.home("home")
+        self.tap("取号", "category")
+        self.tap("发票办理", "matter")
+        self.tap("发票代开", "route-green")
+        self.take_ticket("确认取号", "G001")
+        self.tap("完成")
+        self.home("home-again")
+
+        self.tap("English")
+        self.snap("home-english")
+        self.tap("Take a number", "category-english")
+        self.tap("Returns and payment", "matter-english")
+        self.tap("VAT return", "self-service-offer")
+        self.tap("Print a guide slip")
+        self.wait(
+            lambda: self.window.route.guide_status.text().startswith("Your guide slip"),
+            "the guide slip",
+        )
+        self.printed_slips += 1
+        self.snap("guide-slip-printed")
+        self.tap("I still want a window", "route-window")
+        self.take_ticket("Confirm and print", "G002")
+        self.tap("Done")
+        self.home("home-after-english")
+
+        self.tap("取号")
+        self.tap("税务登记", "matter-registration")
+        self.tap("变更税务登记", "route-comprehensive")
+        self.take_ticket("确认取号", "A001")
+        self.tap("完成")
+
+        self.tap("取号")
+        self.tap("证明开具", "matter-walked-away")
+        ui = self.kiosk.settings.ui
+        self.clock.advance(ui.inactivity_seconds + 1)
+        self.window.check_idle()
+        self.wait(self.window.idle_overlay_shown, "the are-you-still-there overlay")
+        self.snap("still-there")
+        self.clock.advance(ui.countdown_seconds)
+        self.window.check_idle()
+        self.home("home-after-timeout")
+
+    def _finish(self) -> int:
+        journal = self.out_dir / "journal.jsonl"
+        lines = self.kiosk.journal.export_json_lines(journal)
+        emulator = self.kiosk.emulators[0]
+        tickets = emulator.wait_for_tickets(self.printed_slips, timeout=15)
+        if len(tickets) < self.printed_slips:
+            raise DemoError(
+                f"the printer emulator received {len(tickets)} of {self.printed_slips} slips"
+            )
+        print(f"screens: {len(self.screens)} in {self.out_dir / 'screens'}")
+        for path in self.screens:
+            print(f"  {path.name}")
+        print(f"printed slips: {len(tickets)} in {self.out_dir / 'tickets'}")
+        for ticket in tickets:
+            first_line = next(
+                (line.strip() for line in ticket.text.splitlines() if line.strip()), ""
+            )
+            print(f"  {ticket.raw_path}  {ticket.png_path}  ({first_line[:30]})")
+        print(f"journal: {lines} events in {journal}")
+        return 0
+
+    # ---- steps -------------------------------------------------------------------------
+
+    def tap(self, name: str, snap_as: str | None = None) -> None:
+        tap(self.window, name)
+        self.window.check_idle()
+        if snap_as is not None:
+            self.snap(snap_as)
+
+    def home(self, snap_as: str) -> None:
+        """Wait for the home screen with its queue lengths read, then capture it."""
+        self.wait(lambda: self.window.current_screen_name() == "home", "the home screen")
+        self.wait(self.window.home.queue_states_shown, "the queue lengths")
+        self.snap(snap_as)
+
+    def take_ticket(self, confirm: str, number: str) -> None:
+        self.tap(confirm, "printing")
+        self.wait(lambda: self.window.current_screen_name() != "printing", "the ticket")
+        screen = self.window.current_screen_name()
+        ticket = self.window.last_ticket
+        if screen != "done" or ticket is None or ticket.number != number:
+            got = ticket.number if ticket is not None else "no number"
+            raise DemoError(f"expected ticket {number} printed, got the {screen} screen ({got})")
+        self.printed_slips += 1
+        self.snap(f"done-{number}")
+
+    def wait(self, condition: Callable[[], bool], what: str) -> None:
+        wait_until(condition, what)
+
+    def snap(self, name: str) -> None:
+        QApplication.processEvents()  # pending layout requests, before the picture
+        path = self.out_dir / "screens" / f"{len(self.screens) + 1:02d}-{name}.png"
+        if not self.window.grab().save(str(path)):
+            raise DemoError(f"cannot save the screenshot {path}")
+        self.screens.append(path)

@@ -1,0 +1,101 @@
+"""`kiosk run`: the kiosk on its real devices, full screen."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import Kiosk, StartupError, build_kiosk, load_configuration
+from kiosk.logs import setup_logging
+from ui.theme import apply_theme
+from ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+EXIT_STARTUP = 2
+
+
+def application() -> QApplication:
+    """The one QApplication, made on first use."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("hall-kiosk")
+    return app
+
+
+def install_quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl+C and SIGTERM (systemd stopping the kiosk) end the event loop cleanly.
+
+    Python runs signal handlers only between bytecodes; the timer gives it a
+    chance while Qt sits in its C++ event loop."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
+def install_crash_guard(window: KioskWindow) -> Callable[[], None]:
+    """An exception escaping a slot is logged and the visit starts over at home:
+    a taxpayer never sees a traceback or a frozen screen. Returns the undo."""
+    previous = sys.excepthook
+
+    def guard(
+        kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+    ) -> None:
+        log.error("unexpected error; back to the start", exc_info=(kind, error, traceback))
+        try:
+            window.finish_visit()
+        except Exception:
+            log.exception("could not return to the start")
+
+    sys.excepthook = guard
+
+    def undo() -> None:
+        sys.excepthook = previous
+
+    return undo
+
+
+def run(config_file: Path | None, *, log_json: bool) -> int:
+    if not logging.getLogger().handlers:
+        setup_logging(json_lines=log_json)
+    try:
+        settings, catalog = load_configuration(config_file)
+    except StartupError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+    app = application()
+    apply_theme(app)
+    try:
+        kiosk: Kiosk = build_kiosk(settings, catalog)
+    except StartupError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_STARTUP
+    window = KioskWindow(kiosk)
+    undo_guard = install_crash_guard(window)
+    signals_timer = install_quit_on_signals(app)
+    try:
+        if settings.ui.fullscreen:
+            window.showFullScreen()
+        else:
+            window.resize(settings.ui.width, settings.ui.height)
+            window.show()
+        return app.exec()
+    finally:
+        signals_timer.stop()
+        undo_guard()
+        window.close()
+        window.shutdown()
+        kiosk.close()

@@ -1,0 +1,1 @@
+"""One module per screen of the visit; each is a thin view the window drives."""

@@ -1,0 +1,69 @@
+"""Category: the catalog's categories as large tiles in a grid that fits the width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.catalog import Category
+from ui import texts
+from ui.screens.base import Screen
+from ui.widgets import CategoryTile, TextLabel, TouchButton, finger_scroll_area
+
+TILE_MIN_WIDTH = 340
+
+
+def grid_columns(width: int, minimum: int = 2, maximum: int = 5) -> int:
+    """How many tiles of at least TILE_MIN_WIDTH fit across `width`."""
+    return max(minimum, min(maximum, width // TILE_MIN_WIDTH))
+
+
+class CategoryScreen(Screen):
+    name = "category"
+
+    category_chosen = Signal(str)  # the category's code
+    back = Signal()
+
+    def __init__(self, categories: Sequence[Category], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = TextLabel(texts.CHOOSE_CATEGORY, "title")
+        self.tiles: list[CategoryTile] = []
+        content = QWidget()
+        self.grid = QGridLayout(content)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(24)
+        for category in categories:
+            tile = CategoryTile(category.icon or category.name.zh[:1], category.name)
+            tile.clicked.connect(
+                lambda _=False, code=category.code: self.category_chosen.emit(code)
+            )
+            self.tiles.append(tile)
+        self.page.addWidget(self.title)
+        self.page.addWidget(finger_scroll_area(content), 1)
+        self.back_button = TouchButton(texts.BACK)
+        self.button_row().addWidget(self.back_button)
+        self.back_button.clicked.connect(self.back)
+        self._columns = 0
+        self._reflow(3)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._reflow(grid_columns(event.size().width()))
+
+    def columns(self) -> int:
+        return self._columns
+
+    def _reflow(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+        for column in range(max(columns, self.grid.columnCount())):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.grid.setRowStretch(len(self.tiles) // columns + 1, 1)

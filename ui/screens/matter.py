@@ -1,0 +1,74 @@
+"""Matter: the chosen category's matters as large rows with small badges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.catalog import Category, Matter
+from ui import texts
+from ui.screens.base import Screen
+from ui.widgets import (
+    BADGE_SELF_SERVICE_STYLE,
+    BADGE_SIMPLE_STYLE,
+    Badge,
+    MatterRow,
+    TextLabel,
+    TouchButton,
+    finger_scroll_area,
+)
+
+
+def matter_badges(matter: Matter) -> list[Badge]:
+    badges = []
+    if matter.simple:
+        badges.append(Badge(texts.BADGE_SIMPLE, *BADGE_SIMPLE_STYLE))
+    if matter.self_service:
+        badges.append(Badge(texts.BADGE_SELF_SERVICE, *BADGE_SELF_SERVICE_STYLE))
+    return badges
+
+
+class MatterScreen(Screen):
+    name = "matter"
+
+    matter_chosen = Signal(str)  # the matter's code
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = TextLabel("", "title")
+        self.subtitle = TextLabel(texts.CHOOSE_MATTER, "muted")
+        self.rows: list[MatterRow] = []
+        content = QWidget()
+        self.list = QVBoxLayout(content)
+        self.list.setContentsMargins(0, 0, 0, 0)
+        self.list.setSpacing(20)
+        self.list.addStretch(1)
+        self.scroll_area = finger_scroll_area(content)
+        self.page.addWidget(self.title)
+        self.page.addWidget(self.subtitle)
+        self.page.addWidget(self.scroll_area, 1)
+        self.back_button = TouchButton(texts.BACK)
+        self.button_row().addWidget(self.back_button)
+        self.back_button.clicked.connect(self.back)
+
+    def show_category(self, category: Category, matters: Sequence[Matter]) -> None:
+        self.title.set_text(category.name)
+        for row in self.rows:
+            self.list.removeWidget(row)
+            row.hide()  # deleteLater waits for the event loop; until then it must not show
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = []
+        for index, matter in enumerate(matters):
+            row = MatterRow(
+                matter.name,
+                texts.fill(texts.TIME_LIMIT, limit=matter.time_limit),
+                matter_badges(matter),
+            )
+            row.clicked.connect(lambda _=False, code=matter.code: self.matter_chosen.emit(code))
+            self.list.insertWidget(index, row)
+            self.rows.append(row)
+        self.scroll_area.verticalScrollBar().setValue(0)

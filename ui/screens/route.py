@@ -1,0 +1,201 @@
+"""Route: where to go and why, what to bring, how long the wait; then confirm.
+
+When the matter can be done at the self-service terminals, that is offered
+first (no number needed); the taxpayer may still ask for a window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.hall.base import QueueState
+from kiosk.text import Language, Text
+from kiosk.tickets import DocumentLine, windows_text
+from kiosk.triage import Route
+from ui import texts
+from ui.screens.base import Screen, queue_area, queue_name
+from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
+
+NARROW_PX = 900
+
+
+class GuideSlipState(Enum):
+    NONE = "none"
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class DocumentLabel(TextLabel):
+    """One line of the 一次性告知 list; its wording comes from DocumentLine.describe()."""
+
+    def __init__(self, line: DocumentLine) -> None:
+        self.line = line
+        super().__init__(self._text())
+
+    def _text(self) -> Text:
+        def describe(language: Language) -> str:
+            return texts.DOCUMENT_LINE.get(language).format(
+                name=self.line.name.get(language), describe=self.line.describe(language)
+            )
+
+        return Text(zh=describe("zh"), en=describe("en"))
+
+
+class RouteScreen(Screen):
+    name = "route"
+
+    confirm = Signal()  # issue a ticket for the route's queue
+    back = Signal()
+    print_guide = Signal()  # print the self-service guide slip
+    want_window = Signal()  # decline the self-service offer
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(24)
+
+        self.offer = card_frame("offer")
+        offer_layout = QVBoxLayout(self.offer)
+        offer_layout.setContentsMargins(36, 32, 36, 32)
+        offer_layout.setSpacing(20)
+        self.offer_title = TextLabel(texts.SELF_SERVICE_OFFER, "title")
+        self.offer_hint = TextLabel(texts.SELF_SERVICE_HINT)
+        self.guide_status = TextLabel("", "notice")
+        # Side by side on the panel; stacked on a narrow window.
+        self.offer_buttons = offer_buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        offer_buttons.setSpacing(24)
+        self.print_guide_button = TouchButton(texts.PRINT_GUIDE, "primary")
+        self.want_window_button = TouchButton(texts.WANT_WINDOW)
+        offer_buttons.addWidget(self.print_guide_button, 1)
+        offer_buttons.addWidget(self.want_window_button, 1)
+        for widget in (self.offer_title, self.offer_hint, self.guide_status):
+            offer_layout.addWidget(widget)
+        offer_layout.addLayout(offer_buttons)
+
+        self.where = card_frame()
+        where_layout = QVBoxLayout(self.where)
+        where_layout.setContentsMargins(36, 28, 36, 28)
+        where_layout.setSpacing(10)
+        self.go_to = TextLabel(texts.GO_TO, "muted")
+        self.queue_name = TextLabel("", "headline")
+        self.windows = TextLabel("", "title")
+        self.area = TextLabel("", "subtitle")
+        self.people_ahead = TextLabel("")
+        self.estimated_wait = TextLabel("", "muted")
+        for widget in (
+            self.go_to,
+            self.queue_name,
+            self.windows,
+            self.area,
+            self.people_ahead,
+            self.estimated_wait,
+        ):
+            where_layout.addWidget(widget)
+
+        self.why_title = TextLabel(texts.WHY, "subtitle")
+        self.reasons = QVBoxLayout()
+        self.reasons.setSpacing(8)
+        self.documents_title = TextLabel(texts.DOCUMENTS_TITLE, "subtitle")
+        self.documents = QVBoxLayout()
+        self.documents.setSpacing(8)
+
+        column.addWidget(self.offer)
+        column.addWidget(self.where)
+        column.addWidget(self.why_title)
+        column.addLayout(self.reasons)
+        column.addWidget(self.documents_title)
+        column.addLayout(self.documents)
+        column.addStretch(1)
+        self.scroll_area = finger_scroll_area(content)
+        self.page.addWidget(self.scroll_area, 1)
+
+        row = self.button_row()
+        self.back_button = TouchButton(texts.BACK)
+        self.confirm_button = TouchButton(texts.CONFIRM, "primary")
+        row.addWidget(self.back_button, 1)
+        row.addWidget(self.confirm_button, 2)
+
+        self.back_button.clicked.connect(self.back)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.print_guide_button.clicked.connect(self.print_guide)
+        self.want_window_button.clicked.connect(self.want_window)
+        self._dynamic: list[TextLabel] = []
+        self.route: Route | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW_PX
+        self.offer_buttons.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+
+    def show_route(self, route: Route, documents: Sequence[DocumentLine]) -> None:
+        """Show a new route: the self-service offer first when the route has one."""
+        self.route = route
+        queue = route.queue
+        self.queue_name.set_text(queue_name(queue))
+        self.windows.set_text(windows_text(queue))
+        self.area.set_text(queue_area(queue))
+        self.area.setVisible(bool(queue.area_zh or queue.area_en))
+        self.show_queue_state(None)
+        for label in self._dynamic:
+            label.setParent(None)
+            label.deleteLater()
+        self._dynamic = []
+        for reason in route.reasons:
+            self._add(self.reasons, TextLabel(texts.fill(texts.BULLET, text=reason)))
+        if documents:
+            for line in documents:
+                self._add(self.documents, DocumentLabel(line))
+        else:
+            self._add(self.documents, TextLabel(texts.NO_DOCUMENTS))
+        self.set_guide_state(GuideSlipState.NONE)
+        self.show_offer(route.self_service_offer)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _add(self, layout: QVBoxLayout, label: TextLabel) -> None:
+        layout.addWidget(label)
+        self._dynamic.append(label)
+
+    def show_offer(self, offered: bool) -> None:
+        """The self-service offer, or the window route with its confirm button."""
+        self.offer.setVisible(offered)
+        self.where.setVisible(not offered)
+        self.confirm_button.setVisible(not offered)
+
+    def offer_shown(self) -> bool:
+        return not self.offer.isHidden()
+
+    def show_queue_state(self, state: QueueState | None) -> None:
+        if state is None:
+            self.people_ahead.set_text(texts.QUEUES_LOADING)
+            self.estimated_wait.set_text("")
+            return
+        self.people_ahead.set_text(texts.fill(texts.PEOPLE_AHEAD, count=state.waiting))
+        self.estimated_wait.set_text(
+            texts.fill(texts.ESTIMATED_WAIT, minutes=state.estimated_wait_minutes)
+        )
+
+    def set_guide_state(self, state: GuideSlipState) -> None:
+        status = {
+            GuideSlipState.PRINTING: (texts.GUIDE_PRINTING, "notice"),
+            GuideSlipState.PRINTED: (texts.GUIDE_PRINTED, "success"),
+            GuideSlipState.FAILED: (texts.GUIDE_FAILED, "notice"),
+        }.get(state)
+        self.guide_status.setVisible(status is not None)
+        if status is not None:
+            self.guide_status.set_text(status[0])
+            self.guide_status.setProperty("role", status[1])
+            self.guide_status.style().unpolish(self.guide_status)
+            self.guide_status.style().polish(self.guide_status)
+        busy = state is GuideSlipState.PRINTING
+        for button in (self.print_guide_button, self.want_window_button, self.back_button):
+            button.setEnabled(not busy)

@@ -1,0 +1,107 @@
+"""Every string the UI shows that does not come from the catalog or the settings."""
+
+# Chinese text uses full-width punctuation on purpose: the confusables check does not apply.
+
+from __future__ import annotations
+
+from kiosk.text import LANGUAGES, Language, Text
+
+
+def fill(template: Text, **values: Text | str | int) -> Text:
+    """`template` with `values` put in, each bilingual value in the matching language."""
+
+    def text_in(language: Language) -> str:
+        return template.get(language).format(
+            **{
+                key: value.get(language) if isinstance(value, Text) else value
+                for key, value in values.items()
+            }
+        )
+
+    zh, en = (text_in(language) for language in LANGUAGES)
+    return Text(zh=zh, en=en)
+
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+HOME = Text(zh="首页", en="Home")
+BACK = Text(zh="返回", en="Back")
+
+# Home
+WELCOME = Text(
+    zh="欢迎光临！请取号，我们将为您引导到正确的窗口。",
+    en="Welcome! Take a number and we will send you to the right window.",
+)
+QUEUES_TITLE = Text(zh="当前排队情况", en="Queues now")
+QUEUE_STATE = Text(
+    zh="等候 {count} 人，约 {minutes} 分钟", en="{count} waiting, about {minutes} min"
+)
+QUEUES_LOADING = Text(zh="正在查询排队情况…", en="Checking the queues…")
+TAKE_NUMBER = Text(zh="取号", en="Take a number")
+
+# Category and matter
+CHOOSE_CATEGORY = Text(zh="请选择业务类别", en="What did you come for?")
+CHOOSE_MATTER = Text(zh="请选择具体事项", en="Choose your matter")
+BADGE_SIMPLE = Text(zh="绿色通道", en="Green channel")
+BADGE_SELF_SERVICE = Text(zh="可自助", en="Self-service")
+TIME_LIMIT = Text(zh="办理时限：{limit}", en="Time limit: {limit}")
+
+# Route
+GO_TO = Text(zh="请到", en="Please go to")
+WHY = Text(zh="为什么到这里", en="Why here")
+BULLET = Text(zh="• {text}", en="• {text}")
+DOCUMENTS_TITLE = Text(zh="请备齐以下材料（一次性告知）", en="Please bring these documents")
+NO_DOCUMENTS = Text(zh="无需准备材料。", en="No documents needed.")
+DOCUMENT_LINE = Text(zh="□ {name}（{describe}）", en="□ {name} ({describe})")
+PEOPLE_AHEAD = Text(zh="前面等候 {count} 人", en="{count} people ahead")
+ESTIMATED_WAIT = Text(zh="预计等待约 {minutes} 分钟", en="Estimated wait: about {minutes} min")
+CONFIRM = Text(zh="确认取号", en="Confirm and print")
+SELF_SERVICE_OFFER = Text(zh="自助办税区办理，无需取号", en="Self-service area, no number needed")
+SELF_SERVICE_HINT = Text(
+    zh="此事项可在自助办税终端办理，不用排队。打印指引单，按指引操作即可。",
+    en="The self-service terminals can do this with no queue. Print a guide slip and follow it.",
+)
+PRINT_GUIDE = Text(zh="打印指引单", en="Print a guide slip")
+WANT_WINDOW = Text(zh="仍要到窗口办理", en="I still want a window")
+GUIDE_PRINTING = Text(zh="正在打印指引单…", en="Printing the guide slip…")
+GUIDE_PRINTED = Text(
+    zh="指引单已打印，请取走并到自助办税区办理。",
+    en="Your guide slip is printed: please take it to the self-service area.",
+)
+GUIDE_FAILED = Text(
+    zh="指引单暂时无法打印，请到自助办税区，工作人员会帮助您。",
+    en="The guide slip cannot be printed now: staff in the self-service area will help you.",
+)
+
+# Printing and the outcome
+PRINTING = Text(zh="正在出票…", en="Printing your ticket…")
+PRINTING_HINT = Text(
+    zh="请稍候，排队票将从下方出票口送出。",
+    en="One moment: your ticket will come out of the slot below.",
+)
+YOUR_NUMBER = Text(zh="您的排队号", en="Your number")
+QUEUE_AND_WINDOWS = Text(zh="{queue}  {windows}", en="{queue}, {windows}")
+AHEAD_AND_WAIT = Text(
+    zh="前面等候 {count} 人，预计约 {minutes} 分钟", en="{count} people ahead, about {minutes} min"
+)
+QR_CAPTION = Text(zh="扫码查看排队进度与办事指南", en="Scan for your ticket status and guide")
+TAKE_TICKET = Text(zh="请取走您的排队票", en="Please take your ticket")
+DONE = Text(zh="完成", en="Done")
+E_TICKET_SENTENCE = Text(
+    zh="打印机暂时无法出票，请拍下或记住您的号码。",
+    en="The printer cannot print right now: please photograph or note your number.",
+)
+QR_NAME = Text(zh="电子排队票二维码", en="QR code of your e-ticket")
+FAILED_TITLE = Text(zh="暂时无法取号", en="No number could be issued")
+FAILED_SENTENCE = Text(
+    zh="很抱歉，现在无法为您取号。请向大厅工作人员求助，他们会为您安排。",
+    en="We are sorry: no number could be issued just now. Please ask the "
+    "hall staff, who will help you.",
+)
+BACK_HOME = Text(zh="返回首页", en="Back to the start")
+
+# Inactivity
+STILL_THERE = Text(zh="还在吗？", en="Are you still there?")
+DESCRIPTION_SEPARATOR = Text(zh="；", en="; ")
+COUNTDOWN = Text(zh="{seconds} 秒后将返回首页", en="Returning to the start in {seconds} s")
+CONTINUE = Text(zh="继续", en="Continue")
