@@ -98,3 +98,34 @@ def test_diag_on_a_missing_port_says_so(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["ok"] is False
     assert "ttyNONE" in report["error"]
+
+
+def test_kiosk_run_with_a_broken_config_says_what_to_fix(tmp_path: Path) -> None:
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text("[ui]\ninactivity_seconds = -3\n", encoding="utf-8")
+    result = kiosk("run", "--config", str(machine))
+    assert result.returncode == 2
+    assert "ui.inactivity_seconds" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_kiosk_run_with_an_unusable_data_directory_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the data directory should be", encoding="utf-8")
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text(f'[kiosk]\ndata_dir = "{blocker}/data"\n', encoding="utf-8")
+    result = kiosk("run", "--config", str(machine))
+    assert result.returncode == 2
+    assert "kiosk.data_dir" in result.stderr
+    assert "cannot create the data directory" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_log_json_writes_one_json_object_per_line(tmp_path: Path) -> None:
+    result = kiosk("--log-json", "demo", "--headless", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("{")]
+    assert lines, result.stderr
+    for line in lines:
+        entry = json.loads(line)
+        assert {"ts", "level", "logger", "msg"} <= set(entry)
