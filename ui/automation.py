@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
 
 
 class AutomationError(Exception):
@@ -52,6 +52,13 @@ def tap(root: QWidget, name: str) -> None:
     if isinstance(parent, QScrollArea):
         parent.ensureWidgetVisible(button)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def settle() -> None:
+    """Let new texts re-flow before looking: each pass of the event loop lays out one
+    more level of nested layouts (a word-wrapped label changes its parent's height)."""
+    for _ in range(10):
+        QApplication.processEvents()
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:

@@ -22,8 +22,8 @@ from kiosk.app import Kiosk, StartupError, build_demo_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import OffsetClock
 from kiosk.settings import ConfigError, Settings, load_settings
-from ui.automation import AutomationError, tap, wait_until
-from ui.main import application, install_quit_on_signals
+from ui.automation import AutomationError, settle, tap, wait_until
+from ui.main import application, install_quit_on_signals, route_qt_messages_to_logging
 from ui.theme import apply_theme
 from ui.window import KioskWindow
 
@@ -82,6 +82,7 @@ def run_demo(
         print(f"kiosk demo: cannot prepare {out_dir}: {error}", file=sys.stderr)
         return EXIT_STARTUP
 
+    route_qt_messages_to_logging()
     app = application()  # after QT_QPA_PLATFORM is settled
     apply_theme(app)
     clock = OffsetClock()
@@ -243,7 +244,7 @@ class ScriptedVisit:
         wait_until(condition, what)
 
     def snap(self, name: str) -> None:
-        QApplication.processEvents()  # pending layout requests, before the picture
+        settle()
         path = self.out_dir / "screens" / f"{len(self.screens) + 1:02d}-{name}.png"
         if not self.window.grab().save(str(path)):
             raise DemoError(f"cannot save the screenshot {path}")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Kiosk, StartupError, build_kiosk, load_configuration
@@ -46,6 +46,25 @@ def install_quit_on_signals(app: QApplication) -> QTimer:
     return timer
 
 
+QT_LOG_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def route_qt_messages_to_logging() -> None:
+    """Qt's own warnings go to the kiosk's log (JSON lines with --log-json), not stderr."""
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        qt_log.log(QT_LOG_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 def install_crash_guard(window: KioskWindow) -> Callable[[], None]:
     """An exception escaping a slot is logged and the visit starts over at home:
     a taxpayer never sees a traceback or a frozen screen. Returns the undo."""
@@ -76,6 +95,7 @@ def run(config_file: Path | None, *, log_json: bool) -> int:
     except StartupError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_STARTUP
+    route_qt_messages_to_logging()
     app = application()
     apply_theme(app)
     try:

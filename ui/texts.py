@@ -1,7 +1,5 @@
 """Every string the UI shows that does not come from the catalog or the settings."""
 
-# Chinese text uses full-width punctuation on purpose: the confusables check does not apply.
-
 from __future__ import annotations
 
 from kiosk.text import LANGUAGES, Language, Text
@@ -36,6 +34,7 @@ QUEUES_TITLE = Text(zh="当前排队情况", en="Queues now")
 QUEUE_STATE = Text(
     zh="等候 {count} 人，约 {minutes} 分钟", en="{count} waiting, about {minutes} min"
 )
+QUEUE_EMPTY = Text(zh="无人等候", en="No one waiting")
 QUEUES_LOADING = Text(zh="正在查询排队情况…", en="Checking the queues…")
 TAKE_NUMBER = Text(zh="取号", en="Take a number")
 
@@ -55,6 +54,7 @@ NO_DOCUMENTS = Text(zh="无需准备材料。", en="No documents needed.")
 DOCUMENT_LINE = Text(zh="□ {name}（{describe}）", en="□ {name} ({describe})")
 PEOPLE_AHEAD = Text(zh="前面等候 {count} 人", en="{count} people ahead")
 ESTIMATED_WAIT = Text(zh="预计等待约 {minutes} 分钟", en="Estimated wait: about {minutes} min")
+NO_WAIT = Text(zh="无需等待", en="No wait")
 CONFIRM = Text(zh="确认取号", en="Confirm and print")
 SELF_SERVICE_OFFER = Text(zh="自助办税区办理，无需取号", en="Self-service area, no number needed")
 SELF_SERVICE_HINT = Text(
@@ -83,6 +83,9 @@ YOUR_NUMBER = Text(zh="您的排队号", en="Your number")
 QUEUE_AND_WINDOWS = Text(zh="{queue}  {windows}", en="{queue}, {windows}")
 AHEAD_AND_WAIT = Text(
     zh="前面等候 {count} 人，预计约 {minutes} 分钟", en="{count} people ahead, about {minutes} min"
+)
+NOBODY_AHEAD = Text(
+    zh="前面无人等候，请直接前往", en="Nobody ahead of you: please go straight there"
 )
 QR_CAPTION = Text(zh="扫码查看排队进度与办事指南", en="Scan for your ticket status and guide")
 TAKE_TICKET = Text(zh="请取走您的排队票", en="Please take your ticket")

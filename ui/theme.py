@@ -151,6 +151,7 @@ QPushButton[kind="huge"] {{
     border-radius: 48px;
     font-size: {TAKE_NUMBER_PX}px;
     min-height: 200px;
+    min-width: 480px;
 }}
 QPushButton[kind="huge"]:pressed {{
     background: {BLUE_PRESSED};

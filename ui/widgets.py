@@ -170,8 +170,8 @@ class CategoryTile(_PaintedButton):
 
     ICON_PX = 96
 
-    def __init__(self, icon: str, name: Label, *, parent: QWidget | None = None) -> None:
-        self.icon = icon
+    def __init__(self, symbol: str, name: Label, *, parent: QWidget | None = None) -> None:
+        self.symbol = symbol  # not `icon`: that is QAbstractButton.icon()
         super().__init__(name, parent=parent)
 
     def _name_font(self) -> QFont:
@@ -196,7 +196,7 @@ class CategoryTile(_PaintedButton):
         painter.drawEllipse(circle)
         painter.setPen(QColor(theme.WHITE))
         painter.setFont(_pixel_font(self.font(), 52, bold=True))
-        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.icon)
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.symbol)
         text_rect = QRectF(
             card.left() + self.PADDING,
             circle.bottom() + 20,

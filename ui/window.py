@@ -90,7 +90,9 @@ class KioskWindow(QMainWindow):
         self.setCentralWidget(page)
         # The screens fit whatever size the window is given; the layout must not impose
         # a minimum on the window (a kiosk panel's size is not negotiable).
-        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        window_layout = self.layout()
+        if window_layout is not None:
+            window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
         self.home = HomeScreen(hall_name, settings.queues)
         self.category = CategoryScreen(kiosk.catalog.categories)

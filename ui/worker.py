@@ -84,11 +84,11 @@ class TicketDesk(QObject):
         super().__init__(parent)
         self._next_id = 0
         self._pending: set[int] = set()
-        self.thread = QThread(self)
-        self.thread.setObjectName("kiosk-ticket-worker")
+        self.worker_thread = QThread(self)
+        self.worker_thread.setObjectName("kiosk-ticket-worker")
         self._worker = TicketWorker(tickets, hall)
-        self._worker.moveToThread(self.thread)
-        self.thread.finished.connect(self._worker.deleteLater)
+        self._worker.moveToThread(self.worker_thread)
+        self.worker_thread.finished.connect(self._worker.deleteLater)
         self._issue_requested.connect(self._worker.issue)
         self._guide_requested.connect(self._worker.print_guide)
         self._queue_states_requested.connect(self._worker.read_queue_states)
@@ -96,7 +96,7 @@ class TicketDesk(QObject):
         self._worker.ticket_failed.connect(self._on_ticket_failed)
         self._worker.guide_printed.connect(self._on_guide_printed)
         self._worker.queue_states_read.connect(self.queue_states_read)
-        self.thread.start()
+        self.worker_thread.start()
 
     def issue(self, route: Route, language: str) -> int:
         request_id = self._new_request()
@@ -117,9 +117,9 @@ class TicketDesk(QObject):
 
     def stop(self) -> None:
         """Let the current request finish, then end the thread. Safe to call twice."""
-        if self.thread.isRunning():
-            self.thread.quit()
-            self.thread.wait()
+        if self.worker_thread.isRunning():
+            self.worker_thread.quit()
+            self.worker_thread.wait()
 
     def _new_request(self) -> int:
         self._next_id += 1

@@ -110,7 +110,7 @@ def window(qtbot: QtBot, qapp: QApplication, demo_kiosk: Kiosk) -> Iterator[Kios
     qtbot.waitExposed(kiosk_window)
     yield kiosk_window
     kiosk_window.close()
-    assert not kiosk_window.desk.thread.isRunning()
+    assert not kiosk_window.desk.worker_thread.isRunning()
     assert not kiosk_window.idle_check_timer.isActive()
 
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication
 import ui.texts
 from kiosk.text import Text
 from ui import theme
+from ui.demo import run_demo
+from ui.main import run
 from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
 from ui.window import KioskWindow
 
@@ -84,10 +86,10 @@ def test_qr_widget_paints_the_matrix(qapp: QApplication) -> None:
 
 
 def test_closing_the_window_stops_the_worker_and_the_timer(window: KioskWindow) -> None:
-    assert window.desk.thread.isRunning()
+    assert window.desk.worker_thread.isRunning()
     assert window.idle_check_timer.isActive()
     window.close()
-    assert window.desk.thread.isFinished()
+    assert window.desk.worker_thread.isFinished()
     assert not window.idle_check_timer.isActive()
     window.shutdown()  # twice is harmless
 
@@ -133,3 +135,26 @@ def test_headless_demo_writes_screens_tickets_and_journal(tmp_path: Path) -> Non
     assert printed == ["G001", "G002", "A001"]
     assert any(event["kind"] == "guide_slip.printed" for event in events)
     assert "journal" in completed.stdout
+
+
+def test_run_reports_a_bad_configuration_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    machine_file = tmp_path / "kiosk.toml"
+    machine_file.write_text("[ui]\ninactivity_seconds = 1\n", encoding="utf-8")
+    assert run(machine_file, log_json=False) == 2
+    error = capsys.readouterr().err
+    assert "ui.inactivity_seconds" in error
+    assert "Traceback" not in error
+
+
+def test_demo_reports_a_missing_configuration_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    code = run_demo(tmp_path / "out", headless=True, config_file=tmp_path / "missing.toml")
+    assert code == 2
+    error = capsys.readouterr().err
+    assert "missing.toml" in error
+    assert "file not found" in error
+    assert len(error.strip().splitlines()) == 1

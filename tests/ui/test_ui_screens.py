@@ -1,7 +1,5 @@
 """Every screen: the language switch, touch target sizes, accessible names, type sizes."""
 
-# Chinese text uses full-width punctuation on purpose.
-
 from __future__ import annotations
 
 import re
@@ -13,7 +11,7 @@ from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, TAPS
 
-from ui.automation import tap, visible_buttons, visible_texts
+from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.widgets import CategoryTile, MatterRow, TextLabel
 from ui.window import KioskWindow
 
@@ -92,12 +90,6 @@ def _label_min_px(label: QLabel) -> int:
     return BODY_MIN_PX
 
 
-def settle_layouts() -> None:
-    """Let new texts re-flow: each pass lays out one more level of nested layouts."""
-    for _ in range(10):
-        QApplication.processEvents()
-
-
 def _check_buttons(window: KioskWindow) -> None:
     frame = window.rect()
     buttons = visible_buttons(window)
@@ -147,7 +139,7 @@ def test_touch_targets_names_and_type_sizes(
     reach(screen)
     for language in ("English", "中文"):  # English is longer; Chinese is the default
         tap(window, language)
-        settle_layouts()
+        settle()
         assert (window.width(), window.height()) == size  # nothing forced the window larger
         _check_buttons(window)
         _check_labels(window)

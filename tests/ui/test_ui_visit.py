@@ -1,7 +1,5 @@
 """The visit, tapped through the real widgets, to a ticket on the emulated printer."""
 
-# Chinese text uses full-width punctuation on purpose.
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -162,3 +160,20 @@ def test_self_service_offer_and_guide_slip(
     tap_on("确认取号")
     wait_for_screen("done")
     assert window.done.number.text() == "G001"
+
+
+def test_wait_is_said_plainly_for_the_first_and_the_second_in_line(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen
+) -> None:
+    tap_on("取号", "发票办理", "发票代开")
+    assert "无需等待" in visible_texts(window)
+    tap_on("确认取号")
+    wait_for_screen("done")
+    assert "前面无人等候，请直接前往" in visible_texts(window)
+    assert not any("0 分钟" in text for text in visible_texts(window))
+    tap_on("完成")
+    tap_on("取号", "发票办理", "发票代开")
+    tap_on("确认取号")
+    wait_for_screen("done")
+    assert window.done.number.text() == "G002"
+    assert any(text.startswith("前面等候 1 人") for text in visible_texts(window))

@@ -21,6 +21,8 @@ def where_text(ticket: IssuedTicket) -> Text:
 
 
 def wait_text(ticket: IssuedTicket) -> Text:
+    if ticket.reservation.people_ahead == 0:
+        return texts.NOBODY_AHEAD
     return texts.fill(
         texts.AHEAD_AND_WAIT,
         count=ticket.reservation.people_ahead,

@@ -29,6 +29,8 @@ class QueueRow:
     def show_state(self, state: QueueState | None) -> None:
         if state is None:
             self.waiting.set_text(texts.QUEUES_LOADING)
+        elif state.waiting == 0:
+            self.waiting.set_text(texts.QUEUE_EMPTY)
         else:
             self.waiting.set_text(
                 texts.fill(

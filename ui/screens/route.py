@@ -180,8 +180,9 @@ class RouteScreen(Screen):
             self.estimated_wait.set_text("")
             return
         self.people_ahead.set_text(texts.fill(texts.PEOPLE_AHEAD, count=state.waiting))
+        minutes = state.estimated_wait_minutes
         self.estimated_wait.set_text(
-            texts.fill(texts.ESTIMATED_WAIT, minutes=state.estimated_wait_minutes)
+            texts.fill(texts.ESTIMATED_WAIT, minutes=minutes) if minutes else texts.NO_WAIT
         )
 
     def set_guide_state(self, state: GuideSlipState) -> None:
