@@ -40,7 +40,7 @@ $(INSTALLED): pyproject.toml $(SYSTEM)
 		{ echo "Python 3.11 or newer is needed ($(PYTHON))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
 clean:
