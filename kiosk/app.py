@@ -14,12 +14,14 @@ from pathlib import Path
 from drivers.printer.device import Printer, PrintError
 from drivers.printer.document import PrintDocument
 from drivers.printer.profiles import get_profile
+from drivers.printer.status import PrinterCondition, PrinterStatus
 from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock
 from kiosk.hall.base import HallBackend
 from kiosk.hall.local import LocalHall
+from kiosk.printer_health import PrinterHealth
 from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.sqlite import StorageError
@@ -36,16 +38,23 @@ class StartupError(Exception):
 class EscPosSlipPrinter:
     """Adapts the ESC/POS driver to what the ticket service needs."""
 
-    def __init__(self, transport: Transport, printer: Printer) -> None:
+    def __init__(self, transport: Transport, printer: Printer, health: PrinterHealth) -> None:
         self.transport = transport
         self.printer = printer
+        self.health = health
 
     def print_slip(self, document: PrintDocument) -> None:
         if not self.transport.ensure_open():
+            self.health.record(PrinterStatus(PrinterCondition.OFFLINE, "port not available"))
             raise PrintFailure(f"printer port {self.transport.url} is not available")
         try:
             self.printer.print_document(document)
-        except (PrintError, TransportError) as error:
+        except PrintError as error:
+            if error.status is not None:
+                self.health.record(error.status)
+            raise PrintFailure(str(error)) from None
+        except TransportError as error:
+            self.health.record(PrinterStatus(PrinterCondition.OFFLINE, str(error)))
             raise PrintFailure(str(error)) from None
 
     def close(self) -> None:
@@ -68,8 +77,14 @@ class Kiosk:
             self.clock, self.settings.ui.inactivity_seconds, self.settings.ui.countdown_seconds
         )
 
+    def start_background(self) -> None:
+        """Work that runs while the kiosk waits for taxpayers: printer checks."""
+        if self.printer is not None:
+            self.printer.health.start()
+
     def close(self) -> None:
         if self.printer is not None:
+            self.printer.health.stop()
             self.printer.close()
         for emulator in self.emulators:
             emulator.stop()
@@ -86,7 +101,9 @@ def load_configuration(config_file: Path | None) -> tuple[Settings, Catalog]:
         raise StartupError(f"the configuration has errors:\n{lines}") from None
 
 
-def open_printer(settings: Settings, port: str | None = None) -> EscPosSlipPrinter:
+def open_printer(
+    settings: Settings, journal: Journal, clock: Clock, port: str | None = None
+) -> EscPosSlipPrinter:
     printer_settings = settings.printer
     try:
         profile = get_profile(printer_settings.profile)
@@ -102,10 +119,9 @@ def open_printer(settings: Settings, port: str | None = None) -> EscPosSlipPrint
     except TransportError as error:
         # Not fatal: tickets become e-tickets until the printer is back.
         log.warning("printer not available yet: %s", error)
-    return EscPosSlipPrinter(
-        transport,
-        Printer(transport, profile, status_timeout=printer_settings.status_timeout_seconds),
-    )
+    printer = Printer(transport, profile, status_timeout=printer_settings.status_timeout_seconds)
+    health = PrinterHealth(printer.status, journal, clock, printer_settings.status_interval_seconds)
+    return EscPosSlipPrinter(transport, printer, health)
 
 
 def build_kiosk(
@@ -122,7 +138,7 @@ def build_kiosk(
         hall = LocalHall(data / "hall.sqlite3", settings, clock)
     except StorageError as error:
         raise StartupError(f"kiosk.data_dir: {error}") from None
-    printer = open_printer(settings, printer_port)
+    printer = open_printer(settings, journal, clock, printer_port)
     tickets = TicketService(settings, catalog, hall, journal, printer)
     journal.record("kiosk.started", {"kiosk": settings.kiosk.id, "catalog": catalog.version})
     return Kiosk(settings, catalog, clock, journal, hall, tickets, printer)

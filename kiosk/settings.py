@@ -104,6 +104,13 @@ class PrinterSection(_Section):
     )
     write_timeout_seconds: float = Field(10.0, gt=0, le=120)
     status_timeout_seconds: float = Field(0.3, gt=0, le=5)
+    status_interval_seconds: float = Field(
+        10.0,
+        ge=1,
+        le=600,
+        title="Status check while idle",
+        description="How often the printer is asked for paper and cover while idle.",
+    )
 
 
 class UiSection(_Section):
