@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from kiosk.text import Language
+from kiosk.text import Language, Text
 
 SCHEMA_VERSION = 1
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -127,10 +127,96 @@ class RoutingSection(_Section):
     default_queue: str = Field("comprehensive", description="Queue for everything else (一窗通办).")
 
 
+# The blocks a ticket can be made of; `layout` lists them in print order.
+TICKET_BLOCKS = (
+    "hall_name",
+    "number_caption",
+    "number",
+    "queue",
+    "rule",
+    "people_ahead",
+    "wait",
+    "matters",
+    "documents",
+    "issued_at",
+    "qr",
+    "qr_caption",
+    "footer",
+    "kiosk_id",
+    "feed",
+)
+DEFAULT_TICKET_LAYOUT = (
+    "hall_name",
+    "number_caption",
+    "number",
+    "queue",
+    "rule",
+    "people_ahead",
+    "wait",
+    "matters",
+    "documents",
+    "rule",
+    "issued_at",
+    "qr",
+    "qr_caption",
+    "footer",
+    "kiosk_id",
+)
+# The printed labels a hall may reword (both languages at once).
+TICKET_TEXTS = (
+    "number",
+    "ahead",
+    "wait",
+    "no_wait",
+    "matters",
+    "documents",
+    "no_documents",
+    "issued",
+    "qr",
+    "guide_title",
+    "guide_where",
+    "guide_qr",
+)
+
+
 class TicketSection(_Section):
+    layout: tuple[str, ...] = Field(
+        DEFAULT_TICKET_LAYOUT,
+        title="Ticket layout",
+        description=f"Blocks in print order, from: {', '.join(TICKET_BLOCKS)}.",
+    )
+    texts: dict[str, Text] = Field(
+        default_factory=dict,
+        title="Reworded labels",
+        description=f"Labels to reword, with zh and en: {', '.join(TICKET_TEXTS)}.",
+    )
     footer_zh: str = "请留意叫号，过号请重新取号。"
     footer_en: str = "Please watch for your number; if you miss it, take a new one."
     show_wait_estimate: bool = True
+
+    @field_validator("layout")
+    @classmethod
+    def _known_blocks(cls, layout: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in layout if name not in TICKET_BLOCKS]
+        if unknown:
+            raise ValueError(
+                f"unknown block(s) {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(TICKET_BLOCKS)}"
+            )
+        if "number" not in layout:
+            raise ValueError("a ticket must print its number: add 'number'")
+        return layout
+
+    @field_validator("texts")
+    @classmethod
+    def _known_texts(cls, texts: dict[str, Text]) -> dict[str, Text]:
+        unknown = sorted(set(texts) - set(TICKET_TEXTS))
+        if unknown:
+            raise ValueError(
+                f"unknown label(s) {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(TICKET_TEXTS)}"
+            )
+        return texts
 
 
 class Settings(_Section):

@@ -7,14 +7,22 @@ or is voided (a setting): never a ghost number called for nobody.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from drivers.printer.document import Align, PrintDocument, QrBlock, RuleBlock, TextBlock
+from drivers.printer.document import (
+    Align,
+    Block,
+    FeedBlock,
+    PrintDocument,
+    QrBlock,
+    RuleBlock,
+    TextBlock,
+)
 from kiosk.catalog import Catalog, Matter
 from kiosk.hall.base import HallBackend, Reservation, TicketChannel
 from kiosk.settings import QueueSection, Settings
@@ -206,15 +214,15 @@ class TicketService:
         queue_area = Text(zh=queue.area_zh or "自助", en=queue.area_en or "self-service")
         blocks: list[TextBlock | QrBlock | RuleBlock] = [
             TextBlock(self._hall_name(language), Align.CENTER),
-            TextBlock(LABELS["guide_title"].get(language), Align.CENTER, 2, 2),
+            TextBlock(self._label("guide_title", language), Align.CENTER, 2, 2),
             RuleBlock(),
-            TextBlock(LABELS["guide_where"].format(area=queue_area.get(language)).get(language)),
+            TextBlock(self._label("guide_where", language, area=queue_area.get(language))),
         ]
         for matter in route.matters:
             blocks.append(TextBlock("· " + matter.name.get(language)))
         blocks += [
             QrBlock(self._catalog.guide_url(route.matters[0])),
-            TextBlock(LABELS["guide_qr"].get(language), Align.CENTER),
+            TextBlock(self._label("guide_qr", language), Align.CENTER),
         ]
         failure = self._print(PrintDocument(tuple(blocks)))
         self._journal.record(
@@ -251,54 +259,93 @@ class TicketService:
         qr_url: str,
         language: Language,
     ) -> PrintDocument:
-        queue = route.queue
-        queue_name = queue.name_zh if language == "zh" else queue.name_en
-        issued = self.local_time(reservation.issued_at).strftime("%Y-%m-%d %H:%M")
-        blocks: list[TextBlock | QrBlock | RuleBlock] = [
-            TextBlock(self._hall_name(language), Align.CENTER),
-            TextBlock(LABELS["number"].get(language), Align.CENTER),
-            TextBlock(reservation.number, Align.CENTER, 4, 4, bold=True),
-            TextBlock(f"{queue_name}  {windows_text(queue).get(language)}", Align.CENTER, 1, 2),
-            RuleBlock(),
-            TextBlock(LABELS["ahead"].format(count=reservation.people_ahead).get(language)),
-        ]
-        if self._settings.ticket.show_wait_estimate:
-            minutes = reservation.estimated_wait_minutes
-            wait = LABELS["wait"].format(minutes=minutes) if minutes else LABELS["no_wait"]
-            blocks.append(TextBlock(wait.get(language)))
-        blocks.append(
-            TextBlock(
-                LABELS["matters"].get(language)
-                + "、".join(matter.name.get(language) for matter in route.matters)
-            )
-        )
-        blocks.append(
-            TextBlock(
-                LABELS["documents"].get(language)
-                if documents
-                else LABELS["no_documents"].get(language),
-                bold=True,
-            )
-        )
-        for line in documents:
-            blocks.append(
-                TextBlock(
-                    f"□ {line.name.get(language)}（{line.describe(language)}）"
-                    if language == "zh"
-                    else f"[ ] {line.name.get(language)} ({line.describe(language)})"
-                )
-            )
-        footer = (
-            self._settings.ticket.footer_zh
-            if language == "zh"
-            else (self._settings.ticket.footer_en)
-        )
-        blocks += [
-            RuleBlock(),
-            TextBlock(LABELS["issued"].format(time=issued).get(language)),
-            QrBlock(qr_url),
-            TextBlock(LABELS["qr"].get(language), Align.CENTER),
-            TextBlock(footer, Align.CENTER),
-            TextBlock(self._settings.kiosk.id, Align.RIGHT),
-        ]
+        """The ticket, block by block in the order `ticket.layout` gives."""
+        slip = _SlipContext(reservation, route, tuple(documents), qr_url, language)
+        blocks: list[Block] = []
+        for name in self._settings.ticket.layout:
+            blocks += self._block_builders[name](slip)
         return PrintDocument(tuple(blocks))
+
+    @property
+    def _block_builders(self) -> dict[str, Callable[[_SlipContext], list[Block]]]:
+        return {
+            "hall_name": lambda slip: [TextBlock(self._hall_name(slip.language), Align.CENTER)],
+            "number_caption": lambda slip: [
+                TextBlock(self._label("number", slip.language), Align.CENTER)
+            ],
+            "number": lambda slip: [
+                TextBlock(slip.reservation.number, Align.CENTER, 4, 4, bold=True)
+            ],
+            "queue": self._queue_block,
+            "rule": lambda slip: [RuleBlock()],
+            "people_ahead": lambda slip: [
+                TextBlock(self._label("ahead", slip.language, count=slip.reservation.people_ahead))
+            ],
+            "wait": self._wait_block,
+            "matters": lambda slip: [
+                TextBlock(
+                    self._label("matters", slip.language)
+                    + "、".join(matter.name.get(slip.language) for matter in slip.route.matters)
+                )
+            ],
+            "documents": self._documents_block,
+            "issued_at": lambda slip: [
+                TextBlock(
+                    self._label(
+                        "issued",
+                        slip.language,
+                        time=self.local_time(slip.reservation.issued_at).strftime("%Y-%m-%d %H:%M"),
+                    )
+                )
+            ],
+            "qr": lambda slip: [QrBlock(slip.qr_url)],
+            "qr_caption": lambda slip: [TextBlock(self._label("qr", slip.language), Align.CENTER)],
+            "footer": lambda slip: [
+                TextBlock(
+                    self._settings.ticket.footer_zh
+                    if slip.language == "zh"
+                    else self._settings.ticket.footer_en,
+                    Align.CENTER,
+                )
+            ],
+            "kiosk_id": lambda slip: [TextBlock(self._settings.kiosk.id, Align.RIGHT)],
+            "feed": lambda slip: [FeedBlock(1)],
+        }
+
+    def _label(self, key: str, language: Language, **values: object) -> str:
+        text = self._settings.ticket.texts.get(key) or LABELS[key]
+        return text.format(**values).get(language) if values else text.get(language)
+
+    def _queue_block(self, slip: _SlipContext) -> list[Block]:
+        queue = slip.route.queue
+        name = queue.name_zh if slip.language == "zh" else queue.name_en
+        return [TextBlock(f"{name}  {windows_text(queue).get(slip.language)}", Align.CENTER, 1, 2)]
+
+    def _wait_block(self, slip: _SlipContext) -> list[Block]:
+        if not self._settings.ticket.show_wait_estimate:
+            return []
+        minutes = slip.reservation.estimated_wait_minutes
+        if not minutes:
+            return [TextBlock(self._label("no_wait", slip.language))]
+        return [TextBlock(self._label("wait", slip.language, minutes=minutes))]
+
+    def _documents_block(self, slip: _SlipContext) -> list[Block]:
+        language = slip.language
+        if not slip.documents:
+            return [TextBlock(self._label("no_documents", language), bold=True)]
+        blocks: list[Block] = [TextBlock(self._label("documents", language), bold=True)]
+        for line in slip.documents:
+            name, detail = line.name.get(language), line.describe(language)
+            blocks.append(
+                TextBlock(f"□ {name}（{detail}）" if language == "zh" else f"[ ] {name} ({detail})")
+            )
+        return blocks
+
+
+@dataclass(frozen=True)
+class _SlipContext:
+    reservation: Reservation
+    route: Route
+    documents: tuple[DocumentLine, ...]
+    qr_url: str
+    language: Language

@@ -4,10 +4,19 @@ from pathlib import Path
 
 import pytest
 
+from drivers.printer.escpos import render, wrap
+from drivers.printer.profiles import PROFILES
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
+from kiosk.settings import TICKET_TEXTS, ConfigError
 from kiosk.store import Journal
-from kiosk.tickets import TicketOutcome, TicketService, required_documents, windows_text
+from kiosk.tickets import (
+    LABELS,
+    TicketOutcome,
+    TicketService,
+    required_documents,
+    windows_text,
+)
 from kiosk.triage import route_visit
 from tests.helpers.fakes import RecordingSlipPrinter, default_catalog, make_settings
 
@@ -128,3 +137,53 @@ def test_documents_of_several_matters_are_merged_once(parts: Parts) -> None:
 def test_windows_text(parts: Parts) -> None:
     assert windows_text(parts.settings.queue("green")).get("zh") == "1号窗口"
     assert windows_text(parts.settings.queue("comprehensive")).get("en") == "Windows 2-6"
+
+
+def test_every_rewordable_label_has_a_default() -> None:
+    assert set(TICKET_TEXTS) == set(LABELS)
+
+
+def test_layout_order_and_reworded_labels_come_from_the_settings(tmp_path: Path) -> None:
+    parts = Parts(tmp_path)
+    settings = make_settings(
+        tmp_path,
+        ticket={
+            "layout": ["number", "number_caption", "qr"],
+            "texts": {"number": {"zh": "号码", "en": "Number"}},
+        },
+    )
+    service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
+    service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    blocks = parts.printer.documents[-1].blocks
+    assert [type(block).__name__ for block in blocks] == ["TextBlock", "TextBlock", "QrBlock"]
+    assert parts.printer.texts() == ["G001", "号码"]
+    parts.close()
+
+
+@pytest.mark.parametrize(
+    ("ticket", "message"),
+    [
+        ({"layout": ["number", "barcode"]}, "unknown block(s) 'barcode'"),
+        ({"layout": ["hall_name", "qr"]}, "a ticket must print its number"),
+        ({"texts": {"slogan": {"zh": "x", "en": "x"}}}, "unknown label(s) 'slogan'"),
+        ({"texts": {"number": {"zh": "号码"}}}, "ticket.texts.number.en"),
+    ],
+)
+def test_a_bad_layout_is_named_in_the_settings_check(
+    tmp_path: Path, ticket: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        make_settings(tmp_path, ticket=ticket)
+    assert message in str(error.value)
+
+
+def test_the_same_ticket_reflows_for_58_mm_paper(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0801")], parts.settings)
+    parts.service.issue(route, "zh")
+    slip = parts.printer.documents[-1]
+    narrow, wide = PROFILES["generic58"], PROFILES["generic80"]
+    assert len(render(slip, narrow).data) > 0
+    for text in parts.printer.texts():
+        for line in wrap(text, narrow.columns):
+            assert len(line.encode("gb18030")) <= narrow.columns
+    assert render(slip, narrow).data.count(b"\n") > render(slip, wide).data.count(b"\n")
