@@ -198,6 +198,32 @@ def cmd_diag_printer(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
+def cmd_ticket_reprint(args: argparse.Namespace) -> int:
+    """补打: print today's ticket again. The printer port must be free (kiosk stopped)."""
+    from kiosk.app import StartupError, build_kiosk, load_configuration
+    from kiosk.tickets import ReprintError
+
+    try:
+        settings, catalog = load_configuration(_config_file(args))
+        kiosk = build_kiosk(settings, catalog)
+    except StartupError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"kiosk: {error}")
+        return EXIT_PROBLEMS
+    try:
+        ticket_id = kiosk.tickets.reprint(args.number.strip().upper())
+    except ReprintError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"not reprinted: {error}")
+        return EXIT_PROBLEMS
+    finally:
+        kiosk.close()
+    _emit(
+        args,
+        {"ok": True, "number": args.number, "ticket_id": ticket_id},
+        f"ticket {args.number} reprinted",
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Tax service hall kiosk.")
     parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
@@ -243,6 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
     sim_printer.add_argument("--out", type=Path, default=Path("sim-printer-out"))
     sim_printer.add_argument("--baud", type=int, help="pace bytes like a serial line")
     sim_printer.add_argument("--profile", default="generic80")
+
+    ticket = commands.add_parser("ticket", help="today's tickets")
+    ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)
+    reprint = add(
+        ticket_commands, "reprint", cmd_ticket_reprint, "print a ticket of today again (补打)"
+    )
+    reprint.add_argument("number", help="the ticket number, e.g. G012")
+    reprint.add_argument("--config", type=Path, help="machine configuration file")
 
     diag = commands.add_parser("diag", help="talk to one real device")
     diag_commands = diag.add_subparsers(dest="diag_command", required=True)

@@ -96,6 +96,24 @@ class Journal:
                 ).fetchall()
         return [JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
 
+    def find_event(self, kind: str, **fields: str) -> JournalEvent | None:
+        """The newest event of `kind` whose payload holds all of `fields`."""
+        for name in fields:
+            if not name.isidentifier():
+                raise ValueError(f"not a payload field name: {name!r}")
+        where = "".join(f" AND json_extract(payload, '$.{name}') = ?" for name in fields)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, at, kind, ticket_id, payload FROM events WHERE kind = ?"
+                f"{where} ORDER BY id DESC LIMIT 1",
+                (kind, *fields.values()),
+            ).fetchone()
+        return (
+            None
+            if row is None
+            else JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4]))
+        )
+
     def iter_json_lines(self) -> Iterator[str]:
         for event in self.events():
             yield json.dumps(event.as_json(), ensure_ascii=False, sort_keys=True)

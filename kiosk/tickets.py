@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -43,6 +43,10 @@ class SlipPrinter(Protocol):
     def print_slip(self, document: PrintDocument) -> None:
         """Print and return once every byte is taken; raise PrintFailure otherwise."""
         ...
+
+
+class ReprintError(Exception):
+    """A ticket that cannot be reprinted; the message says why, for the technician."""
 
 
 class TicketOutcome(Enum):
@@ -141,6 +145,9 @@ LABELS = {
 }
 
 
+REPRINT_MARK = Text(zh="补打", en="REPRINT")
+
+
 class TicketService:
     def __init__(
         self,
@@ -182,6 +189,8 @@ class TicketService:
                 "people_ahead": reservation.people_ahead,
                 "estimated_wait_minutes": reservation.estimated_wait_minutes,
                 "business_day": reservation.business_day.isoformat(),
+                "issued_at": reservation.issued_at.isoformat(),
+                "language": language,
                 "kiosk": self._settings.kiosk.id,
             },
             ticket_id,
@@ -207,6 +216,51 @@ class TicketService:
             self._hall.void(ticket_id, failure)
             outcome = TicketOutcome.VOIDED
         return IssuedTicket(reservation, route, outcome, qr_url, documents, failure)
+
+    def reprint(self, number: str) -> str:
+        """Print today's ticket `number` again (补打), marked as a reprint.
+
+        Only a ticket still in the queue is reprinted: a voided or served number
+        would send someone to a window for nothing. Returns the ticket id."""
+        day = self._hall.business_day().isoformat()
+        reserved = self._journal.find_event("ticket.reserved", number=number, business_day=day)
+        if reserved is None or reserved.ticket_id is None:
+            raise ReprintError(f"no ticket {number} was issued today")
+        ticket_id = reserved.ticket_id
+        status = self._hall.ticket_status(ticket_id)
+        if status not in ("waiting", "called"):
+            raise ReprintError(f"ticket {number} is {status or 'unknown'}: not reprinted")
+        payload = reserved.payload
+        matters = [
+            self._catalog.matter(code)
+            for code in payload["matters"]
+            if code in {matter.code for matter in self._catalog.matters}
+        ]
+        if not matters:
+            raise ReprintError(f"the matters of ticket {number} are no longer in the catalog")
+        reservation = Reservation(
+            ticket_id,
+            number,
+            str(payload["queue"]),
+            date.fromisoformat(day),
+            datetime.fromisoformat(str(payload["issued_at"])),
+            int(payload["people_ahead"]),
+            int(payload["estimated_wait_minutes"]),
+        )
+        route = Route(self._settings.queue(reservation.queue_code), tuple(matters), (), False)
+        language: Language = "en" if payload.get("language") == "en" else "zh"
+        documents = required_documents(route.matters, self._catalog)
+        slip = self.ticket_document(
+            reservation, route, documents, self.qr_url(reservation, route.matters), language
+        )
+        marked = PrintDocument(
+            (TextBlock(REPRINT_MARK.get(language), Align.CENTER, 2, 1), *slip.blocks)
+        )
+        failure = self._print(marked)
+        if failure is not None:
+            raise ReprintError(f"the printer did not print ticket {number}: {failure}")
+        self._journal.record("ticket.reprinted", {"number": number}, ticket_id)
+        return ticket_id
 
     def print_guide_slip(self, route: Route, language: Language) -> bool:
         """The self-service guide slip; no number is involved. True when printed."""

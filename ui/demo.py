@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 EXIT_FAILED = 1
 EXIT_STARTUP = 2
 OUTPUTS = ("data", "screens", "tickets")
+TICKET_NUMBER = re.compile(r"\b[A-Z]\d{3}\b")
 # The emulator renders each ticket's PNG before it answers the status query that
 # follows the cut; on a slow machine that takes longer than a real printer's answer.
 DEMO_STATUS_TIMEOUT_SECONDS = 2.0
@@ -98,9 +100,10 @@ def run_demo(
         window.resize(*portrait_size(app))
         window.show()
         signals_timer = install_quit_on_signals(app)
-        code = app.exec()
-        signals_timer.stop()
-        return code
+        try:
+            return app.exec()
+        finally:
+            signals_timer.stop()
     except DemoError as error:
         print(f"kiosk demo: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -208,10 +211,9 @@ class ScriptedVisit:
             print(f"  {path.name}")
         print(f"printed slips: {len(tickets)} in {self.out_dir / 'tickets'}")
         for ticket in tickets:
-            first_line = next(
-                (line.strip() for line in ticket.text.splitlines() if line.strip()), ""
-            )
-            print(f"  {ticket.raw_path}  {ticket.png_path}  ({first_line[:30]})")
+            number = TICKET_NUMBER.search(ticket.text)
+            what = f"ticket {number.group(0)}" if number else "guide slip"
+            print(f"  {what}: {ticket.raw_path}  {ticket.png_path}")
         print(f"journal: {lines} events in {journal}")
         return 0
 

@@ -53,6 +53,8 @@ DOCUMENTS_TITLE = Text(zh="请备齐以下材料（一次性告知）", en="Plea
 NO_DOCUMENTS = Text(zh="无需准备材料。", en="No documents needed.")
 DOCUMENT_LINE = Text(zh="□ {name}（{describe}）", en="□ {name} ({describe})")
 PEOPLE_AHEAD = Text(zh="前面等候 {count} 人", en="{count} people ahead")
+PERSON_AHEAD = Text(zh="前面等候 1 人", en="1 person ahead")
+NONE_AHEAD = Text(zh="前面无人等候", en="Nobody ahead of you")
 ESTIMATED_WAIT = Text(zh="预计等待约 {minutes} 分钟", en="Estimated wait: about {minutes} min")
 NO_WAIT = Text(zh="无需等待", en="No wait")
 CONFIRM = Text(zh="确认取号", en="Confirm and print")
@@ -81,9 +83,7 @@ PRINTING_HINT = Text(
 )
 YOUR_NUMBER = Text(zh="您的排队号", en="Your number")
 QUEUE_AND_WINDOWS = Text(zh="{queue}  {windows}", en="{queue}, {windows}")
-AHEAD_AND_WAIT = Text(
-    zh="前面等候 {count} 人，预计约 {minutes} 分钟", en="{count} people ahead, about {minutes} min"
-)
+AHEAD_AND_WAIT = Text(zh="{ahead}，预计约 {minutes} 分钟", en="{ahead}, about {minutes} min")
 NOBODY_AHEAD = Text(
     zh="前面无人等候，请直接前往", en="Nobody ahead of you: please go straight there"
 )
@@ -108,3 +108,12 @@ STILL_THERE = Text(zh="还在吗？", en="Are you still there?")
 DESCRIPTION_SEPARATOR = Text(zh="；", en="; ")
 COUNTDOWN = Text(zh="{seconds} 秒后将返回首页", en="Returning to the start in {seconds} s")
 CONTINUE = Text(zh="继续", en="Continue")
+
+
+def people_ahead(count: int) -> Text:
+    """How many are ahead, in words that read right for none, one and many."""
+    if count == 0:
+        return NONE_AHEAD
+    if count == 1:
+        return PERSON_AHEAD
+    return fill(PEOPLE_AHEAD, count=count)

@@ -56,6 +56,14 @@ class HallBackend(ABC):
     def void(self, ticket_id: str, reason: str) -> None:
         """The ticket never reached the taxpayer: it is never called."""
 
+    @abstractmethod
+    def ticket_status(self, ticket_id: str) -> str | None:
+        """reserved, waiting, called, finished or void; None for a ticket it never issued."""
+
+    @abstractmethod
+    def business_day(self) -> date:
+        """The hall's day now: numbering restarts when it changes."""
+
     def ticket_status_url(self, reservation: Reservation) -> str | None:
         """Where the ticket's QR code leads, when the hall offers a status page."""
         return None

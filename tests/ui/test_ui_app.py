@@ -158,3 +158,15 @@ def test_demo_reports_a_missing_configuration_file(
     assert "missing.toml" in error
     assert "file not found" in error
     assert len(error.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "zh", "en"),
+    [
+        (0, "前面无人等候", "Nobody ahead of you"),
+        (1, "前面等候 1 人", "1 person ahead"),
+        (7, "前面等候 7 人", "7 people ahead"),
+    ],
+)
+def test_people_ahead_reads_right_for_none_one_and_many(count: int, zh: str, en: str) -> None:
+    assert ui.texts.people_ahead(count) == Text(zh=zh, en=en)

@@ -25,7 +25,7 @@ def wait_text(ticket: IssuedTicket) -> Text:
         return texts.NOBODY_AHEAD
     return texts.fill(
         texts.AHEAD_AND_WAIT,
-        count=ticket.reservation.people_ahead,
+        ahead=texts.people_ahead(ticket.reservation.people_ahead),
         minutes=ticket.reservation.estimated_wait_minutes,
     )
 

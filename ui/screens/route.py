@@ -179,7 +179,7 @@ class RouteScreen(Screen):
             self.people_ahead.set_text(texts.QUEUES_LOADING)
             self.estimated_wait.set_text("")
             return
-        self.people_ahead.set_text(texts.fill(texts.PEOPLE_AHEAD, count=state.waiting))
+        self.people_ahead.set_text(texts.people_ahead(state.waiting))
         minutes = state.estimated_wait_minutes
         self.estimated_wait.set_text(
             texts.fill(texts.ESTIMATED_WAIT, minutes=minutes) if minutes else texts.NO_WAIT
