@@ -94,6 +94,7 @@ def run_demo(
         print(f"kiosk demo: cannot start: {error}", file=sys.stderr)
         return EXIT_STARTUP
     window = KioskWindow(kiosk)
+    kiosk.start_background()
     try:
         if headless:
             return ScriptedVisit(window, kiosk, clock, out_dir).play()

@@ -104,6 +104,7 @@ def run(config_file: Path | None, *, log_json: bool) -> int:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_STARTUP
     window = KioskWindow(kiosk)
+    kiosk.start_background()
     undo_guard = install_crash_guard(window)
     signals_timer = install_quit_on_signals(app)
     try:

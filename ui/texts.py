@@ -36,6 +36,10 @@ QUEUE_STATE = Text(
 )
 QUEUE_EMPTY = Text(zh="无人等候", en="No one waiting")
 QUEUES_LOADING = Text(zh="正在查询排队情况…", en="Checking the queues…")
+PRINTER_PAUSED = Text(
+    zh="打印机暂停出票：取号后号码将显示在屏幕上，请拍照或记下。",
+    en="The printer is paused: your number will be shown on screen; please photograph or note it.",
+)
 TAKE_NUMBER = Text(zh="取号", en="Take a number")
 
 # Category and matter

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.hall.base import QueueState
+from kiosk.printer_health import PrinterHealth, PrinterHealthReport
 from kiosk.session import IdlePhase, Visit
 from kiosk.text import LANGUAGES, Language, Text
 from kiosk.tickets import IssuedTicket, TicketOutcome, required_documents
@@ -67,6 +68,9 @@ class _Page(QWidget):
 
 
 class KioskWindow(QMainWindow):
+    # A PrinterHealthReport, emitted from the printer health thread; queued to the GUI.
+    printer_health_changed = Signal(object)
+
     def __init__(self, kiosk: Kiosk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kiosk = kiosk
@@ -123,6 +127,11 @@ class KioskWindow(QMainWindow):
         self.last_ticket: IssuedTicket | None = None
         self._queue_states: dict[str, QueueState] = {}
         self._connect()
+        self._health: PrinterHealth | None = kiosk.printer.health if kiosk.printer else None
+        if self._health is not None:
+            self.printer_health_changed.connect(self._on_printer_health)
+            self._health_listener = self.printer_health_changed.emit
+            self._health.subscribe(self._health_listener)
 
         self._activity = ActivityFilter(self.idle.touch, self)
         app = QApplication.instance()
@@ -218,6 +227,8 @@ class KioskWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        if self._health is not None:
+            self._health.unsubscribe(self._health_listener)
         self.idle_check_timer.stop()
         app = QApplication.instance()
         if app is not None:
@@ -316,6 +327,9 @@ class KioskWindow(QMainWindow):
         route = self.visit.route
         if route is not None:
             self.route.show_queue_state(self._queue_states.get(route.queue.code))
+
+    def _on_printer_health(self, report: PrinterHealthReport) -> None:
+        self.home.show_printer_paused(not report.can_print)
 
     def _on_language_chosen(self, language: str) -> None:
         self.set_language("en" if language == "en" else "zh")

@@ -178,3 +178,17 @@ def test_wait_is_said_plainly_for_the_first_and_the_second_in_line(
     wait_for_screen("done")
     assert window.done.number.text() == "G002"
     assert any(text.startswith("前面等候 1 人") for text in visible_texts(window))
+
+
+def test_home_says_the_printer_is_paused_while_it_is_and_not_after(
+    window: KioskWindow, demo_kiosk: Kiosk, printer: PrinterEmulator, wait: Wait
+) -> None:
+    assert window.home.printer_notice.isHidden()
+    printer.cover_open = True
+    demo_kiosk.start_background()  # the first check runs at once, on the health thread
+    wait(lambda: not window.home.printer_notice.isHidden())
+    assert "打印机暂停出票" in window.home.printer_notice.text()
+    printer.cover_open = False
+    assert demo_kiosk.printer is not None
+    demo_kiosk.printer.health.check_now()
+    wait(lambda: window.home.printer_notice.isHidden())

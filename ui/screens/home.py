@@ -62,6 +62,8 @@ class HomeScreen(Screen):
         )
         self.take_number_button.setMaximumWidth(900)
         self.take_number_button.clicked.connect(self.take_number)
+        self.printer_notice = TextLabel(texts.PRINTER_PAUSED, "notice", align=center)
+        self.printer_notice.hide()
         self.queues_title = TextLabel(texts.QUEUES_TITLE, "title")
         self.rows = [QueueRow(queue) for queue in queues]
         table = card_frame()
@@ -89,11 +91,16 @@ class HomeScreen(Screen):
         column.addWidget(self.welcome)
         column.addStretch(1)
         column.addWidget(self.take_number_button, alignment=center)
+        column.addWidget(self.printer_notice)
         column.addStretch(1)
         column.addWidget(self.queues_title)
         column.addWidget(table)
         column.addStretch(2)
         self.page.addWidget(finger_scroll_area(content))
+
+    def show_printer_paused(self, paused: bool) -> None:
+        """Said before anyone queues: the number will come on screen, not on paper."""
+        self.printer_notice.setVisible(paused)
 
     def show_queue_states(self, states: Mapping[str, QueueState] | None) -> None:
         for row in self.rows:
