@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +179,14 @@ TICKET_TEXTS = (
 )
 
 
+def _refuse_unknown(kind: str, given: Iterable[str], known: Sequence[str]) -> None:
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown {kind}(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+
+
 class TicketSection(_Section):
     layout: tuple[str, ...] = Field(
         DEFAULT_TICKET_LAYOUT,
@@ -197,12 +205,7 @@ class TicketSection(_Section):
     @field_validator("layout")
     @classmethod
     def _known_blocks(cls, layout: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [name for name in layout if name not in TICKET_BLOCKS]
-        if unknown:
-            raise ValueError(
-                f"unknown block(s) {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(TICKET_BLOCKS)}"
-            )
+        _refuse_unknown("block", layout, TICKET_BLOCKS)
         if "number" not in layout:
             raise ValueError("a ticket must print its number: add 'number'")
         return layout
@@ -210,12 +213,7 @@ class TicketSection(_Section):
     @field_validator("texts")
     @classmethod
     def _known_texts(cls, texts: dict[str, Text]) -> dict[str, Text]:
-        unknown = sorted(set(texts) - set(TICKET_TEXTS))
-        if unknown:
-            raise ValueError(
-                f"unknown label(s) {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(TICKET_TEXTS)}"
-            )
+        _refuse_unknown("label", texts, TICKET_TEXTS)
         return texts
 
 
