@@ -1,4 +1,12 @@
-"""A byte pipe to one device: a serial port, a pty, or any pyserial URL.
+"""A byte pipe to one device: a serial port, a pty, any pyserial URL, or a device file.
+
+Back ends, chosen from the URL:
+- `usblp://PATH` or `file://PATH`: the path as a plain device file
+  (`drivers.device_file`), whatever it is;
+- a path that is not a tty (a USB printer-class /dev/usb/lp0, a FIFO, a
+  plain file): the same device-file back end, found by looking;
+- anything else (a serial port, a pty, `socket://host:port`, `loop://`):
+  pyserial's `serial_for_url`.
 
 The transport knows nothing about the protocol spoken over it. It opens the
 port lazily, turns every pyserial/OS failure into a `TransportError` that
@@ -19,6 +27,8 @@ from types import TracebackType
 from typing import Protocol, cast
 
 import serial
+
+from drivers.device_file import DeviceFilePort, device_file_path
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +109,15 @@ class Transport:
         port = self._port
         return port is not None and bool(port.is_open)
 
+    @property
+    def readable(self) -> bool:
+        """False when the open device cannot send anything back (a write-only device file).
+
+        True for every serial and socket port, and while nothing is open.
+        """
+        port = self._port
+        return not isinstance(port, DeviceFilePort) or port.readable
+
     def __repr__(self) -> str:
         return f"Transport({self._url!r}, baudrate={self._baudrate})"
 
@@ -110,20 +129,38 @@ class Transport:
             if self.is_open:
                 return
             try:
-                port = serial.serial_for_url(self._url, do_not_open=True)
-                port.baudrate = self._baudrate
-                port.timeout = self._timeout
-                port.write_timeout = self._write_timeout
-                if "://" not in self._url:
-                    # A device path: refuse to share it with a second program.
-                    port.exclusive = True
-                port.open()
+                port = self._open_port()
             except (*_PORT_ERRORS, ValueError) as exc:
                 raise TransportError(f"cannot open port {self._url}: {exc}") from exc
-            self._port = cast(_Port, port)
+            self._port = port
             self._backoff_s = BACKOFF_INITIAL_S
             self._next_attempt = None
-            logger.info("opened port %s at %d baud", self._url, self._baudrate)
+            if isinstance(port, DeviceFilePort):
+                direction = "read-write" if port.readable else "write-only"
+                logger.info("opened device file %s (%s)", self._url, direction)
+            else:
+                logger.info("opened port %s at %d baud", self._url, self._baudrate)
+
+    def _open_port(self) -> _Port:
+        path = device_file_path(self._url)
+        device_file: DeviceFilePort | None = None
+        if path is not None:
+            device_file = DeviceFilePort.open(path)
+        elif "://" not in self._url:
+            device_file = DeviceFilePort.open_unless_tty(self._url)
+        if device_file is not None:
+            device_file.timeout = self._timeout
+            device_file.write_timeout = self._write_timeout
+            return device_file
+        port = serial.serial_for_url(self._url, do_not_open=True)
+        port.baudrate = self._baudrate
+        port.timeout = self._timeout
+        port.write_timeout = self._write_timeout
+        if "://" not in self._url:
+            # A device path: refuse to share it with a second program.
+            port.exclusive = True
+        port.open()
+        return cast(_Port, port)
 
     def close(self) -> None:
         """Close the port; calling it again does nothing."""

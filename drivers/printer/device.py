@@ -57,13 +57,7 @@ class Printer:
     def _status(self, extra_wait: float = 0.0) -> PrinterStatus:
         with self._lock:
             try:
-                if self._transport.ensure_open():
-                    result = self._query(extra_wait)
-                else:
-                    result = PrinterStatus(
-                        PrinterCondition.OFFLINE,
-                        f"port {self._transport.url} not available (retrying)",
-                    )
+                result = self._read_status(extra_wait)
             except TransportError as exc:
                 result = PrinterStatus(PrinterCondition.OFFLINE, str(exc))
             except Exception as exc:  # a status check must never take the kiosk down
@@ -71,6 +65,19 @@ class Printer:
                 result = PrinterStatus(PrinterCondition.UNKNOWN, f"status check failed: {exc!r}")
             self._log_change(result)
             return result
+
+    def _read_status(self, extra_wait: float) -> PrinterStatus:
+        if not self._transport.ensure_open():
+            return PrinterStatus(
+                PrinterCondition.OFFLINE, f"port {self._transport.url} not available (retrying)"
+            )
+        if not self._transport.readable:
+            # Queries would only end up in a capture file or a one-way device.
+            return PrinterStatus(
+                PrinterCondition.UNKNOWN,
+                f"port {self._transport.url} is write-only: no status answers",
+            )
+        return self._query(extra_wait)
 
     def _ask(self, n: int, extra_wait: float = 0.0) -> PrinterStatus:
         # A late answer to an earlier query must not be taken for this one.

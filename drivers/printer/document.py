@@ -41,6 +41,28 @@ class QrBlock:
 
 
 @dataclass(frozen=True)
+class ImageBlock:
+    """A picture from a file (the hall logo), printed as a 1-bit raster image.
+
+    It is scaled down (never up) to the paper width, or to `max_width_dots`
+    when that is narrower, keeping its aspect. `dither` spreads grey tones
+    as dots (Floyd-Steinberg, for photos); without it every pixel darker
+    than mid-grey is black, which keeps a logo's edges and lettering crisp.
+    A file that is missing or cannot be read is skipped with a warning: the
+    slip prints without it.
+    """
+
+    path: str
+    align: Align = Align.CENTER
+    max_width_dots: int | None = None
+    dither: bool = False
+
+    def __post_init__(self) -> None:
+        if self.max_width_dots is not None and self.max_width_dots < 1:
+            raise ValueError(f"max_width_dots must be at least 1, got {self.max_width_dots}")
+
+
+@dataclass(frozen=True)
 class RuleBlock:
     """A horizontal separator across the paper."""
 
@@ -52,7 +74,7 @@ class FeedBlock:
     lines: int = 1
 
 
-Block = TextBlock | QrBlock | RuleBlock | FeedBlock
+Block = TextBlock | QrBlock | ImageBlock | RuleBlock | FeedBlock
 
 
 @dataclass(frozen=True)

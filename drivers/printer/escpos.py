@@ -1,6 +1,7 @@
 """ESC/POS encoding: a `PrintDocument` to the exact bytes a printer gets.
 
-Pure functions, no I/O. Text is GB18030 in the printer's Chinese
+Pure functions; the only I/O is reading the picture files that `ImageBlock`s
+name (`drivers.printer.images`). Text is GB18030 in the printer's Chinese
 (double-byte) mode, limited to the one- and two-byte part of GB18030:
 four-byte characters (rare CJK Ext-B name characters, emoji) do not print
 on these printers and are replaced by `SUBSTITUTE` (DEVICES.md §1).
@@ -11,8 +12,10 @@ two (24 dots) for every double-byte character.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -23,12 +26,16 @@ from qrcode.exceptions import DataOverflowError
 from drivers.printer.document import (
     Align,
     Block,
+    ImageBlock,
     PrintDocument,
     QrBlock,
     RuleBlock,
     TextBlock,
 )
+from drivers.printer.images import Bitmap, ImageError, load_bitmap
 from drivers.printer.profiles import PrinterProfile
+
+logger = logging.getLogger(__name__)
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -57,6 +64,9 @@ _AS_SPACE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 # A line should not start with these; the previous character moves down with them.
 _CLOSING_PUNCTUATION = frozenset("，。、；：？！）》」』】〕〉”’…")
 _TOKEN_RE = re.compile(r" +|[\x21-\x7e]+|.", re.DOTALL)
+# A picture goes out as GS v 0 bands of at most this many rows: cheap printers
+# garble one large raster image that overflows their receive buffer.
+RASTER_BAND_ROWS = 255
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ class RenderResult:
     data: bytes
     # Distinct characters replaced by SUBSTITUTE, in order of first appearance.
     substituted: tuple[str, ...]
+    # Picture files that could not be read and were left out, in order.
+    skipped_images: tuple[str, ...] = ()
 
 
 # -- text -----------------------------------------------------------------------
@@ -325,10 +337,24 @@ def raster_image(rows: list[list[bool]]) -> bytes:
     for row in rows:
         bits = "".join("1" if black else "0" for black in row).ljust(width_bytes * 8, "0")
         body += int(bits, 2).to_bytes(width_bytes, "big") if width_bytes else b""
-    header = (
+    return _raster_header(width_bytes, height) + bytes(body)
+
+
+def _raster_header(width_bytes: int, height: int) -> bytes:
+    return (
         GS + b"v0\x00" + bytes([width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8])
     )
-    return header + bytes(body)
+
+
+def raster_bitmap(bitmap: Bitmap) -> bytes:
+    """A bitmap as GS v 0 images of at most `RASTER_BAND_ROWS` rows each, top to bottom."""
+    out = bytearray()
+    row_bytes = bitmap.width_bytes
+    for top in range(0, bitmap.height, RASTER_BAND_ROWS):
+        rows = min(RASTER_BAND_ROWS, bitmap.height - top)
+        out += _raster_header(row_bytes, rows)
+        out += bitmap.bits[top * row_bytes : (top + rows) * row_bytes]
+    return bytes(out)
 
 
 def qr_raster(data: bytes, module: int) -> bytes:
@@ -341,6 +367,29 @@ def qr_raster(data: bytes, module: int) -> bytes:
     return raster_image(rows)
 
 
+# -- pictures -------------------------------------------------------------------
+
+# Picture files whose failure was logged at WARNING: a missing logo warns once, not per slip.
+_failing_images: set[str] = set()
+_failing_images_lock = threading.Lock()
+
+
+def _image_failed(path: str, error: ImageError) -> None:
+    with _failing_images_lock:
+        first = path not in _failing_images
+        _failing_images.add(path)
+    level = logging.WARNING if first else logging.DEBUG
+    logger.log(level, "picture %s left out of the slip: %s", path, error)
+
+
+def _image_loaded(path: str) -> None:
+    with _failing_images_lock:
+        if path not in _failing_images:
+            return
+        _failing_images.discard(path)
+    logger.info("picture %s can be printed again", path)
+
+
 # -- documents ------------------------------------------------------------------
 
 
@@ -349,6 +398,7 @@ class _Renderer:
         self.profile = profile
         self.out = bytearray()
         self.substituted: dict[str, None] = {}
+        self.skipped_images: list[str] = []
 
     def line(self, text: str) -> None:
         encoded, substituted = encode_text(text)
@@ -382,6 +432,19 @@ class _Renderer:
         self.out += align(block.align)
         self.out += qr_native(data, module) if self.profile.native_qr else qr_raster(data, module)
 
+    def image(self, block: ImageBlock) -> None:
+        max_width = self.profile.dots
+        if block.max_width_dots is not None:
+            max_width = min(max_width, block.max_width_dots)
+        try:
+            bitmap = load_bitmap(block.path, max_width, dither=block.dither)
+        except ImageError as exc:
+            _image_failed(block.path, exc)
+            self.skipped_images.append(block.path)
+            return
+        _image_loaded(block.path)
+        self.out += align(block.align) + raster_bitmap(bitmap)
+
     def block(self, block: Block) -> None:
         if isinstance(block, TextBlock):
             self.text(block)
@@ -389,6 +452,8 @@ class _Renderer:
             self.rule(block)
         elif isinstance(block, QrBlock):
             self.qr(block)
+        elif isinstance(block, ImageBlock):
+            self.image(block)
         else:
             self.out += feed_lines(block.lines)
 
@@ -396,7 +461,9 @@ class _Renderer:
 def render(doc: PrintDocument, profile: PrinterProfile) -> RenderResult:
     """The bytes that print `doc` on a printer of `profile`, ending with feed and cut.
 
-    Raises ValueError only for a QR payload too long for one symbol.
+    Raises ValueError only for a QR payload too long for one symbol. A picture
+    whose file cannot be read is left out (listed in `skipped_images`, and
+    logged at WARNING the first time that file fails).
     """
     renderer = _Renderer(profile)
     renderer.out += INIT
@@ -407,4 +474,8 @@ def render(doc: PrintDocument, profile: PrinterProfile) -> RenderResult:
     renderer.out += feed_lines(FEED_BEFORE_CUT)
     if doc.cut and profile.cutter:
         renderer.out += PARTIAL_CUT
-    return RenderResult(data=bytes(renderer.out), substituted=tuple(renderer.substituted))
+    return RenderResult(
+        data=bytes(renderer.out),
+        substituted=tuple(renderer.substituted),
+        skipped_images=tuple(renderer.skipped_images),
+    )

@@ -1,1 +1,2 @@
-"""Device emulators on pseudo-terminals, for tests and for running the kiosk without hardware."""
+"""Device emulators on pseudo-terminals and TCP ports, for tests and for running the kiosk
+without hardware."""

@@ -1,6 +1,7 @@
-"""An ESC/POS ticket printer emulator on a pseudo-terminal.
+"""An ESC/POS ticket printer emulator on a pseudo-terminal or a TCP port.
 
-The driver under test opens `device_path` like a real serial printer. The
+The driver under test opens `device_path` like a real serial printer, or
+`socket://127.0.0.1:PORT` like a network printer (`start_tcp`). The
 emulator parses the byte stream with a state machine (bytes may arrive split
 anywhere), answers DLE EOT status queries from its simulated state, and
 turns every cut into a `PrintedTicket`: the decoded text, the QR payloads,
@@ -10,7 +11,8 @@ It is deliberately strict where real printers differ: after `ESC @` it is
 out of Chinese mode until `FS &` arrives, so a driver that forgets `FS &`
 prints mojibake here too.
 
-Run it by hand: `python -m drivers.sim.printer --out /tmp/tickets`.
+Run it by hand: `python -m drivers.sim.printer --out /tmp/tickets` (add
+`--tcp 9100` for a network printer).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from qrcode.exceptions import DataOverflowError
 from drivers.printer.profiles import PROFILES, PrinterProfile
 from drivers.sim.fonts import find_cjk_font
 from drivers.sim.pty import PtyPort
+from drivers.sim.tcp import TcpServerPort
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +153,8 @@ class _ImageItem:
 
 
 _Item = _TextLine | _QrItem | _ImageItem
+# Where the driver's bytes come from: a pty (serial, USB-CDC) or a TCP client (port 9100).
+_Link = PtyPort | TcpServerPort
 
 
 @dataclass
@@ -195,7 +200,7 @@ class PrinterEmulator:
         self._finished: list[PrintedTicket] = []
         self.dropped_tickets = 0  # slips that arrived while out of paper or with the cover open
         self.responses: deque[int] = deque(maxlen=256)  # status bytes sent, newest last
-        self._port: PtyPort | None = None
+        self._port: _Link | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -223,15 +228,36 @@ class PrinterEmulator:
     def start(self) -> str:
         """Open the pty and start answering; returns the device path for the driver."""
         with self._lock:
-            if self._port is None:
-                self._port = PtyPort()
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="printer-emulator", daemon=True
-                )
-                self._thread.start()
-                logger.info("printer emulator (%s) on %s", self.profile.name, self.device_path)
-            return self._port.device_path
+            link = self._port
+            if link is None:
+                link = PtyPort()
+                self._start_on(link)
+            elif not isinstance(link, PtyPort):
+                raise RuntimeError(f"printer emulator already listens on {link.url}")
+            return link.device_path
+
+    def start_tcp(self, port: int = 0) -> tuple[str, int]:
+        """Listen on 127.0.0.1:`port` (0: any free port) and start answering.
+
+        Returns the host and the bound port; the driver opens
+        `socket://host:port`. One client at a time; a client may disconnect
+        and connect again (the printer state carries on).
+        """
+        with self._lock:
+            link = self._port
+            if link is None:
+                link = TcpServerPort("127.0.0.1", port)
+                self._start_on(link)
+            elif not isinstance(link, TcpServerPort) or port not in (0, link.port):
+                raise RuntimeError(f"printer emulator already runs on {link.device_path}")
+            return link.host, link.port
+
+    def _start_on(self, link: _Link) -> None:
+        self._port = link
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="printer-emulator", daemon=True)
+        self._thread.start()
+        logger.info("printer emulator (%s) on %s", self.profile.name, link.device_path)
 
     def stop(self) -> None:
         """Stop the reader thread and close the pty; calling it again does nothing."""
@@ -246,6 +272,7 @@ class PrinterEmulator:
 
     @property
     def device_path(self) -> str:
+        """What the driver opens: the pty path, or `socket://127.0.0.1:PORT` over TCP."""
         port = self._port
         if port is None:
             raise RuntimeError("printer emulator is not started")
@@ -267,7 +294,7 @@ class PrinterEmulator:
             try:
                 chunk = port.read(0.05, chunk_size)
             except OSError as exc:
-                logger.error("printer emulator: pty read failed, stopping: %s", exc)
+                logger.error("printer emulator: read failed, stopping: %s", exc)
                 return
             now = time.monotonic()
             if chunk:
@@ -879,12 +906,18 @@ def _read_commands(emulator: PrinterEmulator) -> None:
         print(f"ok: {command}", flush=True)
 
 
+def _tcp_port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m drivers.sim.printer",
-        description="Emulate an ESC/POS ticket printer on a pseudo-terminal. "
-        "Prints the device path, then one line per slip. Commands on stdin: "
-        f"flush, {', '.join(_COMMANDS)}.",
+        description="Emulate an ESC/POS ticket printer on a pseudo-terminal (or a TCP port). "
+        "Prints the device path (or socket://127.0.0.1:PORT), then one line per slip. "
+        f"Commands on stdin: flush, {', '.join(_COMMANDS)}.",
     )
     parser.add_argument("--out", type=Path, help="write ticket-NNN.escpos and .png here")
     parser.add_argument("--baud", type=int, help="pace input like a serial line at this rate")
@@ -895,6 +928,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper-near-end", action="store_true")
     parser.add_argument("--cover-open", action="store_true")
     parser.add_argument("--silent", action="store_true", help="never answer status queries")
+    parser.add_argument(
+        "--tcp",
+        type=_tcp_port,
+        metavar="PORT",
+        help="listen on 127.0.0.1:PORT like a network printer instead of a pty (0: any free port)",
+    )
     args = parser.parse_args(argv)
 
     def report(ticket: PrintedTicket) -> None:
@@ -916,7 +955,15 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    print(emulator.start(), flush=True)
+    if args.tcp is None:
+        print(emulator.start(), flush=True)
+    else:
+        try:
+            host, port = emulator.start_tcp(args.tcp)
+        except OSError as exc:
+            print(f"cannot listen on 127.0.0.1:{args.tcp}: {exc}", file=sys.stderr)
+            return 1
+        print(f"socket://{host}:{port}", flush=True)
     threading.Thread(target=_read_commands, args=(emulator,), daemon=True).start()
     try:
         while not stop.wait(0.5):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,26 @@ def _no_leaked_threads() -> Iterator[None]:
         and thread.name.startswith(("printer-", "responder"))
     ]
     assert not leaked, f"threads left running: {leaked}"
+
+
+def _open_fds() -> dict[int, str]:
+    """This process's descriptors and what they point at."""
+    found = {}
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            found[int(name)] = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:  # the descriptor listdir itself used, closed by now
+            continue
+    return found
+
+
+@pytest.fixture
+def no_leaked_fds() -> Iterator[None]:
+    """Fails a test that leaves a device, socket or pipe open (opt in: fonts stay open)."""
+    before = _open_fds()
+    yield
+    leaked = {fd: target for fd, target in _open_fds().items() if before.get(fd) != target}
+    assert not leaked, f"descriptors left open: {leaked}"
 
 
 @pytest.fixture
