@@ -34,9 +34,6 @@ EXIT_FAILED = 1
 EXIT_STARTUP = 2
 OUTPUTS = ("data", "screens", "tickets")
 TICKET_NUMBER = re.compile(r"\b[A-Z]\d{3}\b")
-# The emulator renders each ticket's PNG before it answers the status query that
-# follows the cut; on a slow machine that takes longer than a real printer's answer.
-DEMO_STATUS_TIMEOUT_SECONDS = 2.0
 
 
 class DemoError(Exception):
@@ -50,7 +47,6 @@ def display_available() -> bool:
 def demo_settings(out_dir: Path, config_file: Path | None, *, fullscreen: bool) -> Settings:
     overrides: dict[str, Any] = {
         "kiosk": {"data_dir": str(out_dir / "data")},
-        "printer": {"status_timeout_seconds": DEMO_STATUS_TIMEOUT_SECONDS},
         "ui": {"fullscreen": fullscreen},
     }
     return load_settings(config_file, overrides=overrides)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import queue
 import signal
 import sys
 import threading
@@ -198,6 +199,11 @@ class PrinterEmulator:
         self._changed = threading.Condition(self._lock)
         self._tickets: list[PrintedTicket] = []
         self._finished: list[PrintedTicket] = []
+        self._cuts = 0  # slips that came out, rendered or not (paper_out_after counts these)
+        # Slips waiting for their PNG. Rendering takes tens of ms; a real printer answers
+        # DLE EOT at once, so the reader thread must never wait for a drawing.
+        self._renders: queue.Queue[tuple[PrintedTicket, list[_Item]] | None] = queue.Queue()
+        self._render_thread: threading.Thread | None = None
         self.dropped_tickets = 0  # slips that arrived while out of paper or with the cover open
         self.responses: deque[int] = deque(maxlen=256)  # status bytes sent, newest last
         self._port: _Link | None = None
@@ -260,11 +266,17 @@ class PrinterEmulator:
         logger.info("printer emulator (%s) on %s", self.profile.name, link.device_path)
 
     def stop(self) -> None:
-        """Stop the reader thread and close the pty; calling it again does nothing."""
+        """Stop the reader thread and close the pty; calling it again does nothing.
+
+        Slips still being drawn are finished first, so none is lost."""
         self._stop.set()
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout=5)
+        renderer, self._render_thread = self._render_thread, None
+        if renderer is not None:
+            self._renders.put(None)
+            renderer.join(timeout=30)
         with self._lock:
             port, self._port = self._port, None
         if port is not None:
@@ -721,15 +733,14 @@ class PrinterEmulator:
             self.dropped_tickets += 1
             logger.info("printer emulator: slip lost (paper end or cover open)")
             return None
-        index = len(self._tickets) + 1
-        raw_path = png_path = None
-        if self.out_dir is not None:
-            raw_path, png_path = self._save(index, raw, items)
+        self._cuts += 1
+        if self.paper_out_after is not None and self._cuts >= self.paper_out_after:
+            self.paper_end = True
         ticket = PrintedTicket(
-            index=index,
+            index=self._cuts,
             raw=raw,
-            png_path=png_path,
-            raw_path=raw_path,
+            png_path=None,
+            raw_path=None,
             text="\n".join(item.text for item in items if isinstance(item, _TextLine)),
             qr_data=tuple(
                 item.data.decode("utf-8", errors="replace")
@@ -738,12 +749,39 @@ class PrinterEmulator:
             ),
             received_at=self._fed_at,
         )
-        self._tickets.append(ticket)
-        self._finished.append(ticket)
-        if self.paper_out_after is not None and len(self._tickets) >= self.paper_out_after:
-            self.paper_end = True
-        self._changed.notify_all()
+        if self.out_dir is None:
+            self._publish(ticket)
+        elif threading.current_thread() is self._thread:
+            self._render_later(ticket, items)
+        else:  # fed directly (tests, the flush command): draw now
+            ticket.raw_path, ticket.png_path = self._save(ticket.index, raw, items)
+            self._publish(ticket)
         return ticket
+
+    def _publish(self, ticket: PrintedTicket) -> None:
+        """The slip is out (and drawn, where slips are drawn): waiters see it now."""
+        with self._lock:
+            self._tickets.append(ticket)
+            self._finished.append(ticket)
+            self._changed.notify_all()
+
+    def _render_later(self, ticket: PrintedTicket, items: list[_Item]) -> None:
+        if self._render_thread is None:
+            self._render_thread = threading.Thread(
+                target=self._render_slips, name="printer-emulator-render", daemon=True
+            )
+            self._render_thread.start()
+        self._renders.put((ticket, items))
+
+    def _render_slips(self) -> None:
+        while (job := self._renders.get()) is not None:
+            ticket, items = job
+            try:
+                ticket.raw_path, ticket.png_path = self._save(ticket.index, ticket.raw, items)
+            except Exception:  # a drawing bug must not lose the slip
+                logger.exception("printer emulator could not draw slip %d", ticket.index)
+            self._publish(ticket)
+            self._deliver()
 
     def _deliver(self) -> None:
         """Run the on_ticket callback outside the lock for slips finished meanwhile."""

@@ -73,9 +73,6 @@ def settings_overrides(tmp_path: Path, request: pytest.FixtureRequest) -> dict[s
     """The data in tmp_path, plus the sections of the test's `settings` marker."""
     overrides: dict[str, Any] = {
         "kiosk": {"data_dir": str(tmp_path / "data")},
-        # The emulator renders each ticket's PNG before answering the status query
-        # that follows the cut; the real printer's 0.3 s is too short for that.
-        "printer": {"status_timeout_seconds": 2.0},
     }
     marker = request.node.get_closest_marker("settings")
     if marker is not None:

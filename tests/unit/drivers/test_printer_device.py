@@ -158,7 +158,7 @@ def test_fault_after_printing_raises(emulator: PrinterEmulator, printer: Printer
         printer.print_document(TICKET)  # the roll ends with this slip
     with pytest.raises(PrintError, match="not ready"):
         printer.print_document(TICKET)
-    assert len(emulator.tickets) == 2
+    assert len(emulator.wait_for_tickets(2, timeout=10)) == 2
 
 
 def test_substitution_logged_once_by_code_point_only(
