@@ -11,9 +11,7 @@ import argparse
 import importlib
 import json
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -120,36 +118,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _load_ui("ui.demo.run_demo")(args.out, headless=headless, config_file=_config_file(args))
 
 
-def _wait_for_stop() -> None:
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
-
-
 def cmd_sim_printer(args: argparse.Namespace) -> int:
-    from drivers.printer.profiles import get_profile
-    from drivers.sim.printer import PrinterEmulator
+    """The emulator's own command line, so both accept the same options."""
+    from drivers.sim.printer import main as printer_emulator
 
-    try:
-        profile = get_profile(args.profile)
-    except KeyError as error:
-        print(f"kiosk: {error.args[0]}", file=sys.stderr)
-        return EXIT_USAGE
-    emulator = PrinterEmulator(
-        out_dir=args.out,
-        baud=args.baud,
-        profile=profile,
-        on_ticket=lambda ticket: print(f"ticket {ticket.index}: {ticket.png_path}", flush=True),
-    )
-    path = emulator.start()
-    _emit(args, {"device": path, "out": str(args.out)}, path)
-    sys.stdout.flush()
-    try:
-        _wait_for_stop()
-    finally:
-        emulator.stop()
-    return EXIT_OK
+    return printer_emulator(list(args.emulator_args))
 
 
 def cmd_diag_printer(args: argparse.Namespace) -> int:
@@ -265,10 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = commands.add_parser("sim", help="run a device emulator on a pty")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
-    sim_printer = add(sim_commands, "printer", cmd_sim_printer, "an ESC/POS ticket printer")
-    sim_printer.add_argument("--out", type=Path, default=Path("sim-printer-out"))
-    sim_printer.add_argument("--baud", type=int, help="pace bytes like a serial line")
-    sim_printer.add_argument("--profile", default="generic80")
+    sim_printer = sim_commands.add_parser(
+        "printer",
+        add_help=False,
+        help="an ESC/POS printer on a pty or TCP port (--help for its options: "
+        "--out, --baud, --tcp, --paper-out-after, --cover-open, --silent)",
+    )
+    sim_printer.set_defaults(handler=cmd_sim_printer, emulator_args=[])
 
     ticket = commands.add_parser("ticket", help="today's tickets")
     ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)
@@ -292,7 +268,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if args.handler is not cmd_sim_printer:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.emulator_args = extra  # the emulator parses its own options
     setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:

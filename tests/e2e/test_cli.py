@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app import build_kiosk
+from kiosk.catalog import load_catalog
+from kiosk.settings import load_settings
+from kiosk.triage import route_visit
+
 pytestmark = pytest.mark.e2e
 
 
@@ -129,3 +134,63 @@ def test_log_json_writes_one_json_object_per_line(tmp_path: Path) -> None:
     for line in lines:
         entry = json.loads(line)
         assert {"ts", "level", "logger", "msg"} <= set(entry)
+
+
+def start_emulator(tmp_path: Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "printer", "--out", str(tmp_path), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    assert emulator.stdout is not None
+    return emulator, emulator.stdout.readline().strip()
+
+
+def stop_emulator(emulator: subprocess.Popen[str]) -> None:
+    emulator.send_signal(signal.SIGTERM)
+    emulator.wait(timeout=10)
+
+
+def test_the_emulator_runs_out_of_paper_when_told_to(tmp_path: Path) -> None:
+    emulator, device = start_emulator(tmp_path, "--paper-out-after", "1")
+    try:
+        first = json.loads(
+            kiosk("diag", "printer", "--port", device, "--test-ticket", "--json").stdout
+        )
+        second = json.loads(
+            kiosk("diag", "printer", "--port", device, "--test-ticket", "--json").stdout
+        )
+    finally:
+        stop_emulator(emulator)
+    assert first["printed"] is False  # the roll ended with this slip: reported, not hidden
+    assert "paper" in first["error"]
+    assert second["condition"] == "paper_end"
+    assert second["ok"] is False
+
+
+def test_reprint_prints_todays_ticket_again_on_the_printer(tmp_path: Path) -> None:
+    emulator, device = start_emulator(tmp_path / "slips")
+    try:
+        machine = tmp_path / "kiosk.toml"
+        machine.write_text(
+            f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[printer]\nport = "{device}"\n',
+            encoding="utf-8",
+        )
+        settings = load_settings(machine)
+        catalog = load_catalog(settings.catalog_path)
+        issuing = build_kiosk(settings, catalog)
+        issuing.tickets.issue(route_visit([catalog.matter("M0202")], settings), "zh")
+        issuing.close()  # the kiosk stops; the technician reprints from the shell
+        result = kiosk("ticket", "reprint", "g001", "--config", str(machine), "--json")
+        missing = kiosk("ticket", "reprint", "G999", "--config", str(machine))
+    finally:
+        stop_emulator(emulator)
+    assert json.loads(result.stdout)["ok"] is True, result.stdout
+    assert missing.returncode == 1
+    assert "no ticket G999 was issued today" in missing.stdout
+    slips = sorted((tmp_path / "slips").glob("*.escpos"))
+    assert len(slips) == 2
+    assert "补打".encode("gb18030") in slips[1].read_bytes()
+    assert "补打".encode("gb18030") not in slips[0].read_bytes()
