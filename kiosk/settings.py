@@ -129,6 +129,7 @@ class RoutingSection(_Section):
 
 # The blocks a ticket can be made of; `layout` lists them in print order.
 TICKET_BLOCKS = (
+    "logo",
     "hall_name",
     "number_caption",
     "number",
@@ -146,6 +147,7 @@ TICKET_BLOCKS = (
     "feed",
 )
 DEFAULT_TICKET_LAYOUT = (
+    "logo",
     "hall_name",
     "number_caption",
     "number",
@@ -197,6 +199,12 @@ class TicketSection(_Section):
         default_factory=dict,
         title="Reworded labels",
         description=f"Labels to reword, with zh and en: {', '.join(TICKET_TEXTS)}.",
+    )
+    logo: Path | None = Field(
+        None,
+        title="Hall logo",
+        description="An image printed at the top (PNG); empty: none. A missing file is "
+        "skipped with a warning, never a lost ticket.",
     )
     footer_zh: str = "请留意叫号，过号请重新取号。"
     footer_en: str = "Please watch for your number; if you miss it, take a new one."
@@ -317,7 +325,7 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 def _resolve_relative_paths(raw: dict[str, Any], directory: Path) -> dict[str, Any]:
     """Paths written in a file are relative to that file, as a technician expects."""
     result = dict(raw)
-    for section, key in (("kiosk", "data_dir"), ("hall", "catalog")):
+    for section, key in (("kiosk", "data_dir"), ("hall", "catalog"), ("ticket", "logo")):
         table = result.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str) and table[key]:
             path = Path(table[key]).expanduser()

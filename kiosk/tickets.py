@@ -18,6 +18,7 @@ from drivers.printer.document import (
     Align,
     Block,
     FeedBlock,
+    ImageBlock,
     PrintDocument,
     QrBlock,
     RuleBlock,
@@ -323,6 +324,9 @@ class TicketService:
     @property
     def _block_builders(self) -> dict[str, Callable[[_SlipContext], list[Block]]]:
         return {
+            "logo": lambda slip: (
+                [ImageBlock(str(self._settings.ticket.logo))] if self._settings.ticket.logo else []
+            ),
             "hall_name": lambda slip: [TextBlock(self._hall_name(slip.language), Align.CENTER)],
             "number_caption": lambda slip: [
                 TextBlock(self._label("number", slip.language), Align.CENTER)

@@ -3,12 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from drivers.printer.document import ImageBlock, TextBlock
 from drivers.printer.escpos import render, wrap
 from drivers.printer.profiles import PROFILES
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
-from kiosk.settings import TICKET_TEXTS, ConfigError
+from kiosk.settings import TICKET_TEXTS, ConfigError, load_settings
 from kiosk.store import Journal
 from kiosk.tickets import (
     LABELS,
@@ -218,3 +220,30 @@ def test_reprint_of_yesterdays_number_is_refused(parts: Parts) -> None:
     parts.clock.advance(24 * 3600)
     with pytest.raises(ReprintError, match="no ticket G001 was issued today"):
         parts.service.reprint("G001")
+
+
+def test_the_hall_logo_heads_the_ticket_and_its_path_is_relative_to_the_file(
+    tmp_path: Path,
+) -> None:
+    Image.new("L", (120, 40), 0).save(tmp_path / "logo.png")
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text(
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[ticket]\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(machine)
+    parts = Parts(tmp_path / "parts")
+    service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
+    service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    first = parts.printer.documents[-1].blocks[0]
+    assert first == ImageBlock(str(tmp_path / "logo.png"))
+    rendered = render(parts.printer.documents[-1], PROFILES["generic80"]).data
+    assert b"\x1dv0" in rendered  # GS v 0: the logo goes out as a raster image
+    parts.close()
+
+
+def test_without_a_logo_the_ticket_starts_with_the_hall_name(parts: Parts) -> None:
+    parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
+    first = parts.printer.documents[-1].blocks[0]
+    assert isinstance(first, TextBlock)
+    assert first.text == parts.settings.hall.name_zh
