@@ -93,7 +93,9 @@ class PrinterSection(_Section):
     port: str = Field(
         "/dev/ttyUSB0",
         title="Printer port",
-        description="Device path or pyserial URL (socket://host:9100, loop://).",
+        description="A serial device (/dev/ttyUSB0), a USB printer-class device "
+        "(/dev/usb/lp0 or usblp:///dev/usb/lp0), a network printer (socket://host:9100), "
+        "or a USB printer without a kernel driver (usb://VID:PID).",
     )
     baudrate: int = Field(115200, ge=1200, le=921600)
     profile: str = Field("generic80", title="Printer profile")
