@@ -129,25 +129,7 @@ class RoutingSection(_Section):
     default_queue: str = Field("comprehensive", description="Queue for everything else (一窗通办).")
 
 
-# The blocks a ticket can be made of; `layout` lists them in print order.
-TICKET_BLOCKS = (
-    "logo",
-    "hall_name",
-    "number_caption",
-    "number",
-    "queue",
-    "rule",
-    "people_ahead",
-    "wait",
-    "matters",
-    "documents",
-    "issued_at",
-    "qr",
-    "qr_caption",
-    "footer",
-    "kiosk_id",
-    "feed",
-)
+# The ticket as printed unless `ticket.layout` says otherwise.
 DEFAULT_TICKET_LAYOUT = (
     "logo",
     "hall_name",
@@ -166,6 +148,8 @@ DEFAULT_TICKET_LAYOUT = (
     "footer",
     "kiosk_id",
 )
+# Every block a layout may name: those of the default, and blank lines.
+TICKET_BLOCKS = tuple(dict.fromkeys((*DEFAULT_TICKET_LAYOUT, "feed")))
 # The printed labels a hall may reword (both languages at once).
 TICKET_TEXTS = (
     "number",
