@@ -1,6 +1,9 @@
-"""A byte pipe to one device: a serial port, a pty, any pyserial URL, or a device file.
+"""A byte pipe to one device: a serial port, a pty, any pyserial URL, a device file or a
+USB printer driven through libusb.
 
 Back ends, chosen from the URL:
+- `usb://VID:PID[?serial=S][&interface=N]`: a USB printer the kernel has no
+  driver for, claimed with pyusb (`drivers.usb_port`);
 - `usblp://PATH` or `file://PATH`: the path as a plain device file
   (`drivers.device_file`), whatever it is;
 - a path that is not a tty (a USB printer-class /dev/usb/lp0, a FIFO, a
@@ -24,11 +27,12 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import serial
 
 from drivers.device_file import DeviceFilePort, device_file_path
+from drivers.usb_port import UsbPort, usb_address
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +85,15 @@ class Transport:
         timeout: float = 0.2,
         write_timeout: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
+        usb_backend: Any = None,
     ) -> None:
         self._url = url
         self._baudrate = baudrate
         self._timeout = timeout
         self._write_timeout = write_timeout
         self._monotonic = monotonic
+        # pyusb back end for usb:// URLs (None: libusb); tests give an emulated one.
+        self._usb_backend = usb_backend
         self._lock = threading.RLock()
         self._port: _Port | None = None
         self._backoff_s = BACKOFF_INITIAL_S
@@ -111,12 +118,13 @@ class Transport:
 
     @property
     def readable(self) -> bool:
-        """False when the open device cannot send anything back (a write-only device file).
+        """False when the open device cannot send anything back (a write-only device file,
+        a USB printer without bulk IN).
 
         True for every serial and socket port, and while nothing is open.
         """
         port = self._port
-        return not isinstance(port, DeviceFilePort) or port.readable
+        return not isinstance(port, DeviceFilePort | UsbPort) or port.readable
 
     def __repr__(self) -> str:
         return f"Transport({self._url!r}, baudrate={self._baudrate})"
@@ -135,13 +143,22 @@ class Transport:
             self._port = port
             self._backoff_s = BACKOFF_INITIAL_S
             self._next_attempt = None
-            if isinstance(port, DeviceFilePort):
+            if isinstance(port, UsbPort):
+                direction = "read-write" if port.readable else "write-only"
+                logger.info("opened USB printer %s (%s)", self._url, direction)
+            elif isinstance(port, DeviceFilePort):
                 direction = "read-write" if port.readable else "write-only"
                 logger.info("opened device file %s (%s)", self._url, direction)
             else:
                 logger.info("opened port %s at %d baud", self._url, self._baudrate)
 
     def _open_port(self) -> _Port:
+        usb_printer = usb_address(self._url)
+        if usb_printer is not None:
+            usb_port = UsbPort.open(usb_printer, name=self._url, backend=self._usb_backend)
+            usb_port.timeout = self._timeout
+            usb_port.write_timeout = self._write_timeout
+            return usb_port
         path = device_file_path(self._url)
         device_file: DeviceFilePort | None = None
         if path is not None:

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6
-          libdbus-1-3 libx11-6 fonts-wqy-microhei)
+          libdbus-1-3 libx11-6 fonts-wqy-microhei libusb-1.0-0)
 python=${PYTHON:-python3}
 "$python" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 

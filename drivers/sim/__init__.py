@@ -1,2 +1,2 @@
-"""Device emulators on pseudo-terminals and TCP ports, for tests and for running the kiosk
-without hardware."""
+"""Device emulators on pseudo-terminals, TCP ports and an emulated USB bus (a pyusb back
+end), for tests and for running the kiosk without hardware."""

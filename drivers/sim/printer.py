@@ -56,6 +56,8 @@ MAX_ITEMS_PER_TICKET = 5000
 MAX_PNG_HEIGHT = 30000
 MAX_RASTER_BYTES = 1 << 21
 MAX_RAW_BYTES = 1 << 22
+# Status answers kept for an in-process reader (USB bulk IN); a real printer's buffer is small.
+MAX_UNREAD_ANSWERS = 256
 IDLE_FLUSH_S = 1.5
 
 _Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -206,6 +208,9 @@ class PrinterEmulator:
         self._render_thread: threading.Thread | None = None
         self.dropped_tickets = 0  # slips that arrived while out of paper or with the cover open
         self.responses: deque[int] = deque(maxlen=256)  # status bytes sent, newest last
+        # Answers given while no pty or TCP link is attached (fed in-process, as the USB
+        # emulator does), waiting for `take_answers`.
+        self._unread_answers = bytearray()
         self._port: _Link | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
@@ -460,6 +465,16 @@ class PrinterEmulator:
         port = self._port
         if port is not None:
             port.write(bytes([answer]))
+        elif len(self._unread_answers) < MAX_UNREAD_ANSWERS:
+            self._unread_answers.append(answer)
+
+    def take_answers(self, size: int) -> bytes:
+        """Up to `size` status answers not collected yet (oldest first), for an emulator fed
+        in-process with `feed` (the USB one); a pty or TCP link gets them at once instead."""
+        with self._lock:
+            answers = bytes(self._unread_answers[:size])
+            del self._unread_answers[:size]
+            return answers
 
     def _esc(self, buf: bytearray, pos: int) -> int:
         if not self._have(buf, pos, 2):
