@@ -13,9 +13,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from drivers.idcard.card import IdCard
 from kiosk.catalog import load_catalog
 from kiosk.logs import setup_logging
 from kiosk.settings import (
@@ -197,6 +199,62 @@ def cmd_ticket_reprint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sim_idcard(args: argparse.Namespace) -> int:
+    from drivers.sim.idcard import main as idcard_emulator
+
+    return idcard_emulator(list(args.emulator_args))
+
+
+def _card_summary(card: IdCard, today: date) -> dict[str, Any]:
+    """What a technician needs to judge a card; the name and address stay on the card."""
+    return {
+        "card_type": card.card_type.name,
+        "id_number": card.masked_id_number(),
+        "check_digit_valid": card.id_number_valid,
+        "gender": card.gender,
+        "nation": card.nation,
+        "valid_from": card.valid_from.isoformat(),
+        "valid_to": card.valid_to.isoformat() if card.valid_to else "长期",
+        "expired": card.is_expired(today),
+    }
+
+
+def cmd_diag_idcard(args: argparse.Namespace) -> int:
+    from drivers.idcard.protocol import SamError
+    from drivers.idcard.reader import IdCardReader
+    from drivers.transport import Transport, TransportError
+
+    transport = Transport(args.port, baudrate=args.baud)
+    result: dict[str, Any] = {"port": args.port}
+    try:
+        transport.open()
+        with transport:
+            reader = IdCardReader(transport)
+            status = reader.sam_status()
+            result["sam"] = {"ok": status.ok, "message": status.message}
+            result["sam_id"] = reader.sam_id() if status.ok else None
+            card = reader.read_card()
+    except (TransportError, SamError) as error:
+        result.update(ok=False, error=str(error))
+        _emit(args, result, f"ID card reader: {error}")
+        return EXIT_PROBLEMS
+    result["card"] = None if card is None else _card_summary(card, date.today())
+    result["ok"] = bool(
+        status.ok
+        and card is not None
+        and card.id_number_valid
+        and not card.is_expired(date.today())
+    )
+    lines = [
+        f"SAM: {status.message} ({result['sam_id']})",
+        "card: none on the reader"
+        if card is None
+        else "\n".join(f"{key}: {value}" for key, value in result["card"].items()),
+    ]
+    _emit(args, result, "\n".join(lines))
+    return EXIT_OK if result["ok"] else EXIT_PROBLEMS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Tax service hall kiosk.")
     parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
@@ -246,6 +304,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim_printer.set_defaults(handler=cmd_sim_printer, emulator_args=[])
 
+    sim_idcard = sim_commands.add_parser(
+        "idcard",
+        add_help=False,
+        help="an ID card reader (SAM) with fictitious cards (--help for its options)",
+    )
+    sim_idcard.set_defaults(handler=cmd_sim_idcard, emulator_args=[])
+
     ticket = commands.add_parser("ticket", help="today's tickets")
     ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)
     reprint = add(
@@ -263,6 +328,14 @@ def build_parser() -> argparse.ArgumentParser:
     action = diag_printer.add_mutually_exclusive_group()
     action.add_argument("--status", action="store_true", help="report status (default)")
     action.add_argument("--test-ticket", action="store_true", help="print a test ticket")
+    diag_idcard = add(
+        diag_commands,
+        "idcard",
+        cmd_diag_idcard,
+        "SAM status and id, and the card on the reader (ID number masked)",
+    )
+    diag_idcard.add_argument("--port", required=True, help="device path or pyserial URL")
+    diag_idcard.add_argument("--baud", type=int, default=115200)
     return parser
 
 
@@ -270,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if args.handler is not cmd_sim_printer:
+        if args.handler not in (cmd_sim_printer, cmd_sim_idcard):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.emulator_args = extra  # the emulator parses its own options
     setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)

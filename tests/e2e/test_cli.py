@@ -194,3 +194,46 @@ def test_reprint_prints_todays_ticket_again_on_the_printer(tmp_path: Path) -> No
     assert len(slips) == 2
     assert "补打".encode("gb18030") in slips[1].read_bytes()
     assert "补打".encode("gb18030") not in slips[0].read_bytes()
+
+
+def test_diag_idcard_reads_a_card_from_the_emulated_reader_masked(tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "idcard", "--insert", "resident"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    try:
+        assert reader.stdout is not None
+        device = reader.stdout.readline().strip()
+        result = kiosk("diag", "idcard", "--port", device, "--json")
+        text = kiosk("diag", "idcard", "--port", device)
+    finally:
+        stop_emulator(reader)
+    report = json.loads(result.stdout)
+    assert report["ok"] is True, report
+    card = report["card"]
+    assert card["card_type"] == "RESIDENT"
+    assert card["check_digit_valid"] is True
+    assert card["id_number"].count("*") == 11  # first 3 and last 4 shown, nothing else
+    assert "name" not in card
+    assert "address" not in card
+    assert "SAM: success" in text.stdout
+
+
+def test_diag_idcard_with_nothing_on_the_reader_says_so(tmp_path: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "idcard"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    try:
+        assert reader.stdout is not None
+        result = kiosk("diag", "idcard", "--port", reader.stdout.readline().strip())
+    finally:
+        stop_emulator(reader)
+    assert result.returncode == 1
+    assert "card: none on the reader" in result.stdout
