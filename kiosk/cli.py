@@ -12,6 +12,7 @@ import importlib
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -255,6 +256,77 @@ def cmd_diag_idcard(args: argparse.Namespace) -> int:
     return EXIT_OK if result["ok"] else EXIT_PROBLEMS
 
 
+def cmd_sim_keypads(args: argparse.Namespace) -> int:
+    from drivers.sim.keypads import main as keypads_emulator
+
+    return keypads_emulator(list(args.emulator_args))
+
+
+def _address_range(text: str) -> list[int]:
+    """ "1-32", "3", "1,4,7-9": keypad addresses on the bus."""
+    addresses: list[int] = []
+    try:
+        for part in text.split(","):
+            low, _, high = part.partition("-")
+            addresses += range(int(low), int(high or low) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an address list: {text!r}") from None
+    if not addresses or not all(1 <= address <= 32 for address in addresses):
+        raise argparse.ArgumentTypeError(f"addresses are 1..32: {text!r}")
+    return sorted(set(addresses))
+
+
+def cmd_diag_keypads(args: argparse.Namespace) -> int:
+    from drivers.keypad.bus import KeypadBus
+    from drivers.transport import Transport, TransportError
+
+    transport = Transport(args.port, baudrate=args.baud)
+    try:
+        transport.open()
+    except TransportError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"keypad bus: {error}")
+        return EXIT_PROBLEMS
+    with transport:
+        found = KeypadBus(transport, args.addresses, reply_timeout=args.timeout).scan(
+            args.addresses
+        )
+        keypads = [
+            {"address": address, "model": info.model, "firmware": info.firmware}
+            for address, info in sorted(found.items())
+        ]
+        if args.listen is None:
+            _emit(
+                args,
+                {"ok": bool(keypads), "keypads": keypads},
+                "\n".join(f"keypad {k['address']}: {k['model']}/{k['firmware']}" for k in keypads)
+                or "no keypad answered",
+            )
+            return EXIT_OK if keypads else EXIT_PROBLEMS
+        bus = KeypadBus(transport, sorted(found) or args.addresses, reply_timeout=args.timeout)
+        deadline = time.monotonic() + args.listen
+        while time.monotonic() < deadline:
+            try:
+                records = bus.poll_cycle()
+            except TransportError as error:
+                print(f"keypad bus: {error}", file=sys.stderr)
+                return EXIT_PROBLEMS
+            for record in records:
+                event = {
+                    "address": record.address,
+                    "seq": record.seq,
+                    "event": record.event.name,
+                    "label": record.event.label,
+                    "arg": record.arg,
+                }
+                print(
+                    json.dumps(event, ensure_ascii=False)
+                    if args.json
+                    else f"keypad {record.address}: {record.event.label} (seq {record.seq})",
+                    flush=True,
+                )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Tax service hall kiosk.")
     parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
@@ -311,6 +383,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim_idcard.set_defaults(handler=cmd_sim_idcard, emulator_args=[])
 
+    sim_keypads = sim_commands.add_parser(
+        "keypads",
+        add_help=False,
+        help="a bus of KP1 evaluation keypads: kiosk sim keypads 1 2 3 (--help for more)",
+    )
+    sim_keypads.set_defaults(handler=cmd_sim_keypads, emulator_args=[])
+
     ticket = commands.add_parser("ticket", help="today's tickets")
     ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)
     reprint = add(
@@ -336,6 +415,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diag_idcard.add_argument("--port", required=True, help="device path or pyserial URL")
     diag_idcard.add_argument("--baud", type=int, default=115200)
+    diag_keypads = add(
+        diag_commands,
+        "keypads",
+        cmd_diag_keypads,
+        "scan the KP1 bus, or print its events as they come",
+    )
+    diag_keypads.add_argument("--port", required=True, help="device path or pyserial URL")
+    diag_keypads.add_argument("--baud", type=int, default=9600)
+    diag_keypads.add_argument(
+        "--addresses",
+        type=_address_range,
+        default=list(range(1, 33)),
+        help="addresses to ask, e.g. 1-8 (default 1-32)",
+    )
+    diag_keypads.add_argument(
+        "--timeout", type=float, default=0.1, help="seconds to wait for a keypad's answer"
+    )
+    keypad_action = diag_keypads.add_mutually_exclusive_group()
+    keypad_action.add_argument(
+        "--scan", action="store_true", help="list the keypads that answer (default)"
+    )
+    keypad_action.add_argument(
+        "--listen",
+        type=float,
+        metavar="SECONDS",
+        help="poll the keypads that answer and print their events",
+    )
     return parser
 
 
@@ -343,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if args.handler not in (cmd_sim_printer, cmd_sim_idcard):
+        if args.handler not in (cmd_sim_printer, cmd_sim_idcard, cmd_sim_keypads):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.emulator_args = extra  # the emulator parses its own options
     setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)

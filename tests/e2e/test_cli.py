@@ -237,3 +237,41 @@ def test_diag_idcard_with_nothing_on_the_reader_says_so(tmp_path: Path) -> None:
         stop_emulator(reader)
     assert result.returncode == 1
     assert "card: none on the reader" in result.stdout
+
+
+def test_diag_keypads_scans_the_bus_and_hears_a_vote() -> None:
+    bus = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", "keypads", "1", "2", "3"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    try:
+        assert bus.stdin is not None
+        assert bus.stdout is not None
+        device = bus.stdout.readline().strip()
+        scan = json.loads(
+            kiosk(
+                "diag", "keypads", "--port", device, "--addresses", "1-5", "--scan", "--json"
+            ).stdout
+        )
+        bus.stdin.write("press 2 1\n")  # 非常满意 on the keypad at window 2
+        bus.stdin.flush()
+        assert "ok" in bus.stdout.readline()
+        heard = kiosk(
+            "diag", "keypads", "--port", device, "--addresses", "1-3", "--listen", "1", "--json"
+        )
+    finally:
+        stop_emulator(bus)
+    assert [keypad["address"] for keypad in scan["keypads"]] == [1, 2, 3]
+    events = [json.loads(line) for line in heard.stdout.splitlines()]
+    assert events, heard.stderr
+    assert [(e["address"], e["label"]) for e in events] == [(2, "非常满意")]
+
+
+def test_diag_keypads_refuses_a_bad_address_list() -> None:
+    result = kiosk("diag", "keypads", "--port", "/dev/null", "--addresses", "0-40")
+    assert result.returncode == 2
+    assert "addresses are 1..32" in result.stderr
