@@ -31,36 +31,6 @@ TICKET = PrintDocument(
 Responder = Callable[[Callable[[int], bytes]], Any]
 
 
-def test_status_ready(printer: Printer) -> None:
-    status = printer.status()
-    assert status.condition is PrinterCondition.READY
-    assert status.can_print
-
-
-@pytest.mark.parametrize(
-    ("attribute", "condition"),
-    [
-        ("paper_end", PrinterCondition.PAPER_END),
-        ("cover_open", PrinterCondition.COVER_OPEN),
-        ("paper_near_end", PrinterCondition.PAPER_NEAR_END),
-        ("cutter_error", PrinterCondition.CUTTER_ERROR),
-    ],
-)
-def test_status_follows_the_emulated_state(
-    emulator: PrinterEmulator, printer: Printer, attribute: str, condition: PrinterCondition
-) -> None:
-    setattr(emulator, attribute, True)
-    assert printer.status().condition is condition
-
-
-def test_silent_printer_is_unknown_never_ready(emulator: PrinterEmulator) -> None:
-    emulator.silent = True
-    with Transport(emulator.device_path) as port:
-        status = Printer(port, PROFILES["generic80"], status_timeout=0.05).status()
-    assert status.condition is PrinterCondition.UNKNOWN
-    assert not status.can_print
-
-
 def test_garbage_answer_is_unknown(responder: Responder) -> None:
     device = responder(lambda n: b"\x41")
     with Transport(device.port.device_path) as port:
@@ -132,17 +102,6 @@ def test_round_trip_on_58mm_without_cutter(tmp_path: Path) -> None:
         assert b"\x1dV" not in tickets[0].raw
     finally:
         emulator.stop()
-
-
-def test_print_refused_at_paper_end(emulator: PrinterEmulator, printer: Printer) -> None:
-    emulator.paper_end = True
-    with pytest.raises(PrintError, match="paper end") as caught:
-        printer.print_document(TICKET)
-    assert caught.value.status is not None
-    assert caught.value.status.condition is PrinterCondition.PAPER_END
-    assert "A023" not in str(caught.value)
-    assert emulator.tickets == []
-    assert emulator.dropped_tickets == 0  # nothing was even sent
 
 
 def test_print_refused_when_silent(emulator: PrinterEmulator, transport: Transport) -> None:

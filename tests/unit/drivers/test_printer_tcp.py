@@ -86,24 +86,6 @@ def test_print_over_socket_url(
         assert [code.text for code in zxingcpp.read_barcodes(image)] == [URL]
 
 
-def test_status_answers_over_tcp(
-    network_emulator: PrinterEmulator, network_transport: Transport
-) -> None:
-    # One connection for all states: pyserial's socket close() sleeps 0.3 s.
-    printer = Printer(network_transport, P80)
-    for attribute, condition in [
-        ("paper_near_end", PrinterCondition.PAPER_NEAR_END),
-        ("cover_open", PrinterCondition.COVER_OPEN),
-        ("paper_end", PrinterCondition.PAPER_END),
-    ]:
-        setattr(network_emulator, attribute, True)
-        assert printer.status().condition is condition
-        setattr(network_emulator, attribute, False)
-    network_emulator.silent = True
-    status = Printer(network_transport, P80, status_timeout=0.05).status()
-    assert status.condition is PrinterCondition.UNKNOWN
-
-
 def test_client_reconnects_and_prints_again(
     network_emulator: PrinterEmulator, network_transport: Transport
 ) -> None:

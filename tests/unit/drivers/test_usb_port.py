@@ -204,43 +204,6 @@ def test_writes_go_out_in_whole_packets(payload: bytes, packet: int) -> None:
     assert 0 < len(transfers[-1]) <= packet
 
 
-def test_status_ready(printer: Printer) -> None:
-    status = printer.status()
-    assert status.condition is PrinterCondition.READY
-    assert status.can_print
-
-
-@pytest.mark.parametrize(
-    ("attribute", "condition"),
-    [
-        ("paper_end", PrinterCondition.PAPER_END),
-        ("cover_open", PrinterCondition.COVER_OPEN),
-        ("paper_near_end", PrinterCondition.PAPER_NEAR_END),
-    ],
-)
-def test_status_follows_the_emulated_state(
-    emulator: PrinterEmulator, printer: Printer, attribute: str, condition: PrinterCondition
-) -> None:
-    setattr(emulator, attribute, True)
-    assert printer.status().condition is condition
-
-
-def test_paper_end_refuses_to_print(emulator: PrinterEmulator, printer: Printer) -> None:
-    emulator.paper_end = True
-    with pytest.raises(PrintError, match="not ready") as caught:
-        printer.print_document(TICKET)
-    assert caught.value.status is not None
-    assert caught.value.status.condition is PrinterCondition.PAPER_END
-    assert emulator.tickets == []
-
-
-def test_silent_printer_is_unknown_never_ready(emulator: PrinterEmulator, printer: Printer) -> None:
-    emulator.silent = True
-    status = printer.status()
-    assert status.condition is PrinterCondition.UNKNOWN
-    assert not status.can_print
-
-
 def test_answers_longer_than_asked_are_kept_then_discarded(transport: Transport) -> None:
     transport.write(b"\x10\x04\x01\x10\x04\x04")  # two queries: two answers in one packet
     assert transport.read(1) == b"\x16"
