@@ -211,6 +211,23 @@ class TicketSection(_Section):
         return texts
 
 
+class EvaluationSection(_Section):
+    prompt_seconds: float = Field(
+        60.0,
+        ge=10,
+        le=600,
+        title="Time to evaluate",
+        description="A keypad prompt unanswered this long counts as not evaluated.",
+    )
+    follow_up_working_days: int = Field(
+        5,
+        ge=1,
+        le=30,
+        title="Follow-up deadline",
+        description="Working days to follow up a 不满意 or 非常不满意 vote.",
+    )
+
+
 class Settings(_Section):
     schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     kiosk: KioskSection = KioskSection()
@@ -220,6 +237,7 @@ class Settings(_Section):
     ui: UiSection = UiSection()
     ticket: TicketSection = TicketSection()
     routing: RoutingSection = RoutingSection()
+    evaluation: EvaluationSection = EvaluationSection()
     # Directory that relative paths (catalog) resolve against.
     config_dir: SkipJsonSchema[Path] = Field(CONFIG_DIR, exclude=True)
 

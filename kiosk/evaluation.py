@@ -1,0 +1,204 @@
+"""好差评: a vote at a window becomes a record, and a 差评 opens a follow-up.
+
+A finished service prompts that window's keypad with the ticket number; the
+next vote from that window within the prompt time belongs to the ticket. A vote
+with no prompt is kept as "unattached" with its window and time; a prompt with
+no vote in time counts as "not evaluated". Every record goes to the journal
+first, so none is lost across a restart; open follow-ups are read back from it.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+from kiosk.clock import Clock
+from kiosk.store import Journal
+from kiosk.text import Text
+
+
+class EvaluationLevel(IntEnum):
+    """The five levels of the national 好差评 system, as the keypads number them."""
+
+    VERY_SATISFIED = 1
+    SATISFIED = 2
+    BASICALLY_SATISFIED = 3
+    DISSATISFIED = 4
+    VERY_DISSATISFIED = 5
+
+    @property
+    def is_negative(self) -> bool:
+        """差评: 不满意 and 非常不满意 need a follow-up."""
+        return self >= EvaluationLevel.DISSATISFIED
+
+    @property
+    def label(self) -> Text:
+        return LEVEL_LABELS[self]
+
+
+LEVEL_LABELS = {
+    EvaluationLevel.VERY_SATISFIED: Text(zh="非常满意", en="Very satisfied"),
+    EvaluationLevel.SATISFIED: Text(zh="满意", en="Satisfied"),
+    EvaluationLevel.BASICALLY_SATISFIED: Text(zh="基本满意", en="Basically satisfied"),
+    EvaluationLevel.DISSATISFIED: Text(zh="不满意", en="Dissatisfied"),
+    EvaluationLevel.VERY_DISSATISFIED: Text(zh="非常不满意", en="Very dissatisfied"),
+}
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A keypad asked to show 请评价 and a ticket number."""
+
+    window: int
+    ticket_number: str
+    staff_id: str | None
+    since: float  # the clock's monotonic seconds
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    evaluation_id: str
+    window: int
+    level: EvaluationLevel | None  # None: the taxpayer did not evaluate in time
+    ticket_number: str | None  # None: a vote with no prompt (unattached)
+    staff_id: str | None
+    at: datetime
+    channel: str = "keypad"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    evaluation_id: str
+    window: int
+    ticket_number: str | None
+    level: EvaluationLevel
+    deadline: date
+
+
+def add_working_days(start: date, days: int) -> date:
+    """`days` working days (Monday to Friday) after `start`."""
+    day = start
+    left = days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+class EvaluationDesk:
+    def __init__(
+        self,
+        journal: Journal,
+        clock: Clock,
+        *,
+        timezone: str,
+        prompt_seconds: float = 60.0,
+        follow_up_working_days: int = 5,
+    ) -> None:
+        self._journal = journal
+        self._clock = clock
+        self._zone = ZoneInfo(timezone)
+        self.prompt_seconds = prompt_seconds
+        self.follow_up_working_days = follow_up_working_days
+        self._prompts: dict[int, Prompt] = {}
+        self._lock = threading.Lock()
+
+    def service_finished(
+        self, window: int, ticket_number: str, staff_id: str | None = None
+    ) -> Prompt:
+        """Returns the prompt to send to that window's keypad."""
+        prompt = Prompt(window, ticket_number, staff_id, self._clock.monotonic())
+        with self._lock:
+            earlier = self._prompts.get(window)
+            self._prompts[window] = prompt
+        if earlier is not None:  # the next service began before anyone voted
+            self._record(earlier.window, None, earlier.ticket_number, earlier.staff_id)
+        return prompt
+
+    def vote(self, window: int, level: EvaluationLevel) -> Evaluation:
+        """A key pressed on a keypad (repeats were already dropped by the bus)."""
+        with self._lock:
+            prompt = self._prompts.pop(window, None)
+        if prompt is not None and self._expired(prompt):
+            self._record(prompt.window, None, prompt.ticket_number, prompt.staff_id)
+            prompt = None
+        if prompt is None:
+            return self._record(window, level, None, None)
+        return self._record(window, level, prompt.ticket_number, prompt.staff_id)
+
+    def expire_prompts(self) -> list[int]:
+        """Prompts left unanswered too long count as not evaluated; returns the windows
+        whose keypads should go back to idle."""
+        with self._lock:
+            expired = [prompt for prompt in self._prompts.values() if self._expired(prompt)]
+            for prompt in expired:
+                del self._prompts[prompt.window]
+        for prompt in expired:
+            self._record(prompt.window, None, prompt.ticket_number, prompt.staff_id)
+        return [prompt.window for prompt in expired]
+
+    def open_follow_ups(self) -> list[FollowUp]:
+        """Follow-ups not closed yet, oldest first; survives restarts (from the journal)."""
+        closed = {
+            event.payload["evaluation_id"]
+            for event in self._journal.events()
+            if event.kind == "follow_up.closed"
+        }
+        return [
+            FollowUp(
+                str(event.payload["evaluation_id"]),
+                int(event.payload["window"]),
+                event.payload.get("ticket_number"),
+                EvaluationLevel(int(event.payload["level"])),
+                date.fromisoformat(str(event.payload["deadline"])),
+            )
+            for event in self._journal.events()
+            if event.kind == "follow_up.opened" and event.payload["evaluation_id"] not in closed
+        ]
+
+    def close_follow_up(self, evaluation_id: str, note: str) -> None:
+        self._journal.record("follow_up.closed", {"evaluation_id": evaluation_id, "note": note})
+
+    def _expired(self, prompt: Prompt) -> bool:
+        return self._clock.monotonic() - prompt.since >= self.prompt_seconds
+
+    def _record(
+        self,
+        window: int,
+        level: EvaluationLevel | None,
+        ticket_number: str | None,
+        staff_id: str | None,
+    ) -> Evaluation:
+        evaluation = Evaluation(
+            uuid.uuid4().hex, window, level, ticket_number, staff_id, self._clock.now()
+        )
+        self._journal.record(
+            "evaluation.recorded",
+            {
+                "evaluation_id": evaluation.evaluation_id,
+                "window": window,
+                "level": None if level is None else int(level),
+                "ticket_number": ticket_number,
+                "staff_id": staff_id,
+                "channel": evaluation.channel,
+                "attached": ticket_number is not None,
+            },
+        )
+        if level is not None and level.is_negative:
+            today = evaluation.at.astimezone(self._zone).date()
+            self._journal.record(
+                "follow_up.opened",
+                {
+                    "evaluation_id": evaluation.evaluation_id,
+                    "window": window,
+                    "ticket_number": ticket_number,
+                    "level": int(level),
+                    "deadline": add_working_days(today, self.follow_up_working_days).isoformat(),
+                },
+            )
+        return evaluation

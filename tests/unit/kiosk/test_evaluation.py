@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.clock import FakeClock
+from kiosk.evaluation import EvaluationDesk, EvaluationLevel, add_working_days
+from kiosk.store import Journal
+
+# Friday 2026-11-27, 10:00 in Shanghai.
+FRIDAY_MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FRIDAY_MORNING)
+
+
+@pytest.fixture
+def journal(tmp_path: Path, clock: FakeClock) -> Iterator[Journal]:
+    made = Journal(tmp_path / "journal.sqlite3", clock)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def desk(journal: Journal, clock: FakeClock) -> EvaluationDesk:
+    return EvaluationDesk(
+        journal, clock, timezone="Asia/Shanghai", prompt_seconds=60, follow_up_working_days=5
+    )
+
+
+def recorded(journal: Journal) -> list[dict[str, object]]:
+    return [event.payload for event in journal.events() if event.kind == "evaluation.recorded"]
+
+
+def test_a_vote_after_a_prompt_belongs_to_that_ticket(
+    desk: EvaluationDesk, journal: Journal
+) -> None:
+    prompt = desk.service_finished(3, "A012", staff_id="S07")
+    assert (prompt.window, prompt.ticket_number) == (3, "A012")
+    evaluation = desk.vote(3, EvaluationLevel.SATISFIED)
+    assert (evaluation.ticket_number, evaluation.staff_id) == ("A012", "S07")
+    [record] = recorded(journal)
+    assert record["level"] == 2
+    assert record["attached"] is True
+    assert desk.open_follow_ups() == []
+
+
+def test_a_vote_without_a_prompt_is_kept_unattached(desk: EvaluationDesk, journal: Journal) -> None:
+    evaluation = desk.vote(5, EvaluationLevel.VERY_SATISFIED)
+    assert evaluation.ticket_number is None
+    assert recorded(journal)[0]["attached"] is False
+    assert recorded(journal)[0]["window"] == 5
+
+
+def test_an_unanswered_prompt_counts_as_not_evaluated(
+    desk: EvaluationDesk, clock: FakeClock, journal: Journal
+) -> None:
+    desk.service_finished(2, "G004")
+    clock.advance(59)
+    assert desk.expire_prompts() == []
+    clock.advance(1)
+    assert desk.expire_prompts() == [2]
+    assert recorded(journal) == [{**recorded(journal)[0], "level": None, "ticket_number": "G004"}]
+    late = desk.vote(2, EvaluationLevel.SATISFIED)  # after the keypad went idle
+    assert late.ticket_number is None
+
+
+def test_a_new_service_before_a_vote_closes_the_earlier_prompt(
+    desk: EvaluationDesk, journal: Journal
+) -> None:
+    desk.service_finished(4, "A001")
+    desk.service_finished(4, "A002")
+    assert desk.vote(4, EvaluationLevel.SATISFIED).ticket_number == "A002"
+    levels = [(record["ticket_number"], record["level"]) for record in recorded(journal)]
+    assert levels == [("A001", None), ("A002", 2)]
+
+
+@pytest.mark.parametrize("level", [EvaluationLevel.DISSATISFIED, EvaluationLevel.VERY_DISSATISFIED])
+def test_a_bad_review_opens_a_follow_up_due_in_five_working_days(
+    desk: EvaluationDesk, level: EvaluationLevel
+) -> None:
+    desk.service_finished(6, "V003")
+    evaluation = desk.vote(6, level)
+    [follow_up] = desk.open_follow_ups()
+    assert follow_up.evaluation_id == evaluation.evaluation_id
+    assert (follow_up.window, follow_up.ticket_number, follow_up.level) == (6, "V003", level)
+    assert follow_up.deadline == date(2026, 12, 4)  # Friday + 5 working days
+
+
+def test_follow_ups_survive_a_restart_until_closed(tmp_path: Path, clock: FakeClock) -> None:
+    journal = Journal(tmp_path / "j.sqlite3", clock)
+    desk = EvaluationDesk(journal, clock, timezone="Asia/Shanghai")
+    bad = desk.vote(1, EvaluationLevel.VERY_DISSATISFIED)
+    journal.close()
+    reopened = Journal(tmp_path / "j.sqlite3", clock)
+    again = EvaluationDesk(reopened, clock, timezone="Asia/Shanghai")
+    assert [f.evaluation_id for f in again.open_follow_ups()] == [bad.evaluation_id]
+    again.close_follow_up(bad.evaluation_id, "called the taxpayer back")
+    assert again.open_follow_ups() == []
+    reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        (date(2026, 11, 23), 5, date(2026, 11, 30)),  # Monday -> next Monday
+        (date(2026, 11, 27), 1, date(2026, 11, 30)),  # Friday -> Monday
+        (date(2026, 11, 28), 1, date(2026, 11, 30)),  # Saturday -> Monday
+        (date(2026, 11, 25), 0, date(2026, 11, 25)),
+    ],
+)
+def test_working_days_skip_weekends(start: date, days: int, due: date) -> None:
+    assert add_working_days(start, days) == due
+
+
+def test_levels_and_labels() -> None:
+    assert [level.is_negative for level in EvaluationLevel] == [False, False, False, True, True]
+    assert EvaluationLevel.BASICALLY_SATISFIED.label.zh == "基本满意"
