@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import threading
 import tomllib
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from drivers.idcard import protocol
@@ -42,6 +40,7 @@ from drivers.idcard.card import (
 )
 from drivers.idcard.protocol import SamFrameDecoder, SamResponse
 from drivers.sim.pty import PtyPort
+from drivers.sim.serving import serve_until, stop_on_signals
 
 logger = logging.getLogger(__name__)
 
@@ -252,22 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     emulator = SamReaderEmulator(args.cards, baud=args.baud)
-    stop = threading.Event()
-
-    def _on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    stop = stop_on_signals()
     print(emulator.start(), flush=True)
     if args.insert:
         emulator.insert(args.insert)
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        emulator.stop()
-    return 0
+    return serve_until(stop, emulator.stop)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,12 @@ import argparse
 import heapq
 import itertools
 import logging
-import signal
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from types import FrameType
 
 from drivers.keypad import protocol as kp1
 from drivers.keypad.protocol import (
@@ -40,6 +38,7 @@ from drivers.keypad.protocol import (
     PollReply,
 )
 from drivers.sim.pty import PtyPort
+from drivers.sim.serving import serve_until, stop_on_signals
 
 logger = logging.getLogger(__name__)
 
@@ -360,25 +359,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baud", type=int, help="pace answers like a serial line at this rate")
     args = parser.parse_args(argv)
     emulator = KeypadBusEmulator(args.addresses, baud=args.baud)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+    stop = stop_on_signals()
 
     def read_commands() -> None:
         for line in sys.stdin:
             print(run_command(emulator, line), flush=True)
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     print(emulator.start(), flush=True)
     threading.Thread(target=read_commands, daemon=True).start()
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        emulator.stop()
-    return 0
+    return serve_until(stop, emulator.stop)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import logging
 import queue
-import signal
 import sys
 import threading
 import time
@@ -28,7 +27,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import qrcode
 import qrcode.constants
@@ -38,6 +36,7 @@ from qrcode.exceptions import DataOverflowError
 from drivers.printer.profiles import PROFILES, PrinterProfile
 from drivers.sim.fonts import find_cjk_font
 from drivers.sim.pty import PtyPort
+from drivers.sim.serving import serve_until, stop_on_signals
 from drivers.sim.tcp import TcpServerPort
 
 logger = logging.getLogger(__name__)
@@ -1001,13 +1000,8 @@ def main(argv: list[str] | None = None) -> int:
     emulator.cover_open = args.cover_open
     emulator.silent = args.silent
 
-    stop = threading.Event()
+    stop = stop_on_signals()
 
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     if args.tcp is None:
         print(emulator.start(), flush=True)
     else:
@@ -1018,12 +1012,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"socket://{host}:{port}", flush=True)
     threading.Thread(target=_read_commands, args=(emulator,), daemon=True).start()
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        emulator.stop()
-    return 0
+    return serve_until(stop, emulator.stop)
 
 
 if __name__ == "__main__":
