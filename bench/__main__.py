@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import devices, kiosk_ui, ticket_bytes
+from bench import devices, kiosk_ui, soak, ticket_bytes
 from bench.stats import RESULTS, Figure, table, write_results
 
 
@@ -14,6 +14,7 @@ def main() -> int:
     figures.append(kiosk_ui.cold_start())
     figures += ticket_bytes.run()
     figures += devices.run()
+    figures += soak.run()
     print(table(figures))
     write_results(figures)
     print(f"\nwritten to {RESULTS}")
