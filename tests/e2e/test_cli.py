@@ -30,6 +30,25 @@ def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     )
 
 
+def start_sim(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """`kiosk sim ...` in its own process, as on a bench; returns it and its device path."""
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sim", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    assert emulator.stdout is not None
+    return emulator, emulator.stdout.readline().strip()
+
+
+def stop_emulator(emulator: subprocess.Popen[str]) -> int:
+    emulator.send_signal(signal.SIGTERM)
+    return emulator.wait(timeout=10)
+
+
 def test_config_check_passes_the_defaults() -> None:
     result = kiosk("config", "check", "--json")
     assert result.returncode == 0, result.stderr
@@ -71,16 +90,9 @@ def test_config_schema_is_json_schema() -> None:
 
 
 def test_diag_prints_a_test_ticket_on_the_emulator_in_another_process(tmp_path: Path) -> None:
-    emulator = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "printer", "--out", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CONFIG": ""},
-    )
+    emulator, device = start_sim("printer", "--out", str(tmp_path))
     try:
         assert emulator.stdout is not None
-        device = emulator.stdout.readline().strip()
         assert device.startswith("/dev/pts/"), emulator.stderr
         status = json.loads(kiosk("diag", "printer", "--port", device, "--json").stdout)
         assert status["condition"] == "ready"
@@ -92,9 +104,8 @@ def test_diag_prints_a_test_ticket_on_the_emulator_in_another_process(tmp_path: 
         assert list(tmp_path.glob("*.png"))
         assert list(tmp_path.glob("*.escpos"))
     finally:
-        emulator.send_signal(signal.SIGTERM)
-        emulator.wait(timeout=10)
-    assert emulator.returncode == 0
+        returncode = stop_emulator(emulator)
+    assert returncode == 0
 
 
 def test_diag_on_a_missing_port_says_so(tmp_path: Path) -> None:
@@ -136,25 +147,8 @@ def test_log_json_writes_one_json_object_per_line(tmp_path: Path) -> None:
         assert {"ts", "level", "logger", "msg"} <= set(entry)
 
 
-def start_emulator(tmp_path: Path, *flags: str) -> tuple[subprocess.Popen[str], str]:
-    emulator = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "printer", "--out", str(tmp_path), *flags],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CONFIG": ""},
-    )
-    assert emulator.stdout is not None
-    return emulator, emulator.stdout.readline().strip()
-
-
-def stop_emulator(emulator: subprocess.Popen[str]) -> None:
-    emulator.send_signal(signal.SIGTERM)
-    emulator.wait(timeout=10)
-
-
 def test_the_emulator_runs_out_of_paper_when_told_to(tmp_path: Path) -> None:
-    emulator, device = start_emulator(tmp_path, "--paper-out-after", "1")
+    emulator, device = start_sim("printer", "--out", str(tmp_path), "--paper-out-after", "1")
     try:
         first = json.loads(
             kiosk("diag", "printer", "--port", device, "--test-ticket", "--json").stdout
@@ -171,7 +165,7 @@ def test_the_emulator_runs_out_of_paper_when_told_to(tmp_path: Path) -> None:
 
 
 def test_reprint_prints_todays_ticket_again_on_the_printer(tmp_path: Path) -> None:
-    emulator, device = start_emulator(tmp_path / "slips")
+    emulator, device = start_sim("printer", "--out", str(tmp_path / "slips"))
     try:
         machine = tmp_path / "kiosk.toml"
         machine.write_text(
@@ -197,16 +191,8 @@ def test_reprint_prints_todays_ticket_again_on_the_printer(tmp_path: Path) -> No
 
 
 def test_diag_idcard_reads_a_card_from_the_emulated_reader_masked(tmp_path: Path) -> None:
-    reader = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "idcard", "--insert", "resident"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CONFIG": ""},
-    )
+    reader, device = start_sim("idcard", "--insert", "resident")
     try:
-        assert reader.stdout is not None
-        device = reader.stdout.readline().strip()
         result = kiosk("diag", "idcard", "--port", device, "--json")
         text = kiosk("diag", "idcard", "--port", device)
     finally:
@@ -223,16 +209,9 @@ def test_diag_idcard_reads_a_card_from_the_emulated_reader_masked(tmp_path: Path
 
 
 def test_diag_idcard_with_nothing_on_the_reader_says_so(tmp_path: Path) -> None:
-    reader = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "idcard"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CONFIG": ""},
-    )
+    reader, device = start_sim("idcard")
     try:
-        assert reader.stdout is not None
-        result = kiosk("diag", "idcard", "--port", reader.stdout.readline().strip())
+        result = kiosk("diag", "idcard", "--port", device)
     finally:
         stop_emulator(reader)
     assert result.returncode == 1
@@ -240,18 +219,10 @@ def test_diag_idcard_with_nothing_on_the_reader_says_so(tmp_path: Path) -> None:
 
 
 def test_diag_keypads_scans_the_bus_and_hears_a_vote() -> None:
-    bus = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", "keypads", "1", "2", "3"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "KIOSK_CONFIG": ""},
-    )
+    bus, device = start_sim("keypads", "1", "2", "3")
     try:
         assert bus.stdin is not None
         assert bus.stdout is not None
-        device = bus.stdout.readline().strip()
         scan = json.loads(
             kiosk(
                 "diag", "keypads", "--port", device, "--addresses", "1-5", "--scan", "--json"
