@@ -39,7 +39,7 @@ from drivers.idcard.card import (
     id_check_digit,
 )
 from drivers.idcard.protocol import SamFrameDecoder, SamResponse
-from drivers.sim.pty import PtyPort
+from drivers.sim.pty import PtyEmulator, PtyPort
 from drivers.sim.serving import serve_until, stop_on_signals
 
 logger = logging.getLogger(__name__)
@@ -108,8 +108,12 @@ def load_cards(path: Path = DEFAULT_CARDS_FILE) -> dict[str, IdCard]:
     return {key: card_from_entry(entry) for key, entry in raw.get("cards", {}).items()}
 
 
-class SamReaderEmulator:
+class SamReaderEmulator(PtyEmulator):
+    thread_name = "idcard-emulator"
+    title = "ID card reader emulator"
+
     def __init__(self, cards_file: Path | None = None, *, baud: int | None = None) -> None:
+        super().__init__()
         self.cards = load_cards(cards_file or DEFAULT_CARDS_FILE)
         self.baud = baud
         self.junk_before_next = b""
@@ -121,42 +125,6 @@ class SamReaderEmulator:
         self.requests: list[bytes] = []  # request bodies received, in order
         self._card: IdCard | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._port: PtyPort | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def device_path(self) -> str:
-        if self._port is None:
-            raise RuntimeError("ID card emulator is not started")
-        return self._port.device_path
-
-    def start(self) -> str:
-        """Open the pty and start answering; returns the device path for the driver."""
-        if self._port is None:
-            self._port = PtyPort()
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="idcard-emulator", daemon=True)
-            self._thread.start()
-            logger.info("ID card reader emulator on %s", self._port.device_path)
-        return self._port.device_path
-
-    def stop(self) -> None:
-        """Stop answering and close the pty; calling it again does nothing."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5)
-        port, self._port = self._port, None
-        if port is not None:
-            port.close()
-
-    def __enter__(self) -> SamReaderEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # -- scripting -------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from drivers.keypad.protocol import (
     Kp1Frame,
     PollReply,
 )
-from drivers.sim.pty import PtyPort
+from drivers.sim.pty import PtyEmulator, PtyPort
 from drivers.sim.serving import serve_until, stop_on_signals
 
 logger = logging.getLogger(__name__)
@@ -74,8 +74,12 @@ class _Keypad:
         )
 
 
-class KeypadBusEmulator:
+class KeypadBusEmulator(PtyEmulator):
+    thread_name = "keypad-emulator"
+    title = "keypad bus emulator"
+
     def __init__(self, addresses: Sequence[int], *, baud: int | None = None) -> None:
+        super().__init__()
         for address in addresses:
             if not 1 <= address <= 0xFF:
                 raise ValueError(f"keypad address {address} is not 1..255")
@@ -90,49 +94,6 @@ class KeypadBusEmulator:
         # Late answers: (due time, order, bytes).
         self._outbox: list[tuple[float, int, bytes]] = []
         self._order = itertools.count()
-        self._port: PtyPort | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-
-    # -- lifecycle -----------------------------------------------------------
-
-    def start(self) -> str:
-        """Open the pty and start answering; returns the device path for the bus master."""
-        with self._lock:
-            if self._port is None:
-                self._port = PtyPort()
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name="keypad-emulator", daemon=True
-                )
-                self._thread.start()
-                logger.info("keypad bus emulator on %s", self._port.device_path)
-            return self._port.device_path
-
-    def stop(self) -> None:
-        """Stop answering and close the pty; calling it again does nothing."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5)
-        with self._lock:
-            port, self._port = self._port, None
-        if port is not None:
-            port.close()
-
-    @property
-    def device_path(self) -> str:
-        port = self._port
-        if port is None:
-            raise RuntimeError("keypad bus emulator is not started")
-        return port.device_path
-
-    def __enter__(self) -> KeypadBusEmulator:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def _run(self) -> None:
         port = self._port

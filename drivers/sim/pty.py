@@ -17,6 +17,7 @@ import select
 import threading
 import tty
 from types import TracebackType
+from typing import Self
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +93,61 @@ class PtyPort:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class PtyEmulator:
+    """A device emulated on a pty: one thread answers in `_run()` until `stop()`.
+
+    Subclasses set `thread_name` and `title` and implement `_run()`, which reads
+    `self._port` until `self._stop` is set.
+    """
+
+    thread_name = "emulator"
+    title = "device emulator"
+
+    def __init__(self) -> None:
+        self._life = threading.Lock()
+        self._stop = threading.Event()
+        self._port: PtyPort | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> str:
+        """Open the pty and start answering; returns the device path for the driver."""
+        with self._life:
+            if self._port is None:
+                self._port = PtyPort()
+                self._stop.clear()
+                self._thread = threading.Thread(
+                    target=self._run, name=self.thread_name, daemon=True
+                )
+                self._thread.start()
+                logger.info("%s on %s", self.title, self._port.device_path)
+            return self._port.device_path
+
+    def stop(self) -> None:
+        """Stop answering and close the pty; calling it again does nothing."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
+        with self._life:
+            port, self._port = self._port, None
+        if port is not None:
+            port.close()
+
+    @property
+    def device_path(self) -> str:
+        port = self._port
+        if port is None:
+            raise RuntimeError(f"{self.title} is not started")
+        return port.device_path
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        raise NotImplementedError
