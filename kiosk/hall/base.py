@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile
+
 
 class HallError(Exception):
     """The hall cannot do what was asked; the message is fit for a technician."""
@@ -63,6 +65,12 @@ class HallBackend(ABC):
     @abstractmethod
     def business_day(self) -> date:
         """The hall's day now: numbering restarts when it changes."""
+
+    def taxpayer_profile(self, identity: Identity) -> TaxpayerProfile:
+        """What the hall knows of this taxpayer: credit level, new or not, today's
+        appointments, reminders. The empty profile when it knows nothing. Raises
+        HallError when it cannot be asked."""
+        return UNKNOWN_PROFILE
 
     def ticket_status_url(self, reservation: Reservation) -> str | None:
         """Where the ticket's QR code leads, when the hall offers a status page."""
