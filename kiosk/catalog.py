@@ -53,6 +53,7 @@ class Matter(_Entry):
     time_limit: Text = Text(zh="即时办结", en="Done on the spot")
     documents: tuple[RequiredDocument, ...] = ()
     guide_url: str = ""
+    real_name: bool = Field(False, description="Needs real-name identification (实名办税).")
 
 
 class Catalog(_Entry):

@@ -7,6 +7,7 @@ from enum import Enum
 
 from kiosk.catalog import Matter
 from kiosk.clock import Clock
+from kiosk.taxpayer import UNKNOWN_PROFILE, Appointment, Identity, TaxpayerProfile
 from kiosk.text import Language
 from kiosk.triage import Route
 
@@ -54,9 +55,17 @@ class Visit:
     category_code: str | None = None
     matters: list[Matter] = field(default_factory=list)
     route: Route | None = None
+    identity: Identity | None = None  # never kept after the visit
+    profile: TaxpayerProfile = UNKNOWN_PROFILE
+    appointment: Appointment | None = None  # checked in, inside its window
+    priority_requested: bool = False
 
     def reset(self, language: Language) -> None:
         self.language = language
         self.category_code = None
         self.matters = []
         self.route = None
+        self.identity = None
+        self.profile = UNKNOWN_PROFILE
+        self.appointment = None
+        self.priority_requested = False

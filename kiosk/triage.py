@@ -7,11 +7,14 @@ there first. Several matters in one visit get one number (一窗通办).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from kiosk.catalog import Matter
+from kiosk.hall.base import QueueState
 from kiosk.settings import QueueSection, Settings
+from kiosk.taxpayer import UNKNOWN_PROFILE, Appointment, Identity, TaxpayerProfile
 from kiosk.text import Text
 
 REASON_SIMPLE = Text(
@@ -43,11 +46,25 @@ class Route:
     self_service_offer: bool
 
 
+@dataclass(frozen=True)
+class VisitContext:
+    """What routing may know beyond the matters: who, when, and the hall's state."""
+
+    now: datetime | None = None  # aware, hall time zone; None: no time rules apply
+    identity: Identity | None = None
+    profile: TaxpayerProfile = UNKNOWN_PROFILE
+    appointment: Appointment | None = None  # checked in, inside its time window
+    priority_requested: bool = False  # elderly, disability, pregnancy: the taxpayer's button
+    queue_states: Mapping[str, QueueState] = field(default_factory=dict)
+
+
 class TriageError(ValueError):
     pass
 
 
-def route_visit(matters: Sequence[Matter], settings: Settings) -> Route:
+def route_visit(
+    matters: Sequence[Matter], settings: Settings, context: VisitContext | None = None
+) -> Route:
     if not matters:
         raise TriageError("a visit needs at least one matter")
     all_simple = all(matter.simple for matter in matters)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile
+
+log = logging.getLogger(__name__)
 
 
 class HallError(Exception):
@@ -41,7 +45,81 @@ class Reservation:
     estimated_wait_minutes: int
 
 
+class HallEventKind(Enum):
+    CALLED = "called"  # a window called a number (also a recall)
+    FINISHED = "finished"  # a window finished serving a number
+    QUEUE_CHANGED = "queue_changed"  # lengths or estimates changed
+    WINDOW_PAUSED = "window_paused"
+    WINDOW_RESUMED = "window_resumed"
+    CATALOG_UPDATED = "catalog_updated"
+
+
+@dataclass(frozen=True)
+class HallEvent:
+    """Something that happened in the hall: from the embedded queue, or a hall
+    server's event stream. Listeners run on the thread that produced it."""
+
+    kind: HallEventKind
+    at: datetime
+    window: int | None = None
+    ticket_id: str | None = None
+    number: str | None = None
+    queue_code: str | None = None
+    recall: bool = False
+    staff_id: str | None = None
+
+
+HallListener = Callable[[HallEvent], None]
+
+
 class HallBackend(ABC):
+    """The queue system of the hall, seen from the kiosk."""
+
+    def __init__(self) -> None:
+        self._listeners: list[HallListener] = []
+        self._listeners_lock = threading.Lock()
+
+    # ---- events ------------------------------------------------------------------------
+
+    def subscribe(self, listener: HallListener) -> None:
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: HallListener) -> None:
+        with self._listeners_lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def publish(self, event: HallEvent) -> None:
+        """Tell every listener; a failing listener never stops the others."""
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("a hall event listener failed")
+
+    # ---- window actions (caller keys, a window's software, tests) ---------------------
+
+    def call_next_at(self, window: int) -> HallEvent | None:
+        """Window `window` calls its next number; None when nobody waits. HallError."""
+        raise HallError("this hall does not take window actions from the kiosk")
+
+    def recall_at(self, window: int) -> HallEvent | None:
+        """Call the window's current number again; None when it has none."""
+        raise HallError("this hall does not take window actions from the kiosk")
+
+    def finish_at(self, window: int) -> HallEvent | None:
+        """The window finished serving its current number; None when it had none."""
+        raise HallError("this hall does not take window actions from the kiosk")
+
+    def pause_window(self, window: int) -> None:
+        raise HallError("this hall does not take window actions from the kiosk")
+
+    def resume_window(self, window: int) -> None:
+        raise HallError("this hall does not take window actions from the kiosk")
+
     @abstractmethod
     def queue_states(self) -> dict[str, QueueState]:
         """Every queue's length and waiting estimate, now."""

@@ -53,6 +53,7 @@ CREATE INDEX IF NOT EXISTS tickets_by_queue ON tickets (business_day, queue, sta
 
 class LocalHall(HallBackend):
     def __init__(self, path: Path, settings: Settings, clock: Clock) -> None:
+        super().__init__()
         self._settings = settings
         self._clock = clock
         self._zone = ZoneInfo(settings.kiosk.timezone)
