@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 OUT ?= demo-out
 
-.PHONY: demo test lint typecheck layering unit bench install clean
+.PHONY: demo test lint typecheck layering unit bench fuzz install clean
 
 demo: $(INSTALLED)
 	$(BIN)/kiosk demo --out $(OUT)
@@ -28,6 +28,19 @@ layering: $(INSTALLED)
 
 bench: $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# Coverage-guided fuzzing of every wire parser with atheris, FUZZ_SECONDS each
+# (a crash stops it and leaves crash-<hash> with the input; see fuzz/__init__.py).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= escpos sam kp1 scanner hall
+fuzz: $(VENV)/.fuzz-installed
+	for target in $(FUZZ_TARGETS); do \
+		$(BIN)/python -m fuzz $$target -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
+
+$(VENV)/.fuzz-installed: $(INSTALLED)
+	$(BIN)/python -m pip install -q -e '.[dev,fuzz]'
+	touch $@
 
 install: $(INSTALLED)
 

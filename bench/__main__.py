@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import devices, kiosk_ui, soak, ticket_bytes
+from bench import devices, hall, kiosk_ui, soak, sync, ticket_bytes
 from bench.stats import RESULTS, Figure, table, write_results
 
 
@@ -14,6 +14,8 @@ def main() -> int:
     figures.append(kiosk_ui.cold_start())
     figures += ticket_bytes.run()
     figures += devices.run()
+    figures += hall.run()
+    figures += sync.run()
     figures += soak.run()
     print(table(figures))
     write_results(figures)

@@ -10,23 +10,33 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from drivers.printer.device import Printer, PrintError
 from drivers.printer.document import PrintDocument
 from drivers.printer.profiles import get_profile
 from drivers.printer.status import PrinterCondition, PrinterStatus
+from drivers.scanner import Scanner
+from drivers.sim.idcard import SamReaderEmulator
+from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock
-from kiosk.hall.base import HallBackend
+from kiosk.devices import CardWatcher, ScannerWatcher
+from kiosk.hall.base import HallBackend, HallError
+from kiosk.hall.http import HttpHall
 from kiosk.hall.local import LocalHall
+from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
+from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
 from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal
+from kiosk.sync import HallLink, LinkStatus, SyncWorker
 from kiosk.tickets import PrintFailure, TicketService
+from kiosk.windows import WindowService, all_windows, open_window_service
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +81,28 @@ class Kiosk:
     tickets: TicketService
     printer: EscPosSlipPrinter | None
     emulators: list[PrinterEmulator] = field(default_factory=list)
+    # The machine file it was started with (the technician menu saves changes there).
+    config_file: Path | None = None
+    # The keypads and caller keys of the windows; None when no keypad port is set.
+    windows: WindowService | None = None
+    keypad_emulator: KeypadBusEmulator | None = None
+    # The link to the hall server and the outbox delivery; None with the embedded hall.
+    link: HallLink | None = None
+    sync: SyncWorker | None = None
+    # Identification devices; None when their port is not set.
+    card_watcher: CardWatcher | None = None
+    scanner_watcher: ScannerWatcher | None = None
+    card_emulator: SamReaderEmulator | None = None
+
+    @property
+    def identification(self) -> IdentificationService:
+        """Asks the hall for an identified taxpayer's profile (never raises)."""
+        return IdentificationService(self.hall, self.settings, self.hall.business_day)
+
+    def hall_link_status(self) -> LinkStatus | None:
+        """Online, or offline since when, and how many records wait; None when the
+        kiosk is its own hall (embedded)."""
+        return None if self.link is None else self.link.status()
 
     def idle_timer(self) -> IdleTimer:
         return IdleTimer(
@@ -81,13 +113,35 @@ class Kiosk:
         """Work that runs while the kiosk waits for taxpayers: printer checks."""
         if self.printer is not None:
             self.printer.health.start()
+        if self.windows is not None:
+            self.windows.start()
+        if self.sync is not None:
+            self.sync.start()
+        if isinstance(self.hall, HttpHall):
+            self.hall.start_events()
+        if self.card_watcher is not None:
+            self.card_watcher.start()
+        if self.scanner_watcher is not None:
+            self.scanner_watcher.start()
 
     def close(self) -> None:
+        if self.card_watcher is not None:
+            self.card_watcher.close()
+        if self.scanner_watcher is not None:
+            self.scanner_watcher.close()
+        if self.card_emulator is not None:
+            self.card_emulator.stop()
         if self.printer is not None:
             self.printer.health.stop()
             self.printer.close()
         for emulator in self.emulators:
             emulator.stop()
+        if self.windows is not None:
+            self.windows.stop()
+        if self.keypad_emulator is not None:
+            self.keypad_emulator.stop()
+        if self.sync is not None:
+            self.sync.stop()
         self.hall.close()
         self.journal.close()
 
@@ -124,24 +178,129 @@ def open_printer(
     return EscPosSlipPrinter(transport, printer, health)
 
 
+def open_profiles(settings: Settings, catalog: Catalog) -> ProfileDirectory:
+    """The embedded hall's taxpayer profiles (identification.taxpayers)."""
+    path = settings.identification.taxpayers
+    path = path if path.is_absolute() else settings.config_dir / path
+    try:
+        return load_taxpayers(
+            path,
+            new_taxpayer_days=settings.identification.new_taxpayer_days,
+            timezone=settings.kiosk.timezone,
+            known_matters={matter.code for matter in catalog.matters},
+        )
+    except ConfigError as error:
+        lines = "\n".join(f"  {problem}" for problem in error.problems)
+        raise StartupError(f"the taxpayer profiles have errors:\n{lines}") from None
+
+
+def open_card_watcher(
+    settings: Settings, clock: Clock, port: str | None = None
+) -> CardWatcher | None:
+    """The ID card reader's watcher; None when no reader port is set. The port is
+    opened by the watcher's thread (with back-off), never here."""
+    section = settings.identification
+    url = port or section.reader_port
+    if not url:
+        return None
+    zone = ZoneInfo(settings.kiosk.timezone)
+    return CardWatcher(
+        Transport(url, baudrate=section.reader_baudrate),
+        lambda: clock.now().astimezone(zone).date(),
+        poll_interval=section.card_poll_seconds,
+    )
+
+
+def open_scanner_watcher(settings: Settings, port: str | None = None) -> ScannerWatcher | None:
+    """The QR scanner's watcher; None when no scanner port is set."""
+    section = settings.identification
+    url = port or section.scanner_port
+    if not url:
+        return None
+    suffix = b"\r\n" if section.scanner_suffix == "CRLF" else b"\r"
+    return ScannerWatcher(Scanner(Transport(url, baudrate=section.scanner_baudrate), suffix))
+
+
 def build_kiosk(
     settings: Settings,
     catalog: Catalog,
     *,
     clock: Clock | None = None,
     printer_port: str | None = None,
+    keypad_port: str | None = None,
+    reader_port: str | None = None,
+    scanner_port: str | None = None,
 ) -> Kiosk:
     clock = clock or SystemClock()
     data = settings.data_path
+    link: HallLink | None = None
+    hall: HallBackend
     try:
         journal = Journal(data / "journal.sqlite3", clock)
-        hall = LocalHall(data / "hall.sqlite3", settings, clock)
+        if settings.hall.backend == "http":
+            link = HallLink(clock, journal.pending_outbox)
+            hall = HttpHall(settings, data / "hall-link.sqlite3", clock, link)
+        else:
+            profiles = open_profiles(settings, catalog)
+            hall = LocalHall(data / "hall.sqlite3", settings, clock, profiles=profiles)
     except StorageError as error:
         raise StartupError(f"kiosk.data_dir: {error}") from None
+    except HallError as error:
+        raise StartupError(f"hall: {error}") from None
     printer = open_printer(settings, journal, clock, printer_port)
     tickets = TicketService(settings, catalog, hall, journal, printer)
     journal.record("kiosk.started", {"kiosk": settings.kiosk.id, "catalog": catalog.version})
-    return Kiosk(settings, catalog, clock, journal, hall, tickets, printer)
+    windows = open_window_service(settings, hall, journal, clock, port=keypad_port)
+    sync = (
+        None
+        if link is None or not isinstance(hall, HttpHall)
+        else open_sync_worker(settings, journal, hall, link, clock, printer)
+    )
+    return Kiosk(
+        settings,
+        catalog,
+        clock,
+        journal,
+        hall,
+        tickets,
+        printer,
+        windows=windows,
+        link=link,
+        sync=sync,
+        card_watcher=open_card_watcher(settings, clock, reader_port),
+        scanner_watcher=open_scanner_watcher(settings, scanner_port),
+    )
+
+
+def open_sync_worker(
+    settings: Settings,
+    journal: Journal,
+    hall: HttpHall,
+    link: HallLink,
+    clock: Clock,
+    printer: EscPosSlipPrinter | None,
+) -> SyncWorker:
+    """The outbox delivery to the hall server, with a device health heartbeat."""
+
+    def health() -> dict[str, object]:
+        report = None if printer is None else printer.health.report
+        return {
+            "kiosk": settings.kiosk.id,
+            "printer": "none" if report is None else report.status.condition.value,
+            "printer_severity": "fault" if report is None else report.severity,
+            "pending": journal.pending_outbox(),
+        }
+
+    return SyncWorker(
+        journal,
+        hall,
+        link,
+        clock,
+        interval_seconds=settings.hall.sync_interval_seconds,
+        heartbeat_seconds=settings.hall.heartbeat_seconds,
+        health=health,
+        maintain=hall.maintain,
+    )
 
 
 def build_demo_kiosk(
@@ -159,10 +318,27 @@ def build_demo_kiosk(
         profile=get_profile(settings.printer.profile),
     )
     path = emulator.start()
+    # The keypads of every window, on an emulated bus (they only answer; nobody presses).
+    keypads = KeypadBusEmulator(
+        sorted(settings.keypads.address_windows(all_windows(settings))), baud=None
+    )
+    # An ID card reader holding the sample cards of drivers/sim/cards.toml (none placed).
+    cards = SamReaderEmulator()
     try:
-        kiosk = build_kiosk(settings, catalog, clock=clock, printer_port=path)
+        kiosk = build_kiosk(
+            settings,
+            catalog,
+            clock=clock,
+            printer_port=path,
+            keypad_port=keypads.start(),
+            reader_port=cards.start(),
+        )
     except BaseException:
         emulator.stop()
+        keypads.stop()
+        cards.stop()
         raise
     kiosk.emulators.append(emulator)
+    kiosk.keypad_emulator = keypads
+    kiosk.card_emulator = cards
     return kiosk

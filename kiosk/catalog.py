@@ -1,18 +1,25 @@
 """The matter catalog (事项): categories, matters and required documents, as data.
 
 A hall changes its catalog without a release; `load_catalog` checks that every
-reference resolves and names the offending entry when one does not.
+reference resolves and names the offending entry, with its file and line, when
+one does not.
+
+A matter lists the documents it needs. A matter that truly needs none (a tax
+enquiry) says so with `no_documents = true`: an empty list alone is taken for a
+forgotten one and refused, so that no taxpayer is told "nothing needed" by mistake.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kiosk.settings import ConfigError, problems_from, read_toml
+from kiosk.settings import ConfigError, ConfigProblem, problems_from, read_toml
 from kiosk.text import Text
 
 
@@ -23,6 +30,26 @@ class _Entry(BaseModel):
 class Handling(Enum):
     ON_THE_SPOT = "on_the_spot"  # 即办
     REVIEW = "review"  # 流转
+
+
+TimeLimit = Literal["on_the_spot", "same_day"] | int  # an int: that many working days
+
+
+def time_limit_text(limit: TimeLimit) -> Text:
+    if limit == "on_the_spot":
+        return Text(zh="即时办结", en="Done on the spot")
+    if limit == "same_day":
+        return Text(zh="当日办结", en="Done the same day")
+    return Text(zh=f"{limit}个工作日", en=f"{limit} working day{'s' if limit != 1 else ''}")
+
+
+def time_limit_rank(limit: TimeLimit) -> float:
+    """Longer limits rank higher: on the spot < same day < 1 working day < ..."""
+    if limit == "on_the_spot":
+        return 0.0
+    if limit == "same_day":
+        return 0.5
+    return float(limit)
 
 
 class Category(_Entry):
@@ -47,13 +74,37 @@ class Matter(_Entry):
     code: str = Field(pattern=r"^[A-Z0-9]{3,12}$")
     category: str
     name: Text
+    short_name: Text | None = Field(None, description="For tiles; the name when absent.")
+    initials: str = Field(
+        "", pattern=r"^[A-Z]*$", description="Pinyin initials of the Chinese name, for search."
+    )
     handling: Handling = Handling.ON_THE_SPOT
     simple: bool = Field(False, description="The green channel may take it.")
     self_service: bool = Field(False, description="The self-service terminals can do it.")
-    time_limit: Text = Text(zh="即时办结", en="Done on the spot")
+    e_tax: bool = Field(False, description="The e-tax bureau (电子税务局) can do it.")
+    appointment_allowed: bool = Field(True, description="May be booked (预约办税).")
+    hard_case: bool = Field(False, description="Goes to the expert seat (专家坐席).")
+    time_limit: TimeLimit = "on_the_spot"
     documents: tuple[RequiredDocument, ...] = ()
+    no_documents: bool = Field(False, description="Truly needs no document.")
     guide_url: str = ""
     real_name: bool = Field(False, description="Needs real-name identification (实名办税).")
+
+    @property
+    def tile_name(self) -> Text:
+        return self.short_name or self.name
+
+    @property
+    def time_limit_text(self) -> Text:
+        return time_limit_text(self.time_limit)
+
+    @property
+    def needs_review(self) -> bool:
+        return self.handling is Handling.REVIEW
+
+    @property
+    def deferrable_documents(self) -> tuple[str, ...]:
+        return tuple(required.document for required in self.documents if required.deferrable)
 
 
 class Catalog(_Entry):
@@ -62,31 +113,6 @@ class Catalog(_Entry):
     categories: tuple[Category, ...] = Field(min_length=1)
     documents: tuple[Document, ...] = ()
     matters: tuple[Matter, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _references_resolve(self) -> Catalog:
-        problems: list[str] = []
-        for kind, entries in (
-            ("categories", self.categories),
-            ("documents", self.documents),
-            ("matters", self.matters),
-        ):
-            codes = [entry.code for entry in entries]
-            for code in sorted({c for c in codes if codes.count(c) > 1}):
-                problems.append(f"{kind}: the code {code!r} is used twice")
-        categories = {category.code for category in self.categories}
-        documents = {document.code for document in self.documents}
-        for matter in self.matters:
-            if matter.category not in categories:
-                problems.append(f"matter {matter.code}: unknown category {matter.category!r}")
-            for required in matter.documents:
-                if required.document not in documents:
-                    problems.append(
-                        f"matter {matter.code}: document {required.document!r} is not defined"
-                    )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
 
     def category(self, code: str) -> Category:
         return next(category for category in self.categories if category.code == code)
@@ -108,13 +134,150 @@ class Catalog(_Entry):
             return matter.guide_url
         return self.guide_url_template.format(code=matter.code)
 
+    def search(self, query: str) -> list[Matter]:
+        """Matters whose pinyin initials start with `query` ("FP" finds 发票...), then
+        those whose initials or English name contain it, or whose Chinese name does."""
+        wanted = query.strip()
+        if not wanted:
+            return []
+        upper = wanted.upper()
+        first = [m for m in self.matters if m.initials.startswith(upper)]
+        rest = [
+            m
+            for m in self.matters
+            if m not in first
+            and (
+                upper in m.initials
+                or upper in english_initials(m.name.en)
+                or wanted.lower() in m.name.en.lower()
+                or wanted in m.name.zh
+            )
+        ]
+        return first + rest
 
-def parse_catalog(raw: dict[str, Any], source: str) -> Catalog:
+
+def english_initials(name: str) -> str:
+    return "".join(word[0] for word in re.findall(r"[A-Za-z]+", name)).upper()
+
+
+# ---- locating entries in the TOML text, for messages with a line --------------------------
+
+
+class _Lines:
+    """Line numbers of `[[kind]]` headers and `code = "X"` entries in a TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def header(self, kind: str, index: int) -> int | None:
+        seen = -1
+        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(kind)}\s*\]\]")
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.match(line):
+                seen += 1
+                if seen == index:
+                    return number
+        return None
+
+    def code(self, code: str, occurrence: int = 0) -> int | None:
+        pattern = re.compile(rf"^\s*code\s*=\s*[\"']{re.escape(code)}[\"']")
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.match(line):
+                seen += 1
+                if seen == occurrence:
+                    return number
+        return None
+
+    def entry(self, kind: str, index: int, code: str, occurrence: int = 0) -> int | None:
+        return self.code(code, occurrence) or self.header(kind, index)
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file}:{line}" if line else file
+
+
+def _structure_problems(error: ValidationError, file: str, lines: _Lines) -> list[ConfigProblem]:
+    """pydantic's problems, each with the line of the entry it is in."""
+    located = []
+    for problem, item in zip(problems_from(error, file), error.errors(), strict=False):
+        loc = item["loc"]
+        line = None
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            line = lines.header(loc[0], loc[1])
+        reason = problem.reason
+        if item["type"] == "missing" and loc[-1] in ("category", "name", "code"):
+            reason = f"no {loc[-1]} given"
+        located.append(ConfigProblem(_where(file, line), problem.key, reason))
+    return located
+
+
+def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[ConfigProblem]:
+    """Duplicate codes, unknown categories, undefined documents, matters without
+    documents: each named with its file and line."""
+    lines = _Lines(text)
+    problems: list[ConfigProblem] = []
+    entries: Sequence[tuple[str, Sequence[Category | Document | Matter]]] = (
+        ("categories", catalog.categories),
+        ("documents", catalog.documents),
+        ("matters", catalog.matters),
+    )
+    for kind, items in entries:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            occurrence = seen.get(item.code, 0)
+            seen[item.code] = occurrence + 1
+            if occurrence:
+                line = lines.entry(kind, index, item.code, occurrence)
+                problems.append(
+                    ConfigProblem(
+                        _where(file, line),
+                        f"{kind}.{item.code}",
+                        f"the code {item.code!r} is used twice",
+                    )
+                )
+    categories = {category.code for category in catalog.categories}
+    documents = {document.code for document in catalog.documents}
+    for index, matter in enumerate(catalog.matters):
+        where = _where(file, lines.entry("matters", index, matter.code))
+        key = f"matters.{matter.code}"
+
+        def add(reason: str, key: str = key, where: str = where) -> None:
+            problems.append(ConfigProblem(where, key, reason))
+
+        if matter.category not in categories:
+            add(f"matter {matter.code}: unknown category {matter.category!r}")
+        for required in matter.documents:
+            if required.document not in documents:
+                add(f"matter {matter.code}: document {required.document!r} is not defined")
+        if not matter.documents and not matter.no_documents:
+            add(
+                f"matter {matter.code}: no documents listed "
+                "(list them, or set no_documents = true if it truly needs none)"
+            )
+        if matter.documents and matter.no_documents:
+            add(f"matter {matter.code}: lists documents but says no_documents = true")
+        if not matter.initials:
+            add(f"matter {matter.code}: no pinyin initials (needed by the search)")
+    return problems
+
+
+def parse_catalog(raw: dict[str, Any], source: str, text: str = "") -> Catalog:
+    lines = _Lines(text)
     try:
-        return Catalog(**raw)
+        catalog = Catalog(**raw)
     except ValidationError as error:
-        raise ConfigError(problems_from(error, source)) from None
+        raise ConfigError(_structure_problems(error, source, lines)) from None
+    problems = reference_problems(catalog, source, text)
+    if problems:
+        raise ConfigError(problems)
+    return catalog
 
 
 def load_catalog(path: Path) -> Catalog:
-    return parse_catalog(read_toml(path), str(path))
+    raw = read_toml(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:  # read_toml has just read it; a race only loses the line numbers
+        text = ""
+    return parse_catalog(raw, str(path), text)

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -22,12 +23,14 @@ from drivers.idcard.card import IdCard
 from kiosk.catalog import load_catalog
 from kiosk.logs import setup_logging
 from kiosk.settings import (
+    SYSTEM_MACHINE_FILE,
     ConfigError,
     ConfigProblem,
     default_machine_file,
     load_settings,
     settings_json_schema,
 )
+from kiosk.triage import rule_problems
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -56,6 +59,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             "catalog": catalog.version,
             "matters": len(catalog.matters),
         }
+        problems = rule_problems(settings, catalog)  # unknown queue, never matches, shadowed
     except ConfigError as error:
         problems = error.problems
     ok = not problems
@@ -91,11 +95,74 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return EXIT_PROBLEMS
     data = settings.model_dump(mode="json")
+    # Secrets (the hall token) are never shown: only whether one is set.
+    for section, values in data.items():
+        model = getattr(settings, section, None)
+        for name, info in getattr(type(model), "model_fields", {}).items():
+            extra = info.json_schema_extra
+            if isinstance(extra, dict) and extra.get("secret") and values.get(name):
+                values[name] = "********"
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for section, values in data.items():
             print(f"{section} = {json.dumps(values, ensure_ascii=False)}")
+    return EXIT_OK
+
+
+def _read_new_pin(args: argparse.Namespace) -> str:
+    if args.pin_stdin:
+        return sys.stdin.readline().strip()
+    import getpass
+
+    first = getpass.getpass("New technician PIN (digits): ")
+    if getpass.getpass("The same PIN again: ") != first:
+        raise ValueError("the two PINs differ")
+    return first
+
+
+def cmd_config_set_pin(args: argparse.Namespace) -> int:
+    """The technician PIN: only its salted hash goes into the machine file."""
+    from kiosk.config_store import ConfigRefused, ConfigStore
+    from kiosk.technician import PinError, check_new_pin, hash_pin
+
+    file = _config_file(args) or SYSTEM_MACHINE_FILE
+    try:
+        pin = check_new_pin(_read_new_pin(args))
+        ConfigStore(file).save({"technician.pin_hash": hash_pin(pin)})
+    except (PinError, ValueError, ConfigRefused, OSError) as error:
+        _emit(args, {"ok": False, "file": str(file), "error": str(error)}, f"PIN not set: {error}")
+        return EXIT_PROBLEMS
+    _emit(args, {"ok": True, "file": str(file)}, f"technician PIN set in {file}")
+    return EXIT_OK
+
+
+def cmd_install_service(args: argparse.Namespace) -> int:
+    """A systemd unit: restart always, a watchdog fed by the GUI event loop."""
+    from kiosk import service
+
+    options = service.UnitOptions(
+        executable=service.kiosk_executable(),
+        user_unit=args.user,
+        config_file=args.config.resolve() if args.config else None,
+        qt_platform=args.qt_platform,
+        display=args.display,
+    )
+    if args.dry_run:
+        print(service.unit_text(options), end="")
+        return EXIT_OK
+    try:
+        path = service.install_unit(options, args.path)
+    except OSError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"unit not written: {error}")
+        return EXIT_PROBLEMS
+    scope = "--user " if args.user else ""
+    _emit(
+        args,
+        {"ok": True, "unit": str(path)},
+        f"wrote {path}\nthen: systemctl {scope}daemon-reload && "
+        f"systemctl {scope}enable --now {service.UNIT_NAME}",
+    )
     return EXIT_OK
 
 
@@ -172,6 +239,33 @@ def cmd_diag_printer(args: argparse.Namespace) -> int:
                 ok = False
     _emit(args, {"ok": ok, **result}, "\n".join(f"{key}: {value}" for key, value in result.items()))
     return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def cmd_hall_serve(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.cli import cmd_serve  # FastAPI is loaded only when serving
+
+    return cmd_serve(args)
+
+
+def cmd_hall_token(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.cli import cmd_token
+
+    return cmd_token(args)
+
+
+def cmd_hall_status(args: argparse.Namespace) -> int:
+    """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
+    from kiosk.hall.http import hall_link_report
+
+    try:
+        settings = load_settings(_config_file(args))
+    except ConfigError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return EXIT_PROBLEMS
+    report = hall_link_report(settings)
+    lines = [f"{key}: {value}" for key, value in report.items() if value is not None]
+    _emit(args, report, "\n".join(lines))
+    return EXIT_OK if report.get("online", True) else EXIT_PROBLEMS
 
 
 def cmd_ticket_reprint(args: argparse.Namespace) -> int:
@@ -327,6 +421,78 @@ def cmd_diag_keypads(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sim_scanner(args: argparse.Namespace) -> int:
+    from drivers.sim.scanner import main as scanner_emulator
+
+    return scanner_emulator(list(args.emulator_args))
+
+
+# 15 or more digits (an ID number may end in X): never printed whole.
+_LONG_NUMBER = re.compile(r"\d{15,}[Xx]?|\d{14}[Xx]")
+
+
+def _mask_long_numbers(text: str) -> str:
+    from kiosk.text import mask_id_number
+
+    return _LONG_NUMBER.sub(lambda found: mask_id_number(found.group()), text)
+
+
+def _scan_report(code: str) -> dict[str, Any]:
+    """A scanned code for the technician: masked, with what the kiosk makes of it."""
+    report: dict[str, Any] = {"ok": True, "code": _mask_long_numbers(code), "length": len(code)}
+    try:
+        from kiosk.identity import CodeProblem, classify_code
+    except ImportError:
+        return {**report, "kind": "unclassified"}
+    found = classify_code(code)
+    if isinstance(found, CodeProblem):  # what the taxpayer would be told
+        return {**report, "kind": "unrecognised", "problem": found.message.en}
+    return {**report, "kind": found.kind.value, "masked": _mask_long_numbers(found.masked)}
+
+
+def cmd_diag_scanner(args: argparse.Namespace) -> int:
+    from drivers.scanner import Scanner, ScannerError
+    from drivers.transport import Transport
+
+    suffix = b"\r\n" if args.suffix == "CRLF" else b"\r"
+    scanner = Scanner(Transport(args.port, baudrate=args.baud), suffix)
+    try:
+        scanner.open()
+    except ScannerError as error:
+        _emit(args, {"ok": False, "error": str(error)}, f"scanner: {error}")
+        return EXIT_PROBLEMS
+    print(
+        f"scanner on {args.port}: waiting {args.timeout:g} s for {args.count} scan(s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    scanned = 0
+    deadline = time.monotonic() + args.timeout
+    try:
+        while scanned < args.count and (remaining := deadline - time.monotonic()) > 0:
+            try:
+                code = scanner.read_code(min(remaining, 0.5))
+            except ScannerError as error:
+                report: dict[str, Any] = {"ok": False, "error": str(error)}
+            else:
+                if code is None:
+                    continue
+                scanned += 1
+                report = _scan_report(code)
+            text = (
+                f"{report['kind']}: {report['code']}"
+                if report["ok"]
+                else f"bad scan: {report['error']}"
+            )
+            print(json.dumps(report, ensure_ascii=False) if args.json else text, flush=True)
+    finally:
+        scanner.close()
+    if scanned < args.count:
+        print(f"scanner: {scanned} of {args.count} scan(s) came", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Tax service hall kiosk.")
     parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
@@ -365,6 +531,19 @@ def build_parser() -> argparse.ArgumentParser:
     add(config_commands, "schema", cmd_config_schema, "print the JSON schema of the settings")
     show = add(config_commands, "show", cmd_config_show, "print the effective settings")
     show.add_argument("--config", type=Path, help="machine configuration file")
+    set_pin = add(
+        config_commands, "set-pin", cmd_config_set_pin, "set the technician menu's PIN (hashed)"
+    )
+    set_pin.add_argument("--config", type=Path, help="machine file (default: the effective one)")
+    set_pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+
+    service = add(commands, "install-service", cmd_install_service, "write a systemd unit")
+    service.add_argument("--user", action="store_true", help="a user unit (~/.config/systemd)")
+    service.add_argument("--path", type=Path, help="directory for the unit file")
+    service.add_argument("--dry-run", action="store_true", help="print the unit, write nothing")
+    service.add_argument("--config", type=Path, help="machine configuration file for kiosk run")
+    service.add_argument("--qt-platform", help="QT_QPA_PLATFORM, e.g. eglfs without X/Wayland")
+    service.add_argument("--display", help="DISPLAY for an X session, e.g. :0")
 
     sim = commands.add_parser("sim", help="run a device emulator on a pty")
     sim_commands = sim.add_subparsers(dest="sim_command", required=True)
@@ -390,6 +569,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim_keypads.set_defaults(handler=cmd_sim_keypads, emulator_args=[])
 
+    sim_scanner = sim_commands.add_parser(
+        "scanner",
+        add_help=False,
+        help="a serial QR / barcode scanner: kiosk sim scanner [CODE...] (--help for more)",
+    )
+    sim_scanner.set_defaults(handler=cmd_sim_scanner, emulator_args=[])
+
     ticket = commands.add_parser("ticket", help="today's tickets")
     ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)
     reprint = add(
@@ -397,6 +583,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reprint.add_argument("number", help="the ticket number, e.g. G012")
     reprint.add_argument("--config", type=Path, help="machine configuration file")
+
+    hall = commands.add_parser("hall", help="the reference hall server and its tokens")
+    hall_commands = hall.add_subparsers(dest="hall_command", required=True)
+    hall_serve = add(hall_commands, "serve", cmd_hall_serve, "run the reference hall server")
+    hall_serve.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+    hall_serve.add_argument("--host", default="127.0.0.1")
+    hall_serve.add_argument("--port", type=int, default=8470, help="0: any free port")
+    hall_serve.add_argument("--config", type=Path, help="settings file (queues, hall, catalog)")
+    hall_serve.add_argument("--tls-cert", type=Path, help="PEM certificate: serve HTTPS")
+    hall_serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    hall_serve.add_argument("--public-url", help="base URL of the ticket-status page links")
+    hall_serve.add_argument(
+        "--offline-floor",
+        type=int,
+        default=900,
+        help="numbers from here to 999 are the kiosks' own offline ranges (default 900)",
+    )
+    hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
+    token_commands = hall_token.add_subparsers(dest="token_command", required=True)
+    for name, help_text in (
+        ("create", "a new token for a kiosk (printed once)"),
+        ("revoke", "revoke a kiosk's token"),
+        ("list", "the kiosks that have a token"),
+    ):
+        token_command = add(token_commands, name, cmd_hall_token, help_text)
+        if name != "list":
+            token_command.add_argument("client_id", metavar="KIOSK_ID")
+        token_command.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+        token_command.add_argument("--config", type=Path, help="settings file")
+    hall_status = add(
+        hall_commands,
+        "status",
+        cmd_hall_status,
+        "this kiosk's link to the hall server: online or not, records waiting to be sent",
+    )
+    hall_status.add_argument("--config", type=Path, help="machine configuration file")
 
     diag = commands.add_parser("diag", help="talk to one real device")
     diag_commands = diag.add_subparsers(dest="diag_command", required=True)
@@ -442,6 +664,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="poll the keypads that answer and print their events",
     )
+    diag_scanner = add(
+        diag_commands,
+        "scanner",
+        cmd_diag_scanner,
+        "print scanned codes (long numbers masked) and what the kiosk makes of them",
+    )
+    diag_scanner.add_argument("--port", required=True, help="device path or pyserial URL")
+    diag_scanner.add_argument("--baud", type=int, default=9600)
+    diag_scanner.add_argument("--suffix", choices=["CR", "CRLF"], default="CR")
+    diag_scanner.add_argument("--count", type=int, default=1, help="scans to wait for")
+    diag_scanner.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for all the scans"
+    )
     return parser
 
 
@@ -449,7 +684,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if args.handler not in (cmd_sim_printer, cmd_sim_idcard, cmd_sim_keypads):
+        if args.handler not in (
+            cmd_sim_printer,
+            cmd_sim_idcard,
+            cmd_sim_keypads,
+            cmd_sim_scanner,
+        ):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.emulator_args = extra  # the emulator parses its own options
     setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)

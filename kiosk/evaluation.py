@@ -57,6 +57,7 @@ class Prompt:
     ticket_number: str
     staff_id: str | None
     since: float  # the clock's monotonic seconds
+    ticket_id: str | None = None  # the hall's ticket, when known (links the record)
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,20 @@ class EvaluationDesk:
         self._lock = threading.Lock()
 
     def service_finished(
-        self, window: int, ticket_number: str, staff_id: str | None = None
+        self,
+        window: int,
+        ticket_number: str,
+        staff_id: str | None = None,
+        *,
+        ticket_id: str | None = None,
     ) -> Prompt:
         """Returns the prompt to send to that window's keypad."""
-        prompt = Prompt(window, ticket_number, staff_id, self._clock.monotonic())
+        prompt = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
         with self._lock:
             earlier = self._prompts.get(window)
             self._prompts[window] = prompt
         if earlier is not None:  # the next service began before anyone voted
-            self._record(earlier.window, None, earlier.ticket_number, earlier.staff_id)
+            self._record(earlier.window, None, earlier)
         return prompt
 
     def vote(self, window: int, level: EvaluationLevel) -> Evaluation:
@@ -125,11 +131,9 @@ class EvaluationDesk:
         with self._lock:
             prompt = self._prompts.pop(window, None)
         if prompt is not None and self._expired(prompt):
-            self._record(prompt.window, None, prompt.ticket_number, prompt.staff_id)
+            self._record(prompt.window, None, prompt)
             prompt = None
-        if prompt is None:
-            return self._record(window, level, None, None)
-        return self._record(window, level, prompt.ticket_number, prompt.staff_id)
+        return self._record(window, level, prompt)
 
     def expire_prompts(self) -> list[int]:
         """Prompts left unanswered too long count as not evaluated; returns the windows
@@ -139,7 +143,7 @@ class EvaluationDesk:
             for prompt in expired:
                 del self._prompts[prompt.window]
         for prompt in expired:
-            self._record(prompt.window, None, prompt.ticket_number, prompt.staff_id)
+            self._record(prompt.window, None, prompt)
         return [prompt.window for prompt in expired]
 
     def open_follow_ups(self) -> list[FollowUp]:
@@ -168,12 +172,13 @@ class EvaluationDesk:
         return self._clock.monotonic() - prompt.since >= self.prompt_seconds
 
     def _record(
-        self,
-        window: int,
-        level: EvaluationLevel | None,
-        ticket_number: str | None,
-        staff_id: str | None,
+        self, window: int, level: EvaluationLevel | None, prompt: Prompt | None
     ) -> Evaluation:
+        """Journal one evaluation (attached to `prompt`'s ticket when there is one); the
+        journal also puts it in the outbox for the hall."""
+        ticket_number = None if prompt is None else prompt.ticket_number
+        staff_id = None if prompt is None else prompt.staff_id
+        ticket_id = None if prompt is None else prompt.ticket_id
         evaluation = Evaluation(
             uuid.uuid4().hex, window, level, ticket_number, staff_id, self._clock.now()
         )
@@ -188,6 +193,7 @@ class EvaluationDesk:
                 "channel": evaluation.channel,
                 "attached": ticket_number is not None,
             },
+            ticket_id=ticket_id,
         )
         if level is not None and level.is_negative:
             today = evaluation.at.astimezone(self._zone).date()
@@ -200,5 +206,6 @@ class EvaluationDesk:
                     "level": int(level),
                     "deadline": add_working_days(today, self.follow_up_working_days).isoformat(),
                 },
+                ticket_id=ticket_id,
             )
         return evaluation

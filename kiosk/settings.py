@@ -11,6 +11,7 @@ import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,10 +64,11 @@ class KioskSection(_Section):
 class HallSection(_Section):
     name_zh: str = Field(min_length=1, title="Hall name (Chinese)")
     name_en: str = Field(min_length=1, title="Hall name (English)")
-    backend: Literal["embedded"] = Field(
+    backend: Literal["embedded", "http"] = Field(
         "embedded",
         title="Hall backend",
-        description="embedded: this kiosk is the queue system of the hall.",
+        description="embedded: this kiosk is the queue system of the hall; "
+        "http: a hall server (hall.url) is, and the kiosk syncs with it.",
     )
     ticket_status_url: str = Field(
         "",
@@ -74,6 +76,68 @@ class HallSection(_Section):
         description="Template with {ticket_id} and {number}; empty: the matter's guide URL.",
     )
     catalog: Path = Field(Path("catalog.toml"), title="Matter catalog file")
+    # ---- the hall server (backend = "http") ----
+    url: str = Field(
+        "",
+        title="Hall server URL",
+        description="e.g. https://hall.example:8470 (backend = http).",
+        pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$",
+    )
+    token: str = Field(
+        "",
+        title="Hall server token",
+        description="This kiosk's bearer token (kiosk hall token create); never shown.",
+        repr=False,
+        json_schema_extra={"secret": True},
+    )
+    offline_range: str = Field(
+        "",
+        title="Offline number range",
+        description="Numbers (per queue, per day) this kiosk uses offline before it ever "
+        "had a lease, e.g. 900-919; distinct for every kiosk of the hall and at or above "
+        "the server's offline floor (900). Empty: 900 + 20 x (n - 1) .. +19 for a kiosk "
+        "id ending in n (K01: 900-919, K02: 920-939, ... K05: 980-999).",
+        pattern=r"^(\d{1,3}-\d{1,3})?$",
+    )
+    tls_verify: bool = Field(True, title="Check the server's TLS certificate")
+    ca_file: Path | None = Field(
+        None, title="CA certificate file", description="PEM; empty: the system's CAs."
+    )
+    connect_timeout_seconds: float = Field(2.0, gt=0, le=60)
+    request_timeout_seconds: float = Field(5.0, gt=0, le=120)
+    sync_interval_seconds: float = Field(
+        5.0, ge=0.05, le=600, title="Sync interval", description="Outbox delivery while online."
+    )
+    heartbeat_seconds: float = Field(60.0, ge=1, le=3600, title="Device health heartbeat")
+    lease_size: int = Field(
+        20, ge=1, le=200, title="Offline numbers leased", description="Per queue per day."
+    )
+
+    @field_validator("offline_range")
+    @classmethod
+    def _range_in_order(cls, value: str) -> str:
+        if value:
+            first, last = (int(part) for part in value.split("-"))
+            if not 1 <= first <= last <= 999:
+                raise ValueError(f"{value!r}: numbers from 1 to 999, the first not above the last")
+        return value
+
+    @model_validator(mode="after")
+    def _server_needs_url(self) -> HallSection:
+        if self.backend == "http" and not self.url:
+            raise ValueError("backend 'http' needs hall.url")
+        return self
+
+    def offline_numbers(self, kiosk_id: str) -> tuple[int, int] | None:
+        """This kiosk's own offline range (first, last), or None when it has none."""
+        if self.offline_range:
+            first, last = (int(part) for part in self.offline_range.split("-"))
+            return first, last
+        digits = kiosk_id[len(kiosk_id.rstrip("0123456789")) :]
+        if not digits or int(digits) < 1:
+            return None
+        first = 900 + 20 * (int(digits) - 1)
+        return (first, first + 19) if first + 19 <= 999 else None
 
 
 class QueueSection(_Section):
@@ -87,6 +151,10 @@ class QueueSection(_Section):
     )
     area_zh: str = ""
     area_en: str = ""
+    categories: tuple[str, ...] = Field(
+        (), description="Matter categories it serves (e.g. 注销专窗: deregistration); empty: all."
+    )
+    simple_only: bool = Field(False, description="Serves only simple matters (绿色通道).")
 
 
 class PrinterSection(_Section):
@@ -120,6 +188,11 @@ class UiSection(_Section):
     countdown_seconds: float = Field(20.0, ge=3, le=120, title="Countdown before going home")
     done_seconds: float = Field(15.0, ge=3, le=120, title="Confirmation screen shown for")
     fullscreen: bool = True
+    hide_cursor: bool = Field(
+        True,
+        title="Hide the mouse cursor",
+        description="In kiosk mode (full screen); a touchscreen needs no cursor.",
+    )
     width: int = Field(1080, ge=640, le=3840)
     height: int = Field(1920, ge=480, le=3840)
 
@@ -127,6 +200,42 @@ class UiSection(_Section):
 class RoutingSection(_Section):
     green_queue: str = Field("green", description="Queue for simple matters (绿色通道).")
     default_queue: str = Field("comprehensive", description="Queue for everything else (一窗通办).")
+    rules: Path = Field(Path("rules.toml"), title="Routing rules file")
+    open_days: tuple[int, ...] = Field(
+        (1, 2, 3, 4, 5), title="Opening days", description="ISO weekdays: 1 Monday .. 7 Sunday."
+    )
+    closed_dates: tuple[date, ...] = Field((), description="Holidays on opening days.")
+    open_dates: tuple[date, ...] = Field((), description="Extra working days (调休).")
+    opens: time = Field(time(9, 0), title="First number at")
+    cutoff: time = Field(time(16, 30), title="Daily cut-off", description="Last regular number.")
+    extended_until: time = Field(
+        time(17, 30),
+        title="Extended service until",
+        description="延时服务 after the cut-off, for the rules that allow it; "
+        "equal to the cut-off: none.",
+    )
+    quotas: dict[str, int] = Field(
+        default_factory=dict, description="Numbers a queue may issue per day (queue code: count)."
+    )
+    overflow_queue: str = Field("green", description="Queue watched for overflow.")
+    overflow_waiting: int = Field(
+        15, ge=1, description="More than this many waiting: simple matters go elsewhere."
+    )
+    priority_credit_levels: tuple[str, ...] = Field(
+        ("A",), description="Credit levels (纳税信用级别) served with priority."
+    )
+    elderly_age: int = Field(70, ge=50, le=120, description="Age for priority service.")
+    new_taxpayer_days: int = Field(90, ge=1, le=3650, description="Registered fewer days ago.")
+    appointment_early_minutes: int = Field(30, ge=0, le=240)
+    appointment_late_minutes: int = Field(15, ge=0, le=240)
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> RoutingSection:
+        if not self.opens < self.cutoff <= self.extended_until:
+            raise ValueError("hours must be in order: opens < cutoff <= extended_until")
+        if any(day < 1 or day > 7 for day in self.open_days):
+            raise ValueError("open_days are ISO weekdays, 1 (Monday) to 7 (Sunday)")
+        return self
 
 
 # The ticket as printed unless `ticket.layout` says otherwise.
@@ -228,6 +337,125 @@ class EvaluationSection(_Section):
     )
 
 
+class TechnicianSection(_Section):
+    pin_hash: str = Field(
+        "",
+        title="Technician PIN (hash)",
+        description="Set with `kiosk config set-pin`; a salted scrypt hash, never the PIN. "
+        "Empty: the technician menu cannot be opened.",
+        json_schema_extra={"secret": True},
+    )
+    idle_minutes: float = Field(
+        3.0, ge=1, le=60, title="Menu closes after", description="Idle minutes in the menu."
+    )
+    max_attempts: int = Field(
+        5, ge=3, le=10, title="Wrong PINs before lock-out", description="In a row."
+    )
+    lockout_minutes: float = Field(
+        5.0, ge=1, le=120, title="Lock-out", description="Minutes the menu stays locked."
+    )
+    retention_days: int = Field(
+        90,
+        ge=7,
+        le=3650,
+        title="Keep journal records for",
+        description="Days; older records already delivered to the hall are purged daily.",
+    )
+
+
+class IdentificationSection(_Section):
+    reader_port: str = Field(
+        "",
+        title="ID card reader port",
+        description="A serial device (/dev/ttyUSB1, or a udev link); empty: no reader.",
+    )
+    reader_baudrate: int = Field(115200, ge=1200, le=921600)
+    card_poll_seconds: float = Field(
+        0.3,
+        ge=0.1,
+        le=2,
+        title="Card poll interval",
+        description="How often the reader is asked for a card while a screen waits for one.",
+    )
+    scanner_port: str = Field(
+        "",
+        title="QR scanner port",
+        description="A serial (USB-CDC) scanner; empty: no scanner.",
+    )
+    scanner_baudrate: int = Field(9600, ge=1200, le=921600)
+    scanner_suffix: Literal["CR", "CRLF"] = Field(
+        "CR", title="Scanner line end", description="What the scanner sends after each code."
+    )
+    early_minutes: int = Field(
+        15, ge=0, le=240, title="Check-in opens", description="Minutes before an appointment."
+    )
+    late_minutes: int = Field(
+        15, ge=0, le=240, title="Check-in closes", description="Minutes after an appointment."
+    )
+    anonymous_tickets: bool = Field(
+        True,
+        title="Tickets without identification",
+        description="Off: every ticket needs an ID card, credit code or appointment code.",
+    )
+    new_taxpayer_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        title="New taxpayer for",
+        description="Days after registration a taxpayer counts as new (新办纳税人).",
+    )
+    taxpayers: Path = Field(
+        Path("taxpayers.toml"),
+        title="Taxpayer profiles file",
+        description="The embedded hall's taxpayers: credit level, reminders, appointments.",
+    )
+
+
+class KeypadsSection(_Section):
+    port: str = Field(
+        "",
+        title="Keypad bus port",
+        description="The RS-485 adapter of the evaluation keypads and caller keys "
+        "(/dev/ttyUSB1 or a pyserial URL); empty: no keypads.",
+    )
+    baudrate: int = Field(9600, ge=1200, le=115200)
+    addresses: tuple[int, ...] = Field(
+        (),
+        title="Keypad addresses",
+        description="Bus addresses 1..32; keypad N is at window N unless `windows` says "
+        "otherwise. Empty: one keypad for each window of the queues.",
+    )
+    windows: dict[int, int] = Field(
+        default_factory=dict,
+        title="Address to window",
+        description='Exceptions to "keypad N is at window N", e.g. { 1 = 9 }.',
+    )
+    reply_timeout_seconds: float = Field(
+        0.1, gt=0, le=2, title="Reply timeout", description="How long a keypad may take."
+    )
+    poll_interval_seconds: float = Field(
+        0.2, ge=0.01, le=5, title="Poll interval", description="Pause between polls of the bus."
+    )
+    speech: bool = Field(
+        True,
+        title="Speak the calls",
+        description="Read each call aloud when espeak-ng or spd-say is installed.",
+    )
+
+    @field_validator("addresses")
+    @classmethod
+    def _bus_addresses(cls, addresses: tuple[int, ...]) -> tuple[int, ...]:
+        wrong = [address for address in addresses if not 1 <= address <= 32]
+        if wrong:
+            raise ValueError(f"keypad addresses are 1..32, not {wrong}")
+        return addresses
+
+    def address_windows(self, all_windows: Iterable[int]) -> dict[int, int]:
+        """Bus address -> window, for the configured addresses (default: every window)."""
+        addresses = self.addresses or tuple(w for w in sorted(set(all_windows)) if 1 <= w <= 32)
+        return {address: self.windows.get(address, address) for address in addresses}
+
+
 class Settings(_Section):
     schema_version: int = Field(SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     kiosk: KioskSection = KioskSection()
@@ -238,6 +466,9 @@ class Settings(_Section):
     ticket: TicketSection = TicketSection()
     routing: RoutingSection = RoutingSection()
     evaluation: EvaluationSection = EvaluationSection()
+    keypads: KeypadsSection = KeypadsSection()
+    technician: TechnicianSection = TechnicianSection()
+    identification: IdentificationSection = IdentificationSection()
     # Directory that relative paths (catalog) resolve against.
     config_dir: SkipJsonSchema[Path] = Field(CONFIG_DIR, exclude=True)
 
@@ -251,11 +482,14 @@ class Settings(_Section):
                     raise ValueError(f"queues: two queues have the {attribute} {value!r}")
                 seen.add(value)
         codes = {queue.code for queue in self.queues}
-        for key in ("green_queue", "default_queue"):
+        for key in ("green_queue", "default_queue", "overflow_queue"):
             if getattr(self.routing, key) not in codes:
                 raise ValueError(
                     f"routing.{key}: no queue has the code {getattr(self.routing, key)!r}"
                 )
+        for code in self.routing.quotas:
+            if code not in codes:
+                raise ValueError(f"routing.quotas: no queue has the code {code!r}")
         return self
 
     def queue(self, code: str) -> QueueSection:
@@ -263,6 +497,11 @@ class Settings(_Section):
             if queue.code == code:
                 return queue
         raise KeyError(code)
+
+    @property
+    def rules_path(self) -> Path:
+        rules = self.routing.rules
+        return rules if rules.is_absolute() else self.config_dir / rules
 
     @property
     def catalog_path(self) -> Path:
@@ -329,7 +568,14 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 def _resolve_relative_paths(raw: dict[str, Any], directory: Path) -> dict[str, Any]:
     """Paths written in a file are relative to that file, as a technician expects."""
     result = dict(raw)
-    for section, key in (("kiosk", "data_dir"), ("hall", "catalog"), ("ticket", "logo")):
+    for section, key in (
+        ("kiosk", "data_dir"),
+        ("hall", "catalog"),
+        ("routing", "rules"),
+        ("hall", "ca_file"),
+        ("ticket", "logo"),
+        ("identification", "taxpayers"),
+    ):
         table = result.get(section)
         if isinstance(table, dict) and isinstance(table.get(key), str) and table[key]:
             path = Path(table[key]).expanduser()

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6
-          libdbus-1-3 libx11-6 fonts-wqy-microhei libusb-1.0-0)
+          libdbus-1-3 libx11-6 fonts-wqy-microhei libusb-1.0-0
+          chromium)  # chromium: tests/e2e/test_status_page.py drives it headless
 python=${PYTHON:-python3}
 "$python" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 

@@ -19,10 +19,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from drivers.keypad.protocol import KeypadEvent
 from kiosk.app import Kiosk, StartupError, build_demo_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import OffsetClock
 from kiosk.settings import ConfigError, Settings, load_settings
+from kiosk.triage import ALWAYS_OPEN
 from ui.automation import AutomationError, settle, tap, wait_until
 from ui.main import application, install_quit_on_signals, route_qt_messages_to_logging
 from ui.theme import apply_theme
@@ -48,6 +50,7 @@ def demo_settings(out_dir: Path, config_file: Path | None, *, fullscreen: bool) 
     overrides: dict[str, Any] = {
         "kiosk": {"data_dir": str(out_dir / "data")},
         "ui": {"fullscreen": fullscreen},
+        "routing": ALWAYS_OPEN,  # the demo runs at any hour: the hall never closes
     }
     return load_settings(config_file, overrides=overrides)
 
@@ -183,6 +186,8 @@ class ScriptedVisit:
         self.take_ticket("确认取号", "A001")
         self.tap("完成")
 
+        self.identify_by_card()
+
         self.tap("取号")
         self.tap("证明开具", "matter-walked-away")
         ui = self.kiosk.settings.ui
@@ -193,6 +198,30 @@ class ScriptedVisit:
         self.clock.advance(ui.countdown_seconds)
         self.window.check_idle()
         self.home("home-after-timeout")
+
+        self.window_calls_and_evaluation()
+
+    def window_calls_and_evaluation(self) -> None:
+        """Window 1's caller key calls the first green-channel number (the calling line
+        shows it), the staff key finishes the service, that window's keypad asks for an
+        evaluation, and the taxpayer votes 满意: the journal records it."""
+        keypads, windows = self.kiosk.keypad_emulator, self.kiosk.windows
+        if keypads is None or windows is None:
+            return
+        address = min(a for a, window in windows.windows.items() if window == 1)
+        keypads.press(address, KeypadEvent.CALL_NEXT)
+        line = self.window.calling_line
+        self.wait(lambda: any("1 号窗口" in call for call in line.calls()), "the call of window 1")
+        self.snap("calling-line")
+        keypads.press(address, KeypadEvent.ASK_EVALUATION)
+        self.wait(lambda: keypads.prompting(address) is not None, "the keypad's prompt")
+        keypads.press(address, KeypadEvent.SATISFIED)
+        journal = self.kiosk.journal
+        self.wait(
+            lambda: journal.find_event("evaluation.recorded") is not None,
+            "the evaluation in the journal",
+        )
+        self.wait(lambda: keypads.prompting(address) is None, "the keypad back to idle")
 
     def _finish(self) -> int:
         journal = self.out_dir / "journal.jsonl"
@@ -227,6 +256,25 @@ class ScriptedVisit:
         self.wait(lambda: self.window.current_screen_name() == "home", "the home screen")
         self.wait(self.window.home.queue_states_shown, "the queue lengths")
         self.snap(snap_as)
+
+    def identify_by_card(self) -> None:
+        """A taxpayer starts typing a credit code, then puts their ID card on the
+        (emulated) reader instead: greeted, masked, with their own matters first."""
+        self.tap("刷证/扫码 · 预约签到", "identify")
+        self.tap("输入信用代码")
+        for key in "91110105MA":
+            self.tap(key)
+        self.snap("keypad")
+        self.tap("返回")
+        cards = getattr(self.kiosk, "card_emulator", None)
+        if cards is not None:
+            cards.insert("long_term")  # drivers/sim/cards.toml: a fictitious senior
+            self.wait(
+                lambda: self.window.current_screen_name() == "category", "the taxpayer's profile"
+            )
+            cards.remove()
+            self.snap("identified-for-you")
+        self.tap("首页")
 
     def take_ticket(self, confirm: str, number: str) -> None:
         self.tap(confirm, "printing")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -14,6 +15,10 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import Kiosk, StartupError, build_kiosk, load_configuration
 from kiosk.logs import setup_logging
+from kiosk.retention import RetentionKeeper
+from kiosk.service import EXIT_RESTART, Notifier, under_systemd
+from kiosk.technician import log_tail
+from ui.crash import CrashHandler, start_watchdog
 from ui.theme import apply_theme
 from ui.window import KioskWindow
 
@@ -38,7 +43,8 @@ def install_quit_on_signals(app: QApplication) -> QTimer:
     Python runs signal handlers only between bytecodes; the timer gives it a
     chance while Qt sits in its C++ event loop."""
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.quit())
+        # exit(), not quit(): quit() asks every window first, and kiosk mode refuses to close.
+        signal.signal(signum, lambda *_: app.exit(0))
     timer = QTimer(app)
     timer.setInterval(250)
     timer.timeout.connect(lambda: None)
@@ -103,20 +109,43 @@ def run(config_file: Path | None, *, log_json: bool) -> int:
     except StartupError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_STARTUP
+    kiosk.config_file = config_file
     window = KioskWindow(kiosk)
     kiosk.start_background()
-    undo_guard = install_crash_guard(window)
+    log_tail()  # the technician menu's Logs page
+    retention = RetentionKeeper(
+        kiosk.journal,
+        kiosk.clock,
+        settings.technician.retention_days,
+        keep_undelivered=settings.hall.backend != "embedded",  # embedded: no server to wait for
+    )
+    retention.start()
+    # Unhandled exceptions: a calm screen, a crash report, a restart (see ui/crash.py).
+    crash = CrashHandler(settings.data_path / "crash")
+    crash.install()
     signals_timer = install_quit_on_signals(app)
+    notifier = Notifier()
+    watchdog = None
     try:
         if settings.ui.fullscreen:
-            window.showFullScreen()
+            window.technician.enter_kiosk_mode()
         else:
             window.resize(settings.ui.width, settings.ui.height)
             window.show()
-        return app.exec()
+        watchdog = start_watchdog(notifier, app)
+        code = app.exec()
     finally:
+        notifier.stopping()
+        if watchdog is not None:
+            watchdog.stop()
         signals_timer.stop()
-        undo_guard()
+        crash.close()
+        retention.stop()
+        window.technician.kiosk_mode = False
         window.close()
         window.shutdown()
         kiosk.close()
+    if code == EXIT_RESTART and not under_systemd():
+        # Without systemd to start it again, the kiosk starts itself again.
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+    return code

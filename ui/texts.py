@@ -113,6 +113,91 @@ DESCRIPTION_SEPARATOR = Text(zh="；", en="; ")
 COUNTDOWN = Text(zh="{seconds} 秒后将返回首页", en="Returning to the start in {seconds} s")
 CONTINUE = Text(zh="继续", en="Continue")
 
+# Identification (实名办税) and appointment check-in (预约签到)
+IDENTIFY = Text(zh="刷证/扫码 · 预约签到", en="Identify / appointment check-in")
+IDENTIFY_TITLE = Text(zh="请刷身份证或扫码", en="Place your ID card or scan a code")
+IDENTIFY_HINT = Text(
+    zh="请将身份证放在读卡区，或将预约码、纳税人二维码对准扫码窗口。",
+    en="Put your ID card on the reader, or hold your appointment code or taxpayer QR "
+    "code to the scanner.",
+)
+IDENTIFY_NO_READER = Text(
+    zh="请扫码，或在下方输入代码。", en="Scan a code, or type one with the buttons below."
+)
+REAL_NAME_NEEDED = Text(
+    zh="“{matter}”需要实名办税，请先验证身份。",
+    en="“{matter}” needs real-name identification: please identify first.",
+)
+TYPE_CREDIT_CODE = Text(zh="输入信用代码", en="Type credit code")
+TYPE_APPOINTMENT_CODE = Text(zh="输入预约码", en="Type appointment code")
+SKIP = Text(zh="跳过", en="Skip")
+IDENTIFYING = Text(zh="正在查询，请稍候…", en="Looking you up, one moment…")
+CREDIT_CODE_TITLE = Text(zh="输入统一社会信用代码", en="Type the unified social credit code")
+CREDIT_CODE_HINT = Text(
+    zh="共18位，由数字和大写字母组成", en="18 characters: digits and capital letters"
+)
+APPOINTMENT_CODE_TITLE = Text(zh="输入预约码", en="Type your appointment code")
+APPOINTMENT_CODE_HINT = Text(
+    zh="预约短信中的预约码：{prefix} 加 {digits} 位数字",
+    en="The code in your booking message: {prefix} and {digits} digits",
+)
+APPOINTMENT_CODE_PREFIX_PROBLEM = Text(
+    zh="预约码以 {prefix} 开头", en="An appointment code starts with {prefix}"
+)
+APPOINTMENT_CODE_DIGIT_PROBLEM = Text(zh="{prefix} 之后只有数字", en="Only digits follow {prefix}")
+FREQUENT_DETAIL = Text(zh="您常办理的事项", en="You often come for this")
+APPOINTMENT_UNKNOWN = Text(
+    zh="没有找到此预约码的预约，请核对预约码，或直接取号",
+    en="No appointment has this code: check the code, or take an ordinary ticket",
+)
+OK = Text(zh="确定", en="OK")
+GREETING = Text(zh="您好，{name}（{masked}）", en="Hello, {name} ({masked})")
+GREETING_NO_NAME = Text(zh="您好！已验证：{masked}", en="Hello! Identified: {masked}")
+CREDIT_A = Text(zh="A级纳税人，可享优先服务", en="A-credit taxpayer: priority service")
+CHECK_IN_TITLE = Text(zh="预约签到", en="Appointment check-in")
+APPOINTMENT_AT = Text(zh="预约时间：{time}", en="Booked for {time}")
+APPOINTMENT_MATTERS = Text(zh="预约事项：{matters}", en="Matters: {matters}")
+LIST_SEPARATOR = Text(zh="、", en=", ")
+TAKE_APPOINTMENT_TICKET = Text(zh="签到并取号", en="Check in and take a number")
+OTHER_MATTER = Text(zh="办理其他事项", en="Another matter")
+NORMAL_TICKET = Text(zh="继续取号", en="Take a number")
+FOR_YOU = Text(zh="为您推荐", en="For you")
+BADGE_REMINDER = Text(zh="应办事项", en="To do")
+BADGE_FREQUENT = Text(zh="常办事项", en="Frequent")
+
+
+# Smart routing (智能导税): search, the route's details, refusals, priority, 一窗通办
+SEARCH = Text(zh="搜索", en="Search")
+SEARCH_TITLE = Text(zh="搜索事项", en="Find a matter")
+SEARCH_HINT = Text(
+    zh="按拼音首字母搜索，如“FP”找发票事项；也可按英文名。",
+    en="Type the first letters of the pinyin (FP finds fapiao, invoices) or of the English name.",
+)
+SEARCH_EMPTY = Text(zh="没有找到，请换几个字母试试。", en="Nothing found: try other letters.")
+SEARCH_PROMPT = Text(zh="请输入字母", en="Type some letters")
+SEARCH_QUERY = Text(zh="已输入：{query}", en="Typed: {query}")
+DELETE = Text(zh="删除", en="Delete")
+CLEAR = Text(zh="清空", en="Clear")
+TIME_LIMIT_LINE = Text(zh="办理时限：{limit}", en="Time limit: {limit}")
+DEFERRABLE_MARK = Text(zh="【容缺】", en="[later OK]")
+DEFERRABLE_LEGEND = Text(
+    zh="标有【容缺】的材料可先受理、承诺后补。",
+    en="Documents marked [later OK] may be brought after the matter is accepted.",
+)
+# "I am elderly / have a disability / am pregnant": short enough for a 720 px window.
+PRIORITY_BUTTON = Text(zh="老年人/残疾人/孕妇优先服务", en="I need priority service")
+ADD_MATTER = Text(zh="再加一项", en="Add another matter")
+ADDING_MATTER = Text(
+    zh="再选一项事项，与已选事项一起办理", en="Choose one more matter to do in the same visit"
+)
+CHOSEN_MATTERS = Text(zh="已选事项：{matters}", en="Chosen: {matters}")
+NO_TICKET_TITLE = Text(zh="暂不能取号", en="No number now")
+REFUSAL_ACTIONS = {
+    "self_service": Text(zh="请到自助办税区办理", en="Please use the self-service area"),
+    "e_tax": Text(zh="请通过电子税务局在线办理", en="Please use the e-tax bureau online"),
+    "appointment": Text(zh="可预约办税", en="You can book an appointment"),
+    "come_back": Text(zh="请按上述时间再来", en="Please come back at the time above"),
+}
 
 def people_ahead(count: int) -> Text:
     """How many are ahead, in words that read right for none, one and many."""

@@ -35,6 +35,8 @@ HEADLINE_PX = 64
 NUMBER_PX = 200
 BUTTON_PX = 34
 TAKE_NUMBER_PX = 72
+KEY_FONT_PX = 40  # on-screen keypad keys
+CODE_PX = 52  # a code as typed on the keypad
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40
@@ -155,6 +157,21 @@ QPushButton[kind="huge"] {{
 }}
 QPushButton[kind="huge"]:pressed {{
     background: {BLUE_PRESSED};
+}}
+QPushButton[kind="key"] {{
+    font-size: {KEY_FONT_PX}px;
+    border-radius: 16px;
+    padding: 4px 8px;
+    min-height: 72px; /* with padding and border: 86 px, above the 80 px floor */
+}}
+QLabel[role="code"] {{
+    font-size: {CODE_PX}px;
+    font-weight: bold;
+    color: {BLUE_DARK};
+    background: {WHITE};
+    border: 2px solid {LINE};
+    border-radius: 16px;
+    padding: 12px;
 }}
 QPushButton[kind="bar"] {{
     color: {WHITE};

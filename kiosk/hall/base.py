@@ -154,6 +154,11 @@ class HallBackend(ABC):
         """Where the ticket's QR code leads, when the hall offers a status page."""
         return None
 
+    def request_extra_window(self, queue_code: str) -> None:
+        """Routing found `queue_code` overflowing: ask the hall to open another window
+        (窗口动态调整). The default records nothing; a hall that can, tells its staff."""
+        return None
+
     @abstractmethod
     def close(self) -> None:
         """Release files and connections."""

@@ -246,3 +246,60 @@ def test_diag_keypads_refuses_a_bad_address_list() -> None:
     result = kiosk("diag", "keypads", "--port", "/dev/null", "--addresses", "0-40")
     assert result.returncode == 2
     assert "addresses are 1..32" in result.stderr
+
+
+def test_diag_scanner_prints_scans_classified_and_masked() -> None:
+    scanner, device = start_sim("scanner")
+    id_like = "110105" + "19491231" + "002X"
+    options = ["--port", device, "--count", "2", "--timeout", "30", "--json"]
+    diag = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "diag", "scanner", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "KIOSK_CONFIG": ""},
+    )
+    try:
+        assert diag.stderr is not None
+        assert scanner.stdin is not None
+        # Scan only once the port is open: opening it discards what came before.
+        while "waiting" not in (line := diag.stderr.readline()):
+            assert line, "kiosk diag scanner ended before listening"
+        scanner.stdin.write("code YY20261123\njunk\nsplit " + id_like + "\n")
+        scanner.stdin.flush()
+        out, err = diag.communicate(timeout=30)
+    finally:
+        diag.kill()
+        assert stop_emulator(scanner) == 0
+    assert diag.returncode == 0, err
+    scans = [json.loads(line) for line in out.splitlines()]
+    assert [scan["ok"] for scan in scans] == [True, False, True]
+    assert scans[0]["kind"] == "appointment_code"
+    assert "not UTF-8" in scans[1]["error"]
+    assert scans[2]["code"] == "110***********002X"
+    assert id_like not in out + err
+
+
+def test_sim_scanner_plays_a_codes_file_over_and_over(tmp_path: Path) -> None:
+    codes = tmp_path / "codes.txt"
+    codes.write_text("# two appointments\nYY00000001\nYY00000002\n", encoding="utf-8")
+    script = ["--file", str(codes), "--delay", "0", "--interval", "0.1", "--repeat"]
+    scanner, device = start_sim("scanner", *script, "--suffix", "CRLF")
+    try:
+        result = kiosk(
+            "diag", "scanner", "--port", device, "--suffix", "CRLF", "--count", "3", "--json"
+        )
+    finally:
+        assert stop_emulator(scanner) == 0
+    assert result.returncode == 0, result.stderr
+    scans = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(scans) == 3
+    assert {scan["code"] for scan in scans} == {"YY00000001", "YY00000002"}
+    assert all(scan["kind"] == "appointment_code" for scan in scans)
+
+
+def test_diag_scanner_on_a_missing_port_says_so() -> None:
+    result = kiosk("diag", "scanner", "--port", "/dev/no-such-scanner", "--json")
+    assert result.returncode == 1
+    assert "/dev/no-such-scanner" in json.loads(result.stdout)["error"]
+    assert "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
-from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, TAPS
+from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, SCREEN_OF, TAPS
 
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.widgets import CategoryTile, MatterRow, TextLabel
@@ -31,6 +31,11 @@ SAMPLES = {
         "The printer cannot print right now: please photograph or note your number.",
     ),
     "failed": ("返回首页", "Back to the start"),
+    "identify": ("请刷身份证或扫码", "Place your ID card or scan a code"),
+    "keypad": ("输入统一社会信用代码", "Type the unified social credit code"),
+    "checkin": ("预约签到", "Appointment check-in"),
+    "for_you": ("为您推荐", "For you"),
+    "search": ("搜索事项", "Find a matter"),
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MIN_TOUCH_PX = 80
@@ -59,9 +64,7 @@ def test_language_switch_retranslates_every_visible_text(
     assert chinese not in after
     untranslated = [text for text in after if CHINESE.search(text) and text != "中文"]
     assert not untranslated, f"still in Chinese: {untranslated}"
-    assert window.current_screen_name() == (
-        "route" if screen == "offer" else screen
-    )  # switching does not navigate
+    assert window.current_screen_name() == SCREEN_OF.get(screen, screen)  # no navigating
 
     tap(window, "中文")
     assert window.visit.language == "zh"

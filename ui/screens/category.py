@@ -6,11 +6,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Category
 from ui import texts
 from ui.screens.base import Screen
+from ui.screens.identify import ForYouSection
 from ui.widgets import CategoryTile, TextLabel, TouchButton, finger_scroll_area
 
 TILE_MIN_WIDTH = 340
@@ -26,13 +27,22 @@ class CategoryScreen(Screen):
 
     category_chosen = Signal(str)  # the category's code
     back = Signal()
+    search = Signal()  # open the search (ui/screens/search.py)
 
     def __init__(self, categories: Sequence[Category], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = TextLabel(texts.CHOOSE_CATEGORY, "title")
         self.tiles: list[CategoryTile] = []
         content = QWidget()
-        self.grid = QGridLayout(content)
+        # 为您推荐 above the categories, once a taxpayer has identified (ui/screens/identify.py).
+        self.for_you = ForYouSection()
+        sections = QVBoxLayout(content)
+        sections.setContentsMargins(0, 0, 0, 0)
+        sections.setSpacing(0)
+        sections.addWidget(self.for_you)
+        tiles = QWidget()
+        sections.addWidget(tiles, 1)
+        self.grid = QGridLayout(tiles)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(24)
         for category in categories:
@@ -44,8 +54,12 @@ class CategoryScreen(Screen):
         self.page.addWidget(self.title)
         self.page.addWidget(finger_scroll_area(content), 1)
         self.back_button = TouchButton(texts.BACK)
-        self.button_row().addWidget(self.back_button)
+        self.search_button = TouchButton(texts.SEARCH)
+        actions = self.button_row()
+        actions.addWidget(self.back_button, 1)
+        actions.addWidget(self.search_button, 1)
         self.back_button.clicked.connect(self.back)
+        self.search_button.clicked.connect(self.search)
         self._columns = 0
         self._reflow(3)
 

@@ -48,6 +48,7 @@ class HomeScreen(Screen):
     name = "home"
 
     take_number = Signal()  # the taxpayer starts a visit
+    identify = Signal()  # ID card, scan or typed code first (实名办税, 预约签到)
 
     def __init__(
         self, hall_name: Text, queues: Sequence[QueueSection], parent: QWidget | None = None
@@ -62,6 +63,11 @@ class HomeScreen(Screen):
         )
         self.take_number_button.setMaximumWidth(900)
         self.take_number_button.clicked.connect(self.take_number)
+        self.identify_button = TouchButton(texts.IDENTIFY, "primary")
+        self.identify_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.identify_button.setMinimumHeight(120)
+        self.identify_button.setMaximumWidth(900)
+        self.identify_button.clicked.connect(self.identify)
         self.printer_notice = TextLabel(texts.PRINTER_PAUSED, "notice", align=center)
         self.printer_notice.hide()
         self.queues_title = TextLabel(texts.QUEUES_TITLE, "title")
@@ -91,6 +97,7 @@ class HomeScreen(Screen):
         column.addWidget(self.welcome)
         column.addStretch(1)
         column.addWidget(self.take_number_button, alignment=center)
+        column.addWidget(self.identify_button, alignment=center)
         column.addWidget(self.printer_notice)
         column.addStretch(1)
         column.addWidget(self.queues_title)

@@ -1,4 +1,8 @@
-"""Matter: the chosen category's matters as large rows with small badges."""
+"""Matter: the chosen category's matters as large rows with short names and small badges.
+
+The row's label (and accessible name) is the matter's short name; the full name,
+when it differs, and the time limit are the detail line under it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.catalog import Category, Matter
+from kiosk.text import Text
 from ui import texts
 from ui.screens.base import Screen
 from ui.widgets import (
@@ -28,6 +33,13 @@ def matter_badges(matter: Matter) -> list[Badge]:
     if matter.self_service:
         badges.append(Badge(texts.BADGE_SELF_SERVICE, *BADGE_SELF_SERVICE_STYLE))
     return badges
+
+
+def matter_detail(matter: Matter) -> Text:
+    limit = texts.fill(texts.TIME_LIMIT, limit=matter.time_limit_text)
+    if matter.short_name is None or matter.short_name == matter.name:
+        return limit
+    return Text(zh=f"{matter.name.zh} · {limit.zh}", en=f"{matter.name.en} · {limit.en}")
 
 
 class MatterScreen(Screen):
@@ -63,11 +75,7 @@ class MatterScreen(Screen):
             row.deleteLater()
         self.rows = []
         for index, matter in enumerate(matters):
-            row = MatterRow(
-                matter.name,
-                texts.fill(texts.TIME_LIMIT, limit=matter.time_limit),
-                matter_badges(matter),
-            )
+            row = MatterRow(matter.tile_name, matter_detail(matter), matter_badges(matter))
             row.clicked.connect(lambda _=False, code=matter.code: self.matter_chosen.emit(code))
             self.list.insertWidget(index, row)
             self.rows.append(row)

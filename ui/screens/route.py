@@ -1,7 +1,11 @@
 """Route: where to go and why, what to bring, how long the wait; then confirm.
 
 When the matter can be done at the self-service terminals, that is offered
-first (no number needed); the taxpayer may still ask for a window.
+first (no number needed); the taxpayer may still ask for a window. When the
+rules give no ticket (outside hours, quota full) the screen says what to do
+instead, with no confirm button. A taxpayer who needs priority service says so
+with a button (the visit is routed again), and may add another matter to the
+same number (一窗通办).
 """
 
 from __future__ import annotations
@@ -36,13 +40,15 @@ class DocumentLabel(TextLabel):
 
     def __init__(self, line: DocumentLine) -> None:
         self.line = line
-        super().__init__(self._text())
+        super().__init__(self._text(), "notice" if line.deferrable else None)
 
     def _text(self) -> Text:
         def describe(language: Language) -> str:
-            return texts.DOCUMENT_LINE.get(language).format(
+            text = texts.DOCUMENT_LINE.get(language).format(
                 name=self.line.name.get(language), describe=self.line.describe(language)
             )
+            mark = texts.DEFERRABLE_MARK.get(language) if self.line.deferrable else ""
+            return text + mark
 
         return Text(zh=describe("zh"), en=describe("en"))
 
@@ -54,6 +60,9 @@ class RouteScreen(Screen):
     back = Signal()
     print_guide = Signal()  # print the self-service guide slip
     want_window = Signal()  # decline the self-service offer
+    priority = Signal()  # the taxpayer asks for priority service
+    add_matter = Signal()  # one more matter on the same number
+    home = Signal()  # leave after a refusal
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,19 +109,46 @@ class RouteScreen(Screen):
         ):
             where_layout.addWidget(widget)
 
+        self.refusal = card_frame("offer")
+        refusal_layout = QVBoxLayout(self.refusal)
+        refusal_layout.setContentsMargins(36, 32, 36, 32)
+        refusal_layout.setSpacing(20)
+        self.refusal_title = TextLabel(texts.NO_TICKET_TITLE, "title")
+        self.refusal_message = TextLabel("", "subtitle")
+        self.refusal_action = TextLabel("", "notice")
+        self.home_button = TouchButton(texts.BACK_HOME, "primary")
+        for widget in (self.refusal_title, self.refusal_message, self.refusal_action):
+            refusal_layout.addWidget(widget)
+        refusal_layout.addWidget(self.home_button)
+
+        self.matters_line = TextLabel("", "muted")
+        self.time_limit = TextLabel("", "subtitle")
         self.why_title = TextLabel(texts.WHY, "subtitle")
         self.reasons = QVBoxLayout()
         self.reasons.setSpacing(8)
         self.documents_title = TextLabel(texts.DOCUMENTS_TITLE, "subtitle")
         self.documents = QVBoxLayout()
         self.documents.setSpacing(8)
+        self.deferrable_legend = TextLabel(texts.DEFERRABLE_LEGEND, "muted")
+        # Stacked: the priority button's label is long in Chinese.
+        self.extra_buttons = QVBoxLayout()
+        self.extra_buttons.setSpacing(16)
+        self.priority_button = TouchButton(texts.PRIORITY_BUTTON)
+        self.add_matter_button = TouchButton(texts.ADD_MATTER)
+        self.extra_buttons.addWidget(self.priority_button)
+        self.extra_buttons.addWidget(self.add_matter_button)
 
+        column.addWidget(self.refusal)
         column.addWidget(self.offer)
         column.addWidget(self.where)
+        column.addWidget(self.matters_line)
+        column.addWidget(self.time_limit)
         column.addWidget(self.why_title)
         column.addLayout(self.reasons)
         column.addWidget(self.documents_title)
         column.addLayout(self.documents)
+        column.addWidget(self.deferrable_legend)
+        column.addLayout(self.extra_buttons)
         column.addStretch(1)
         self.scroll_area = finger_scroll_area(content)
         self.page.addWidget(self.scroll_area, 1)
@@ -127,6 +163,9 @@ class RouteScreen(Screen):
         self.confirm_button.clicked.connect(self.confirm)
         self.print_guide_button.clicked.connect(self.print_guide)
         self.want_window_button.clicked.connect(self.want_window)
+        self.priority_button.clicked.connect(self.priority)
+        self.add_matter_button.clicked.connect(self.add_matter)
+        self.home_button.clicked.connect(self.home)
         self._dynamic: list[TextLabel] = []
         self.route: Route | None = None
 
@@ -157,19 +196,48 @@ class RouteScreen(Screen):
                 self._add(self.documents, DocumentLabel(line))
         else:
             self._add(self.documents, TextLabel(texts.NO_DOCUMENTS))
+        self.deferrable_legend.setVisible(any(line.deferrable for line in documents))
+        self.time_limit.set_text(texts.fill(texts.TIME_LIMIT_LINE, limit=route.time_limit))
+        names = [matter.name for matter in route.matters]
+        self.matters_line.set_text(
+            texts.fill(
+                texts.CHOSEN_MATTERS,
+                matters=Text(
+                    zh=texts.LIST_SEPARATOR.zh.join(name.zh for name in names),
+                    en=texts.LIST_SEPARATOR.en.join(name.en for name in names),
+                ),
+            )
+        )
+        self.matters_line.setVisible(len(names) > 1)
         self.set_guide_state(GuideSlipState.NONE)
+        if route.refusal is not None:
+            self.refusal_message.set_text(route.refusal.message)
+            self.refusal_action.set_text(texts.REFUSAL_ACTIONS[route.refusal.action])
         self.show_offer(route.self_service_offer)
         self.scroll_area.verticalScrollBar().setValue(0)
+
+    def refused(self) -> bool:
+        return self.route is not None and self.route.refusal is not None
 
     def _add(self, layout: QVBoxLayout, label: TextLabel) -> None:
         layout.addWidget(label)
         self._dynamic.append(label)
 
     def show_offer(self, offered: bool) -> None:
-        """The self-service offer, or the window route with its confirm button."""
-        self.offer.setVisible(offered)
-        self.where.setVisible(not offered)
-        self.confirm_button.setVisible(not offered)
+        """The self-service offer, or the window route with its confirm button; after a
+        refusal, only what to do instead."""
+        refused = self.refused()
+        self.refusal.setVisible(refused)
+        self.offer.setVisible(offered and not refused)
+        self.where.setVisible(not offered and not refused)
+        self.confirm_button.setVisible(not offered and not refused)
+        self.why_title.setVisible(not refused)
+        for label in self._dynamic:
+            if label.parent() is not None and self.reasons.indexOf(label) >= 0:
+                label.setVisible(not refused)
+        asked = self.route is not None and self.route.rule.startswith("priority")
+        self.priority_button.setVisible(not refused and not asked)
+        self.add_matter_button.setVisible(not refused)
 
     def offer_shown(self) -> bool:
         return not self.offer.isHidden()

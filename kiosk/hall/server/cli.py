@@ -1,0 +1,97 @@
+"""`kiosk hall serve` and `kiosk hall token create|revoke|list`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.hall.api import CLIENT_ID_PATTERN
+from kiosk.hall.server.tokens import create_token, list_tokens, revoke_token
+from kiosk.settings import ConfigError, Settings, default_machine_file, load_settings
+from kiosk.sqlite import StorageError
+
+DEFAULT_DB = Path("hall.sqlite3")
+
+
+def _settings(args: argparse.Namespace) -> Settings | None:
+    file: Path | None = args.config or default_machine_file()
+    try:
+        return load_settings(file)
+    except ConfigError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return None
+
+
+def _db(args: argparse.Namespace) -> Path:
+    db: Path = args.db or DEFAULT_DB
+    return db
+
+
+def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False) if args.json else text, flush=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings is None:
+        return 1
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("kiosk: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    from kiosk.hall.server.app import ServerOptions  # the web framework: only to serve
+    from kiosk.hall.server.runner import serve
+
+    if not 2 <= args.offline_floor <= 1000:
+        print("kiosk: --offline-floor is 2..1000 (1000: no offline range)", file=sys.stderr)
+        return 2
+    options = ServerOptions(public_url=args.public_url or "", offline_floor=args.offline_floor)
+    try:
+        serve(
+            _db(args),
+            settings,
+            host=args.host,
+            port=args.port,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            options=options,
+            announce=lambda line: print(line, flush=True),
+        )
+    except (OSError, StorageError, ConfigError) as error:
+        print(f"kiosk: the hall server cannot start: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings is None:
+        return 1
+    db = _db(args)
+    client_id = getattr(args, "client_id", None)
+    if client_id is not None and not re.fullmatch(CLIENT_ID_PATTERN, client_id):
+        print(f"kiosk: {client_id!r} is not a kiosk id (1-16 of A-Z a-z 0-9 _ -)", file=sys.stderr)
+        return 2
+    try:
+        if args.token_command == "create":
+            token = create_token(db, args.client_id, settings)
+            _print(args, {"client_id": args.client_id, "token": token}, token)
+        elif args.token_command == "revoke":
+            if not revoke_token(db, args.client_id, settings):
+                _print(args, {"revoked": False}, f"{args.client_id} has no token")
+                return 1
+            _print(args, {"revoked": True}, f"token of {args.client_id} revoked")
+        else:
+            tokens = list_tokens(db, settings)
+            _print(
+                args,
+                {"tokens": [{"client_id": c, "created_at": at} for c, at in tokens]},
+                "\n".join(f"{c}  created {at}" for c, at in tokens) or "no tokens",
+            )
+    except StorageError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    return 0

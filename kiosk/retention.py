@@ -1,0 +1,118 @@
+"""Local data retention: journal records older than `technician.retention_days` go.
+
+Only what the hall already has is purged: an event still waiting in the outbox
+stays, however old, so retention never loses data the hall server has not
+received. ID data is never stored (the journal holds no personal data), so
+there is nothing else to purge. Runs at start-up and then once a day.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kiosk.clock import Clock
+from kiosk.store import Journal
+
+log = logging.getLogger(__name__)
+
+DAY_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: str
+    events: int
+    kept_undelivered: int
+
+
+def purge_journal(
+    journal: Journal, clock: Clock, days: int, *, keep_undelivered: bool = True
+) -> PurgeResult:
+    """Delete events older than `days` whose outbox entry is delivered (or absent).
+
+    `keep_undelivered=False` is for the embedded hall, whose outbox has no server to
+    go to: there, old records go whether delivered or not."""
+    if days < 1:
+        raise ValueError("retention must be at least one day")
+    cutoff = (clock.now() - timedelta(days=days)).isoformat()
+    delivered = (
+        "" if not keep_undelivered else " AND (o.event_id IS NULL OR o.delivered_at IS NOT NULL)"
+    )
+    old_delivered = (
+        "SELECT e.id FROM events e LEFT JOIN outbox o ON o.event_id = e.id"
+        f" WHERE e.at < ?{delivered}"
+    )
+    lock: threading.Lock = journal._lock
+    db = journal._db
+    with lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(f"DELETE FROM outbox WHERE event_id IN ({old_delivered})", (cutoff,))
+            cursor = db.execute(
+                "DELETE FROM events WHERE at < ? AND id NOT IN (SELECT event_id FROM outbox)",
+                (cutoff,),
+            )
+            purged = cursor.rowcount
+            kept = db.execute("SELECT COUNT(*) FROM events WHERE at < ?", (cutoff,)).fetchone()[0]
+            db.execute("COMMIT")
+        except Exception:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    if purged:
+        log.info("retention: purged %d journal records before %s", purged, cutoff)
+    return PurgeResult(cutoff, int(purged), int(kept))
+
+
+class RetentionKeeper:
+    """Purges at start-up and then every day, on its own thread."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        clock: Clock,
+        days: int,
+        interval: float = DAY_SECONDS,
+        *,
+        keep_undelivered: bool = True,
+    ) -> None:
+        self.keep_undelivered = keep_undelivered
+        self.journal = journal
+        self.clock = clock
+        self.days = days
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last: PurgeResult | None = None
+
+    def run_once(self) -> PurgeResult | None:
+        try:
+            self.last = purge_journal(
+                self.journal, self.clock, self.days, keep_undelivered=self.keep_undelivered
+            )
+        except Exception as error:  # the kiosk keeps working; the next day tries again
+            log.warning("retention purge failed: %s", error)
+            return None
+        return self.last
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self.run_once()
+            if self._stop.wait(self.interval):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None

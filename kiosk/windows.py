@@ -1,0 +1,370 @@
+"""The windows' keypads: caller keys drive the hall, finished services prompt for a vote.
+
+One thread owns the KP1 bus (DEVICES.md §4). Each turn it carries out what
+other threads asked for (prompts after a FINISHED hall event), polls every
+keypad, turns their events into hall actions or evaluations, and ends the
+prompts nobody answered in time (on the injected clock).
+
+Keys (the KP1 events), at the window the keypad belongs to:
+
+- 0x10 call next -> `hall.call_next_at(window)`: the embedded hall finishes the
+  current ticket first, so that service is evaluated too;
+- 0x11 recall -> `hall.recall_at`; 0x12 pause -> `hall.pause_window`;
+  0x13 resume -> `hall.resume_window`;
+- 0x14 the staff key (ask for evaluation: the service is finished) ->
+  `hall.finish_at(window)`;
+- 1..5, a vote -> `EvaluationDesk.vote`, and the keypad goes back to idle.
+
+Only HallBackend methods are used, so the same keys work with the embedded
+hall and with a hall server's backend. Prompts come only from FINISHED hall
+events (whoever finished the service: a key here, the window's software, the
+server), so a service is never prompted twice. Evaluations and follow-ups are
+journalled by the EvaluationDesk, and the journal queues each for delivery to
+the hall (its outbox). A keypad that stops answering (3 silent polls) is
+journalled as `keypad.offline`, and `keypad.online` when it answers again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from drivers.keypad.bus import KeypadBus, KeypadEventRecord
+from drivers.keypad.protocol import KeypadEvent, Kp1Error
+from drivers.transport import Transport, TransportError
+from kiosk.clock import Clock
+from kiosk.evaluation import EvaluationDesk, EvaluationLevel, FollowUp
+from kiosk.hall.base import HallBackend, HallError, HallEvent, HallEventKind
+from kiosk.settings import Settings
+from kiosk.store import Journal
+
+log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class KeypadState:
+    """One keypad as a technician sees it."""
+
+    address: int
+    window: int
+    online: bool
+    last_seen: datetime | None  # the last answer, None when it never answered
+    info: str | None  # model/firmware
+    prompting: bool
+    key_fault: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "address": self.address,
+            "window": self.window,
+            "online": self.online,
+            "last_seen": None if self.last_seen is None else self.last_seen.isoformat(),
+            "info": self.info,
+            "prompting": self.prompting,
+            "key_fault": self.key_fault,
+        }
+
+
+@dataclass(frozen=True)
+class _Finished:
+    window: int
+    number: str
+    staff_id: str | None
+    ticket_id: str | None
+
+
+class WindowService:
+    """Runs the keypad bus on its own thread; `start()`, then `stop()`."""
+
+    def __init__(
+        self,
+        hall: HallBackend,
+        desk: EvaluationDesk,
+        journal: Journal,
+        bus: KeypadBus,
+        clock: Clock,
+        windows: Mapping[int, int],
+        *,
+        poll_interval: float = 0.2,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        """`windows` maps each bus address to its window; `on_close` releases the port."""
+        unknown = set(windows) - set(bus.addresses)
+        if unknown:
+            raise ValueError(f"addresses {sorted(unknown)} are not on the bus")
+        self.hall = hall
+        self.desk = desk
+        self._journal = journal
+        self._bus = bus
+        self._clock = clock
+        self._window_of = dict(windows)
+        self._address_of: dict[int, int] = {}
+        for address, window in self._window_of.items():
+            self._address_of.setdefault(window, address)
+        self._poll_interval = poll_interval
+        self._on_close = on_close
+        self._lock = threading.Lock()
+        self._finished: deque[_Finished] = deque()
+        self._last_finished: dict[int, str] = {}  # window -> ticket id (or number)
+        self._online = {address: True for address in self._window_of}
+        self._last_seen: dict[int, datetime] = {}
+        self._info_asked: set[int] = set()
+        self._port_ok = True
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- life --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self.hall.subscribe(self._on_hall_event)
+        self._thread = threading.Thread(target=self._run, name="keypad-bus", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling and release the port; calling it again does nothing."""
+        self._stop.set()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self.hall.unsubscribe(self._on_hall_event)
+            thread.join(timeout=STOP_TIMEOUT_S)
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the bus thread must outlive any single failure
+                log.exception("the keypad bus turn failed")
+            self._wake.wait(self._poll_interval)
+            self._wake.clear()
+
+    # ---- what technicians see ----------------------------------------------------------
+
+    def status(self) -> list[KeypadState]:
+        """Every keypad: online or not, last answer, model, prompting, key fault."""
+        with self._lock:
+            last_seen = dict(self._last_seen)
+        states = []
+        for address, window in sorted(self._window_of.items()):
+            bus_state = self._bus.status(address)
+            states.append(
+                KeypadState(
+                    address,
+                    window,
+                    bus_state.online,
+                    last_seen.get(address),
+                    bus_state.info,
+                    bus_state.prompting,
+                    bus_state.key_fault,
+                )
+            )
+        return states
+
+    def open_follow_ups(self) -> list[FollowUp]:
+        """差评 not followed up yet, oldest first (for the technician menu)."""
+        return self.desk.open_follow_ups()
+
+    def close_follow_up(self, evaluation_id: str, note: str) -> None:
+        self.desk.close_follow_up(evaluation_id, note)
+
+    @property
+    def windows(self) -> dict[int, int]:
+        """Bus address -> window."""
+        return dict(self._window_of)
+
+    # ---- one turn of the bus thread ----------------------------------------------------
+
+    def run_once(self) -> None:
+        """Prompts asked for, one poll of every keypad, their events, expired prompts."""
+        self._send_prompts()
+        try:
+            records = self._bus.poll_cycle()
+        except TransportError as error:
+            self._port_lost(error)
+            return
+        self._port_back()
+        self._note_answers()
+        for record in records:
+            self._handle(record)
+        self._send_prompts()  # a staff key just finished a service
+        for window in self.desk.expire_prompts():
+            log.info("window %d: the prompt went unanswered (not evaluated)", window)
+            self._idle(window)
+
+    def _handle(self, record: KeypadEventRecord) -> None:
+        window = self._window_of.get(record.address)
+        if window is None:
+            return
+        event = record.event
+        if event.is_evaluation:
+            evaluation = self.desk.vote(window, EvaluationLevel(int(event)))
+            log.info(
+                "window %d: vote %d for %s",
+                window,
+                int(event),
+                evaluation.ticket_number or "no ticket (unattached)",
+            )
+            self._idle(window)
+            return
+        actions: dict[KeypadEvent, Callable[[int], object]] = {
+            KeypadEvent.CALL_NEXT: self.hall.call_next_at,
+            KeypadEvent.RECALL: self.hall.recall_at,
+            KeypadEvent.PAUSE: self.hall.pause_window,
+            KeypadEvent.RESUME: self.hall.resume_window,
+            KeypadEvent.ASK_EVALUATION: self.hall.finish_at,
+        }
+        action = actions.get(event)
+        if action is None:
+            return
+        try:
+            result = action(window)
+        except HallError as error:
+            log.warning("window %d: %s refused: %s", window, event.name.lower(), error)
+            return
+        if result is None and event in (KeypadEvent.CALL_NEXT, KeypadEvent.RECALL):
+            log.info("window %d: %s: nobody to call", window, event.name.lower())
+        elif result is None and event is KeypadEvent.ASK_EVALUATION:
+            log.info("window %d: staff key, but no number is being served", window)
+
+    # ---- prompts -----------------------------------------------------------------------
+
+    def _on_hall_event(self, event: HallEvent) -> None:
+        """Any thread: a finished service at one of our windows gets a prompt."""
+        if event.kind is not HallEventKind.FINISHED or event.number is None:
+            return
+        if event.window not in self._address_of:
+            return
+        finished = _Finished(event.window, event.number, event.staff_id, event.ticket_id)
+        key = event.ticket_id or event.number
+        with self._lock:
+            # The same service told twice (a server's action reply and its event stream):
+            # one prompt, or the second would count the first as not evaluated.
+            if self._last_finished.get(event.window) == key:
+                return
+            self._last_finished[event.window] = key
+            self._finished.append(finished)
+        self._wake.set()
+
+    def _send_prompts(self) -> None:
+        while True:
+            with self._lock:
+                if not self._finished:
+                    return
+                event = self._finished.popleft()
+            self.desk.service_finished(
+                event.window, event.number, event.staff_id, ticket_id=event.ticket_id
+            )
+            address = self._address_of[event.window]
+            try:
+                confirmed = self._bus.prompt(address, event.number)
+            except Kp1Error as error:
+                log.warning(
+                    "window %d: cannot show %s on a keypad: %s", event.window, event.number, error
+                )
+                continue
+            except TransportError as error:
+                self._port_lost(error)
+                continue
+            if not confirmed:
+                log.warning(
+                    "window %d: keypad %d did not confirm the prompt", event.window, address
+                )
+
+    def _idle(self, window: int) -> None:
+        address = self._address_of.get(window)
+        if address is None:
+            return
+        try:
+            if not self._bus.idle(address):
+                log.warning("window %d: keypad %d did not confirm IDLE", window, address)
+        except TransportError as error:
+            self._port_lost(error)
+
+    # ---- health ------------------------------------------------------------------------
+
+    def _note_answers(self) -> None:
+        now = self._clock.now()
+        for address, window in self._window_of.items():
+            state = self._bus.status(address)
+            if state.online and state.silent_polls == 0:
+                with self._lock:
+                    self._last_seen[address] = now
+                if state.info is None and address not in self._info_asked:
+                    self._info_asked.add(address)  # once per return: INFO is optional
+                    self._bus.info(address)
+            if state.online != self._online[address]:
+                self._online[address] = state.online
+                self._info_asked.discard(address)
+                kind = "keypad.online" if state.online else "keypad.offline"
+                self._journal.record(kind, {"address": address, "window": window})
+                if not state.online:
+                    log.warning("keypad %d (window %d) does not answer", address, window)
+
+    def _port_lost(self, error: TransportError) -> None:
+        if self._port_ok:
+            self._port_ok = False
+            log.warning("keypad bus: %s", error)
+            self._journal.record("keypads.port_lost", {"reason": str(error)})
+
+    def _port_back(self) -> None:
+        if not self._port_ok:
+            self._port_ok = True
+            log.info("keypad bus: the port is back")
+            self._journal.record("keypads.port_back", {})
+
+
+def all_windows(settings: Settings) -> list[int]:
+    return sorted({window for queue in settings.queues for window in queue.windows})
+
+
+def open_window_service(
+    settings: Settings,
+    hall: HallBackend,
+    journal: Journal,
+    clock: Clock,
+    *,
+    port: str | None = None,
+) -> WindowService | None:
+    """The keypads of `settings.keypads` (None when no port is set). A port that cannot
+    be opened yet is not fatal: the bus retries it with back-off."""
+    section = settings.keypads
+    url = port or section.port
+    if not url:
+        return None
+    windows = section.address_windows(all_windows(settings))
+    transport = Transport(url, baudrate=section.baudrate, timeout=section.reply_timeout_seconds)
+    try:
+        transport.open()
+    except TransportError as error:
+        log.warning("keypad bus not available yet: %s", error)
+    bus = KeypadBus(transport, sorted(windows), reply_timeout=section.reply_timeout_seconds)
+    desk = EvaluationDesk(
+        journal,
+        clock,
+        timezone=settings.kiosk.timezone,
+        prompt_seconds=settings.evaluation.prompt_seconds,
+        follow_up_working_days=settings.evaluation.follow_up_working_days,
+    )
+    return WindowService(
+        hall,
+        desk,
+        journal,
+        bus,
+        clock,
+        windows,
+        poll_interval=section.poll_interval_seconds,
+        on_close=transport.close,
+    )

@@ -1,0 +1,222 @@
+"""The calling line: a banner at the bottom of the kiosk with the latest calls.
+
+"请 A012 号到 3 号窗口" / "Number A012, please go to window 3", newest first, in
+the window's language. Hall events arrive on whatever thread produced them
+(the keypad bus, a hall server's event stream); they reach the banner through
+a queued Qt signal. Each call is also spoken when a speech engine is installed
+(espeak-ng or spd-say), by a background thread one call after another: the
+GUI never waits for it, and without an engine the kiosk is simply silent.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
+from kiosk.text import Language, Text
+from ui import theme
+from ui.texts import fill
+from ui.widgets import TextLabel, pick
+
+log = logging.getLogger(__name__)
+
+MAX_CALLS = 3  # the newest large, two earlier ones small
+SPEECH_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 2.0
+
+CALL = Text(
+    zh="请 {number} 号到 {window} 号窗口", en="Number {number}, please go to window {window}"
+)
+RECALL = Text(
+    zh="再次呼叫：请 {number} 号到 {window} 号窗口",
+    en="Calling again: number {number}, please go to window {window}",
+)
+# What the speech engine reads: the letter and each digit apart, as halls announce them.
+SPOKEN_CALL = Text(
+    zh="请，{number}号，到{window}号窗口", en="Number {number}, please go to window {window}"
+)
+
+SpeechCommand = Callable[[str, Language], Sequence[str] | None]
+
+
+def call_text(event: HallEvent) -> Text:
+    return fill(
+        RECALL if event.recall else CALL, number=event.number or "", window=event.window or 0
+    )
+
+
+def _spelled(number: str) -> str:
+    return " ".join(number)
+
+
+def find_speech_command(
+    which: Callable[[str], str | None] = shutil.which,
+) -> SpeechCommand | None:
+    """How to speak on this machine: espeak-ng or spd-say; None when neither is installed."""
+    espeak = which("espeak-ng")
+    if espeak is not None:
+        voices = {"zh": "cmn", "en": "en"}
+        return lambda text, language: [espeak, "-v", voices[language], text]
+    spd_say = which("spd-say")
+    if spd_say is not None:
+        return lambda text, language: [spd_say, "--wait", "-l", language, text]
+    return None
+
+
+class Speaker:
+    """Runs the speech command for each text, one at a time, on a daemon thread."""
+
+    def __init__(self, command: SpeechCommand | None) -> None:
+        self._command = command
+        self._texts: queue.Queue[tuple[str, Language] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self.spoken = 0  # commands that ran to the end (diagnostics, tests)
+
+    @property
+    def available(self) -> bool:
+        return self._command is not None
+
+    def say(self, text: str, language: Language) -> None:
+        if self._command is None:
+            return
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
+            self._thread.start()
+        self._texts.put((text, language))
+
+    def stop(self) -> None:
+        """Cut the current text short and drop the rest; calling it again does nothing."""
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._texts.put(None)
+        with self._lock:
+            process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+        thread.join(timeout=STOP_TIMEOUT_S)
+
+    def _run(self) -> None:
+        while (item := self._texts.get()) is not None:
+            text, language = item
+            command = self._command
+            argv = None if command is None else command(text, language)
+            if argv:
+                self._speak(list(argv))
+
+    def _speak(self, argv: list[str]) -> None:
+        try:
+            with self._lock:
+                self._process = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                process = self._process
+            try:
+                process.wait(timeout=SPEECH_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                log.warning("the speech engine took longer than %.0f s", SPEECH_TIMEOUT_S)
+                return
+            self.spoken += 1
+        except (OSError, subprocess.SubprocessError) as error:
+            log.warning("the call could not be spoken: %s", error)
+        finally:
+            with self._lock:
+                self._process = None
+
+
+class CallingLine(QFrame):
+    """The latest calls, newest first; hidden until the first call."""
+
+    # A HallEvent, emitted on the thread that produced it; always queued to the GUI.
+    hall_event = Signal(object)
+
+    def __init__(self, speaker: Speaker | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callingLine")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            f"#callingLine {{ background: {theme.BLUE_DARK}; }}"
+            f" #callingLine QLabel {{ color: {theme.WHITE}; background: transparent; }}"
+            f' #callingLine QLabel[role="callingNow"] {{ font-size: {theme.TITLE_PX}px;'
+            " font-weight: bold; }"
+            f' #callingLine QLabel[role="callingEarlier"] {{ font-size: {theme.BODY_PX}px; }}'
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN_PX, 12, theme.MARGIN_PX, 12)
+        layout.setSpacing(4)
+        self._labels = [
+            TextLabel("", "callingNow" if index == 0 else "callingEarlier")
+            for index in range(MAX_CALLS)
+        ]
+        for label in self._labels:
+            layout.addWidget(label)
+            label.hide()
+        self._calls: list[Text] = []
+        self._language: Language = "zh"
+        self._speaker = speaker or Speaker(None)
+        self._hall: HallBackend | None = None
+        self._listener = self.hall_event.emit  # one object to subscribe and unsubscribe
+        self.hall_event.connect(self.show_event, Qt.ConnectionType.QueuedConnection)
+        self.hide()
+
+    # ---- wiring ------------------------------------------------------------------------
+
+    def attach(self, hall: HallBackend) -> None:
+        """Listen to `hall`'s events (any thread)."""
+        self.detach()
+        self._hall = hall
+        hall.subscribe(self._listener)
+
+    def detach(self) -> None:
+        if self._hall is not None:
+            self._hall.unsubscribe(self._listener)
+            self._hall = None
+
+    def shutdown(self) -> None:
+        self.detach()
+        self._speaker.stop()
+
+    # ---- showing -----------------------------------------------------------------------
+
+    def show_event(self, event: object) -> None:
+        if not isinstance(event, HallEvent) or event.kind is not HallEventKind.CALLED:
+            return
+        if not event.number or event.window is None:
+            return
+        self._calls = [call_text(event), *self._calls][:MAX_CALLS]
+        self._show()
+        spoken = fill(SPOKEN_CALL, number=_spelled(event.number), window=event.window)
+        self._speaker.say(spoken.get(self._language), self._language)
+
+    def calls(self) -> list[str]:
+        """The calls shown, newest first, in the current language."""
+        return [pick(call, self._language) for call in self._calls]
+
+    def retranslate(self, language: Language) -> None:
+        self._language = language
+        self._show()
+
+    def _show(self) -> None:
+        for index, label in enumerate(self._labels):
+            if index < len(self._calls):
+                label.set_text(self._calls[index])
+                label.retranslate(self._language)
+                label.show()
+            else:
+                label.hide()
+        self.setVisible(bool(self._calls))

@@ -1,0 +1,129 @@
+"""Search: find a matter by the initials of its pinyin ("FP" finds 发票...) or of its
+English name, typed on an on-screen letter keypad (a kiosk has no keyboard)."""
+
+from __future__ import annotations
+
+import string
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.catalog import Catalog
+from ui import texts
+from ui.screens.base import Screen
+from ui.screens.matter import matter_badges, matter_detail
+from ui.widgets import MatterRow, TextLabel, TouchButton, finger_scroll_area
+
+MAX_RESULTS = 12
+MAX_QUERY = 12
+
+
+class SearchScreen(Screen):
+    name = "search"
+
+    matter_chosen = Signal(str)  # the matter's code
+    back = Signal()
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.query = ""
+        self.title = TextLabel(texts.SEARCH_TITLE, "title")
+        self.hint = TextLabel(texts.SEARCH_HINT, "muted")
+        self.query_label = TextLabel(texts.SEARCH_PROMPT, "subtitle")
+        self.empty = TextLabel(texts.SEARCH_EMPTY, "notice")
+        self.rows: list[MatterRow] = []
+        content = QWidget()
+        self.results = QVBoxLayout(content)
+        self.results.setContentsMargins(0, 0, 0, 0)
+        self.results.setSpacing(16)
+        self.results.addWidget(self.empty)
+        self.results.addStretch(1)
+        self.scroll_area = finger_scroll_area(content)
+
+        keys = QWidget()
+        self.keypad = QGridLayout(keys)
+        self.keypad.setContentsMargins(0, 0, 0, 0)
+        self.keypad.setSpacing(10)
+        self.letter_buttons: list[TouchButton] = []
+        for letter in string.ascii_uppercase:
+            button = TouchButton(letter, "key")
+            button.clicked.connect(lambda _=False, letter=letter: self.type_letter(letter))
+            self.letter_buttons.append(button)
+        self.delete_button = TouchButton(texts.DELETE, "key")
+        self.clear_button = TouchButton(texts.CLEAR, "key")
+        self.delete_button.clicked.connect(self.delete_letter)
+        self.clear_button.clicked.connect(self.clear)
+        self._columns = 0
+        self._reflow(7)
+
+        for widget in (self.title, self.hint, self.query_label):
+            self.page.addWidget(widget)
+        self.page.addWidget(self.scroll_area, 1)
+        self.page.addWidget(keys)
+        self.back_button = TouchButton(texts.BACK)
+        self.button_row().addWidget(self.back_button)
+        self.back_button.clicked.connect(self.back)
+        self.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        self._reflow(13 if event.size().width() >= 1500 else 7)
+
+    def _reflow(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        keys = [*self.letter_buttons, self.delete_button, self.clear_button]
+        for key in keys:
+            self.keypad.removeWidget(key)
+        for index, key in enumerate(self.letter_buttons):
+            self.keypad.addWidget(key, index // columns, index % columns)
+        # Delete and Clear share a row of their own: wide enough for their words.
+        row = (len(self.letter_buttons) + columns - 1) // columns
+        half = columns // 2
+        self.keypad.addWidget(self.delete_button, row, 0, 1, half)
+        self.keypad.addWidget(self.clear_button, row, half, 1, columns - half)
+
+    # ---- typing ----------------------------------------------------------------------
+
+    def type_letter(self, letter: str) -> None:
+        if len(self.query) < MAX_QUERY:
+            self.query += letter
+        self._search()
+
+    def delete_letter(self) -> None:
+        self.query = self.query[:-1]
+        self._search()
+
+    def clear(self) -> None:
+        self.query = ""
+        self._search()
+
+    def _search(self) -> None:
+        if self.query:
+            self.query_label.set_text(texts.fill(texts.SEARCH_QUERY, query=self.query))
+        else:
+            self.query_label.set_text(texts.SEARCH_PROMPT)
+        for row in self.rows:
+            self.results.removeWidget(row)
+            row.hide()  # deleteLater waits for the event loop; until then it must not show
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = []
+        found = self.catalog.search(self.query)[:MAX_RESULTS] if self.query else []
+        for index, matter in enumerate(found):
+            row = MatterRow(matter.tile_name, matter_detail(matter), matter_badges(matter))
+            row.clicked.connect(lambda _=False, code=matter.code: self.matter_chosen.emit(code))
+            self.results.insertWidget(index, row)
+            row.show()  # at once, on the screen being typed on (not after the event loop)
+            self.rows.append(row)
+        self.empty.setVisible(bool(self.query) and not found)
+        language = self.delete_button.language()
+        for row in self.rows:
+            row.retranslate(language)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def result_names(self) -> list[str]:
+        return [row.text() for row in self.rows]
