@@ -21,6 +21,7 @@ from drivers.printer.profiles import get_profile
 from drivers.sim.printer import PrinterEmulator
 from kiosk.app import build_kiosk, load_configuration
 from kiosk.settings import load_settings
+from kiosk.triage import ALWAYS_OPEN
 from ui.automation import find_button, wait_until
 from ui.window import KioskWindow
 
@@ -31,7 +32,7 @@ def confirm_to_last_byte(count: int = 200) -> list[Figure]:
     app = QApplication.instance() or QApplication([])
     assert app is not None
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(overrides={"kiosk": {"data_dir": folder}})
+        settings = load_settings(overrides={"kiosk": {"data_dir": folder}, "routing": ALWAYS_OPEN})
         _, catalog = load_configuration(None)
         # No PNG rendering in the emulator: the figure is the kiosk's, not the renderer's.
         emulator = PrinterEmulator(out_dir=None, profile=get_profile(settings.printer.profile))
@@ -85,10 +86,13 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 from kiosk.app import build_demo_kiosk, load_configuration
 from kiosk.settings import load_settings
+from kiosk.triage import ALWAYS_OPEN
 from pathlib import Path
 from ui.window import KioskWindow
 out = Path(sys.argv[1])
-settings = load_settings(overrides={"kiosk": {"data_dir": str(out / "data")}})
+settings = load_settings(
+    overrides={"kiosk": {"data_dir": str(out / "data")}, "routing": ALWAYS_OPEN}
+)
 _, catalog = load_configuration(None)
 kiosk = build_demo_kiosk(settings, catalog, out)
 window = KioskWindow(kiosk)

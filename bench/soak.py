@@ -14,7 +14,7 @@ from bench.stats import Figure
 from kiosk.app import build_kiosk, load_configuration
 from kiosk.clock import FakeClock
 from kiosk.settings import load_settings
-from kiosk.triage import route_visit
+from kiosk.triage import ALWAYS_OPEN, route_visit
 
 IDLE_SECONDS = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -65,7 +65,7 @@ def memory_growth(small: int = 100, large: int = 5000) -> Figure:
     clock = FakeClock()  # a queue issues at most 999 numbers a day: days go by
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(overrides={"kiosk": {"data_dir": folder}})
+        settings = load_settings(overrides={"kiosk": {"data_dir": folder}, "routing": ALWAYS_OPEN})
         _, catalog = load_configuration(None)
         # The printer in its own process, as in a hall: its memory is not the kiosk's.
         # Its output goes to a file: a pipe nobody reads would fill and stall it.

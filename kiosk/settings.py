@@ -225,9 +225,6 @@ class RoutingSection(_Section):
         ("A",), description="Credit levels (纳税信用级别) served with priority."
     )
     elderly_age: int = Field(70, ge=50, le=120, description="Age for priority service.")
-    new_taxpayer_days: int = Field(90, ge=1, le=3650, description="Registered fewer days ago.")
-    appointment_early_minutes: int = Field(30, ge=0, le=240)
-    appointment_late_minutes: int = Field(15, ge=0, le=240)
 
     @model_validator(mode="after")
     def _hours_in_order(self) -> RoutingSection:

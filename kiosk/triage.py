@@ -330,9 +330,9 @@ def _appointment_due(context: VisitContext, settings: Settings) -> bool:
         return False
     if context.now is None:
         return True
-    routing = settings.routing
-    earliest = appointment.starts_at - timedelta(minutes=routing.appointment_early_minutes)
-    latest = appointment.starts_at + timedelta(minutes=routing.appointment_late_minutes)
+    window = settings.identification
+    earliest = appointment.starts_at - timedelta(minutes=window.early_minutes)
+    latest = appointment.starts_at + timedelta(minutes=window.late_minutes)
     return earliest <= context.now <= latest
 
 
@@ -346,7 +346,7 @@ def facts_of(context: VisitContext, settings: Settings) -> Facts:
     recently = (
         registered is not None
         and today is not None
-        and (today - registered).days < routing.new_taxpayer_days
+        and (today - registered).days < settings.identification.new_taxpayer_days
     )
     watched = context.queue_states.get(routing.overflow_queue)
     return Facts(

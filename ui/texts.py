@@ -199,6 +199,7 @@ REFUSAL_ACTIONS = {
     "come_back": Text(zh="请按上述时间再来", en="Please come back at the time above"),
 }
 
+
 def people_ahead(count: int) -> Text:
     """How many are ahead, in words that read right for none, one and many."""
     if count == 0:

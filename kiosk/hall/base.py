@@ -156,7 +156,8 @@ class HallBackend(ABC):
 
     def request_extra_window(self, queue_code: str) -> None:
         """Routing found `queue_code` overflowing: ask the hall to open another window
-        (窗口动态调整). The default records nothing; a hall that can, tells its staff."""
+        (窗口动态调整). The kiosk has already journalled the request (it reaches a hall
+        server through the outbox); a hall that can tell its staff at once does it here."""
         return None
 
     @abstractmethod

@@ -104,6 +104,8 @@ def test_an_overflowing_green_channel_sends_simple_matters_on_and_tells_the_hall
     tap_on("确认取号")
     wait_for_screen("done")
     assert asked == ["green"]
+    journalled = demo_kiosk.journal.find_event("hall.extra_window_requested", queue="green")
+    assert journalled is not None
     assert window.done.number.text() == "A001"
 
 

@@ -101,10 +101,10 @@ CASES = {
         ("M0102",), "appointment", "appointment", appointment=booked(at(10))
     ),
     "appointment at the earliest": Case(
-        ("M0102",), "appointment", "appointment", now=at(9, 30), appointment=booked(at(10))
+        ("M0102",), "appointment", "appointment", now=at(9, 45), appointment=booked(at(10))
     ),
     "appointment too early": Case(
-        ("M0102",), "comprehensive", "comprehensive", now=at(9, 29), appointment=booked(at(10))
+        ("M0102",), "comprehensive", "comprehensive", now=at(9, 44), appointment=booked(at(10))
     ),
     "appointment at the latest": Case(
         ("M0102",), "appointment", "appointment", now=at(10, 15), appointment=booked(at(10))
