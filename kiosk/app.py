@@ -8,6 +8,8 @@ sentence a technician can act on.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +24,7 @@ from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
+from kiosk.catalog_sync import CACHE_FILE, CatalogCache, CatalogRelease, CatalogSync
 from kiosk.clock import Clock, SystemClock
 from kiosk.devices import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
@@ -31,11 +34,12 @@ from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
 from kiosk.session import IdleTimer
-from kiosk.settings import ConfigError, Settings, load_settings
+from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal
 from kiosk.sync import HallLink, LinkStatus, SyncWorker
 from kiosk.tickets import PrintFailure, TicketService
+from kiosk.triage import RuleSet, rule_problems
 from kiosk.windows import WindowService, all_windows, open_window_service
 
 log = logging.getLogger(__name__)
@@ -93,6 +97,80 @@ class Kiosk:
     card_watcher: CardWatcher | None = None
     scanner_watcher: ScannerWatcher | None = None
     card_emulator: SamReaderEmulator | None = None
+    # The routing rules in use; None: the settings' rules file (re-read when it changes).
+    rules: RuleSet | None = None
+    # The hall server's catalog version in use, and its sync; None with the embedded hall.
+    catalog_version: str | None = None
+    catalog_sync: CatalogSync | None = None
+    _catalog_listeners: list[Callable[[CatalogRelease], None]] = field(
+        default_factory=list, init=False, repr=False
+    )
+    _catalog_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    # ---- catalog and rules versions (kiosk/catalog_sync.py, ui/catalog_updates.py) ----
+
+    def subscribe_catalog(self, listener: Callable[[CatalogRelease], None]) -> None:
+        """`listener(release)` is told of each new catalog version (on any thread) and
+        applies it when it suits it (the window: between visits). Subscribe before
+        reading `catalog`: a version offered with no listener is applied at once."""
+        with self._catalog_lock:
+            self._catalog_listeners.append(listener)
+
+    def unsubscribe_catalog(self, listener: Callable[[CatalogRelease], None]) -> None:
+        with self._catalog_lock:
+            if listener in self._catalog_listeners:
+                self._catalog_listeners.remove(listener)
+
+    def offer_catalog(self, release: CatalogRelease) -> None:
+        """A new checked version: to the listeners, or applied now when there are none."""
+        with self._catalog_lock:
+            listeners = list(self._catalog_listeners)
+            if not listeners:
+                self.apply_catalog(release.catalog, release.rules, release.version)
+                return
+        for listener in listeners:
+            try:
+                listener(release)
+            except Exception:
+                log.exception("a catalog listener failed")
+
+    def apply_catalog(
+        self, catalog: Catalog, rules: RuleSet | None, version: str | None = None
+    ) -> None:
+        """Use `catalog` and `rules` from now on (tickets, routing). Call it between
+        visits; the screens that show the catalog are rebuilt by their owner."""
+        self.catalog = catalog
+        self.rules = rules
+        if version is not None:
+            self.catalog_version = version
+        self.tickets.set_catalog(catalog)
+        try:
+            self.journal.record(
+                "catalog.applied",
+                {"catalog": catalog.version, "version": version, "matters": len(catalog.matters)},
+            )
+        except StorageError as error:  # the version is in use all the same
+            log.error("catalog change not journalled: %s", error)
+        shown = version or catalog.version
+        log.info("catalog %s applied (%d matters)", shown, len(catalog.matters))
+
+    def reload_catalog_from_files(self) -> list[ConfigProblem] | None:
+        """The technician's reload. Embedded hall: read the catalog and rules files of
+        config/ again; their problems (nothing changes), or None: the new version is
+        offered and the window applies it between visits, no restart. With a hall
+        server the server's version is what counts: it is asked for it now (None)."""
+        if self.catalog_sync is not None:
+            self.catalog_sync.request_check()
+            return None
+        try:
+            catalog = load_catalog(self.settings.catalog_path)
+        except ConfigError as error:
+            return list(error.problems)
+        problems = rule_problems(self.settings, catalog)
+        if problems:
+            return problems
+        self.offer_catalog(CatalogRelease(catalog.version, catalog, None, "files"))
+        return None
 
     @property
     def identification(self) -> IdentificationService:
@@ -119,6 +197,8 @@ class Kiosk:
             self.sync.start()
         if isinstance(self.hall, HttpHall):
             self.hall.start_events()
+        if self.catalog_sync is not None:
+            self.catalog_sync.start()
         if self.card_watcher is not None:
             self.card_watcher.start()
         if self.scanner_watcher is not None:
@@ -142,6 +222,8 @@ class Kiosk:
             self.keypad_emulator.stop()
         if self.sync is not None:
             self.sync.stop()
+        if self.catalog_sync is not None:
+            self.catalog_sync.stop()
         self.hall.close()
         self.journal.close()
 
@@ -247,16 +329,46 @@ def build_kiosk(
         raise StartupError(f"kiosk.data_dir: {error}") from None
     except HallError as error:
         raise StartupError(f"hall: {error}") from None
+    # With a hall server: the last version it gave, saved in the data directory, rather
+    # than the possibly older files of config/ (a restart while offline).
+    catalog_sync: CatalogSync | None = None
+    saved: CatalogRelease | None = None
+    if isinstance(hall, HttpHall):
+        cache = CatalogCache(data / CACHE_FILE)
+        saved = cache.load(settings)
+        if saved is not None:
+            catalog = saved.catalog
+        catalog_sync = CatalogSync(
+            hall,
+            settings,
+            journal,
+            cache,
+            clock,
+            version=None if saved is None else saved.version,
+            events=hall,
+            link=link,
+        )
     printer = open_printer(settings, journal, clock, printer_port)
     tickets = TicketService(settings, catalog, hall, journal, printer)
     journal.record("kiosk.started", {"kiosk": settings.kiosk.id, "catalog": catalog.version})
+    tickets.settle_unconfirmed()  # a stop mid-ticket never leaves a number for nobody
     windows = open_window_service(settings, hall, journal, clock, port=keypad_port)
+    card_watcher = open_card_watcher(settings, clock, reader_port)
+    scanner_watcher = open_scanner_watcher(settings, scanner_port)
     sync = (
         None
         if link is None or not isinstance(hall, HttpHall)
-        else open_sync_worker(settings, journal, hall, link, clock, printer)
+        else open_sync_worker(
+            settings,
+            journal,
+            hall,
+            link,
+            clock,
+            printer,
+            devices=lambda: device_health(card_watcher, scanner_watcher, windows),
+        )
     )
-    return Kiosk(
+    kiosk = Kiosk(
         settings,
         catalog,
         clock,
@@ -267,9 +379,15 @@ def build_kiosk(
         windows=windows,
         link=link,
         sync=sync,
-        card_watcher=open_card_watcher(settings, clock, reader_port),
-        scanner_watcher=open_scanner_watcher(settings, scanner_port),
+        card_watcher=card_watcher,
+        scanner_watcher=scanner_watcher,
+        rules=None if saved is None else saved.rules,
+        catalog_version=None if saved is None else saved.version,
+        catalog_sync=catalog_sync,
     )
+    if catalog_sync is not None:
+        catalog_sync.subscribe(kiosk.offer_catalog)
+    return kiosk
 
 
 def open_sync_worker(
@@ -279,6 +397,7 @@ def open_sync_worker(
     link: HallLink,
     clock: Clock,
     printer: EscPosSlipPrinter | None,
+    devices: Callable[[], dict[str, object]] | None = None,
 ) -> SyncWorker:
     """The outbox delivery to the hall server, with a device health heartbeat."""
 
@@ -289,6 +408,7 @@ def open_sync_worker(
             "printer": "none" if report is None else report.status.condition.value,
             "printer_severity": "fault" if report is None else report.severity,
             "pending": journal.pending_outbox(),
+            **(devices() if devices is not None else {}),
         }
 
     return SyncWorker(
@@ -301,6 +421,22 @@ def open_sync_worker(
         health=health,
         maintain=hall.maintain,
     )
+
+
+def device_health(
+    card_watcher: CardWatcher | None,
+    scanner_watcher: ScannerWatcher | None,
+    windows: WindowService | None,
+) -> dict[str, object]:
+    """The reader's, the scanner's and the keypads' state for the heartbeat (no data)."""
+    keypads: dict[str, bool] = {}
+    if windows is not None:
+        keypads = {str(state.window): state.online for state in windows.status()}
+    return {
+        "card_reader": "none" if card_watcher is None else card_watcher.status.value,
+        "scanner": "none" if scanner_watcher is None else scanner_watcher.status.value,
+        "keypads_online": keypads,
+    }
 
 
 def build_demo_kiosk(

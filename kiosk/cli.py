@@ -195,6 +195,36 @@ def cmd_sim_printer(args: argparse.Namespace) -> int:
     return printer_emulator(list(args.emulator_args))
 
 
+def cmd_sim_soak(args: argparse.Namespace) -> int:
+    """A morning rush against the whole system with faults, then an audit (kiosk.soak)."""
+    from kiosk.soak import FaultSpecError, SoakError, SoakOptions, parse_faults, run_soak
+
+    try:
+        faults = parse_faults(args.faults)
+    except FaultSpecError as error:
+        print(f"kiosk sim soak: --faults: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.minutes <= 0 or args.rate <= 0:
+        print("kiosk sim soak: --minutes and --rate must be above 0", file=sys.stderr)
+        return EXIT_USAGE
+    options = SoakOptions(
+        minutes=args.minutes,
+        rate=args.rate,
+        kiosks=args.kiosks,
+        faults=faults,
+        seed=args.seed,
+        keep=args.keep,
+        progress=lambda line: print(f"soak: {line}", file=sys.stderr, flush=True),
+    )
+    try:
+        result = run_soak(options)
+    except SoakError as error:
+        print(f"kiosk sim soak: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    _emit(args, {"verdict": result.verdict().splitlines()[0], **result.as_json()}, result.verdict())
+    return EXIT_OK if result.passed else EXIT_PROBLEMS
+
+
 def cmd_diag_printer(args: argparse.Namespace) -> int:
     from drivers.printer.device import Printer, PrintError
     from drivers.printer.document import Align, PrintDocument, QrBlock, TextBlock
@@ -575,6 +605,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="a serial QR / barcode scanner: kiosk sim scanner [CODE...] (--help for more)",
     )
     sim_scanner.set_defaults(handler=cmd_sim_scanner, emulator_args=[])
+
+    soak = add(
+        sim_commands,
+        "soak",
+        cmd_sim_soak,
+        "a morning rush with faults against kiosks, emulated devices and a hall server",
+    )
+    soak.add_argument("--minutes", type=float, default=2.0, help="length of the rush")
+    soak.add_argument("--rate", type=float, default=6.0, help="taxpayers per minute per kiosk")
+    soak.add_argument("--kiosks", type=int, default=2, help="kiosks (1..5)")
+    soak.add_argument(
+        "--faults",
+        default="all",
+        help="all, none or NAME@FRACTION,... (paper, cover, reader, keypad, server, kiosk)",
+    )
+    soak.add_argument("--seed", type=int, default=1, help="random seed of the taxpayers")
+    soak.add_argument("--keep", type=Path, help="keep the work directory under DIR")
 
     ticket = commands.add_parser("ticket", help="today's tickets")
     ticket_commands = ticket.add_subparsers(dest="ticket_command", required=True)

@@ -21,11 +21,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Generic, TypeVar
 
-from drivers.idcard.card import CardFormatError, CardType
+from drivers.idcard.card import CardFormatError, CardType, IdCard
 from drivers.idcard.reader import IdCardReader, IdCardReaderError, IdCardReadError
 from drivers.scanner import Scanner, ScannerError
 from drivers.transport import Transport
@@ -111,6 +112,11 @@ class _Watcher(Generic[_Result]):
         with self._changed:
             return self._changed.wait_for(condition, timeout)
 
+    @property
+    def listener(self) -> Callable[[_Result], None] | None:
+        """Who gets the results now (a technician's test puts it back afterwards)."""
+        return self._listener
+
     def _deliver(self, result: _Result) -> None:
         listener = self._listener
         if listener is None:
@@ -137,6 +143,28 @@ class _Watcher(Generic[_Result]):
 
     def _run(self) -> None:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    """What a technician's read test may show of the last card read: its type, the
+    number masked, whether its check digit and dates hold. Never the name."""
+
+    card_type: str
+    masked_number: str
+    check_digit_ok: bool
+    valid_to: date | None  # None: long-term (长期)
+    expired: bool
+
+    @classmethod
+    def of(cls, card: IdCard, today: date) -> CardCheck:
+        return cls(
+            card.card_type.name.lower(),
+            card.masked_id_number(),
+            card.id_number_valid,
+            card.valid_to,
+            card.is_expired(today),
+        )
 
 
 class CardWatcher(_Watcher[CardResult]):
@@ -166,6 +194,7 @@ class CardWatcher(_Watcher[CardResult]):
         self._card_present = False
         self._idle = False
         self.cards_reported = 0
+        self.last_check: CardCheck | None = None  # the last card read (technicians)
 
     # -- for the UI ---------------------------------------------------------------------
 
@@ -187,6 +216,10 @@ class CardWatcher(_Watcher[CardResult]):
         return self._watching
 
     # -- for technicians and tests ------------------------------------------------------
+
+    @property
+    def port(self) -> str:
+        return self._transport.url
 
     @property
     def sam_id(self) -> str | None:
@@ -300,6 +333,7 @@ class CardWatcher(_Watcher[CardResult]):
             return
         if self._card_present:
             return
+        self.last_check = CardCheck.of(card, self._today())
         try:
             result: CardResult = identity_from_card(card, self._today(), self._accepted)
         except CardRefused as refused:
@@ -330,6 +364,10 @@ class ScannerWatcher(_Watcher[CodeResult]):
         self._scanner = scanner
         self._read_timeout = read_timeout
         self.codes_read = 0
+
+    @property
+    def port(self) -> str:
+        return self._scanner.transport.url
 
     def set_listener(self, listener: CodeListener | None) -> None:
         """Who gets each scan's `Identity` or `CodeProblem` (None: nobody)."""

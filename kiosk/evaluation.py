@@ -126,14 +126,31 @@ class EvaluationDesk:
             self._record(earlier.window, None, earlier)
         return prompt
 
-    def vote(self, window: int, level: EvaluationLevel) -> Evaluation:
-        """A key pressed on a keypad (repeats were already dropped by the bus)."""
+    def vote(
+        self, window: int, level: EvaluationLevel, *, keypad: tuple[int, int] | None = None
+    ) -> Evaluation:
+        """A key pressed on a keypad (repeats were already dropped by the bus). `keypad`
+        is the (bus address, event seq) it came as: journalled, so that after a restart
+        the same event reported again is known (`last_keypad_seq`). Raises when the
+        journal cannot keep it; the prompt then stays for the keypad's next report."""
         with self._lock:
             prompt = self._prompts.pop(window, None)
-        if prompt is not None and self._expired(prompt):
-            self._record(prompt.window, None, prompt)
-            prompt = None
-        return self._record(window, level, prompt)
+        try:
+            if prompt is not None and self._expired(prompt):
+                self._record(prompt.window, None, prompt)
+                prompt = None
+            return self._record(window, level, prompt, keypad=keypad)
+        except BaseException:
+            if prompt is not None:
+                with self._lock:
+                    self._prompts.setdefault(window, prompt)
+            raise
+
+    def last_keypad_seq(self, address: int) -> int | None:
+        """The seq of the last vote journalled from keypad `address`, or None."""
+        event = self._journal.find_event("evaluation.recorded", keypad_address=str(address))
+        seq = None if event is None else event.payload.get("keypad_seq")
+        return seq if isinstance(seq, int) else None
 
     def expire_prompts(self) -> list[int]:
         """Prompts left unanswered too long count as not evaluated; returns the windows
@@ -172,7 +189,12 @@ class EvaluationDesk:
         return self._clock.monotonic() - prompt.since >= self.prompt_seconds
 
     def _record(
-        self, window: int, level: EvaluationLevel | None, prompt: Prompt | None
+        self,
+        window: int,
+        level: EvaluationLevel | None,
+        prompt: Prompt | None,
+        *,
+        keypad: tuple[int, int] | None = None,
     ) -> Evaluation:
         """Journal one evaluation (attached to `prompt`'s ticket when there is one); the
         journal also puts it in the outbox for the hall."""
@@ -192,6 +214,11 @@ class EvaluationDesk:
                 "staff_id": staff_id,
                 "channel": evaluation.channel,
                 "attached": ticket_number is not None,
+                **(
+                    {}
+                    if keypad is None
+                    else {"keypad_address": str(keypad[0]), "keypad_seq": keypad[1]}
+                ),
             },
             ticket_id=ticket_id,
         )

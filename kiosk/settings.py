@@ -109,6 +109,14 @@ class HallSection(_Section):
         5.0, ge=0.05, le=600, title="Sync interval", description="Outbox delivery while online."
     )
     heartbeat_seconds: float = Field(60.0, ge=1, le=3600, title="Device health heartbeat")
+    catalog_check_seconds: float = Field(
+        300.0,
+        ge=0.05,
+        le=86400,
+        title="Catalog check interval",
+        description="How often the kiosk asks the hall server for a new catalog version, "
+        "besides the server's catalog_updated events.",
+    )
     lease_size: int = Field(
         20, ge=1, le=200, title="Offline numbers leased", description="Per queue per day."
     )

@@ -224,6 +224,8 @@ class SyncWorker:
         self._next_heartbeat: float | None = None
         self._cycle_lock = threading.Lock()
         self.delivered_total = 0
+        # When a cycle last emptied the outbox (and maintenance answered): technicians.
+        self.last_synced_at: datetime | None = None
 
     # ---- one cycle (also called directly by tests) ------------------------------------
 
@@ -276,6 +278,7 @@ class SyncWorker:
             self._failures += 1
             return False
         self._failures = 0
+        self.last_synced_at = self._clock.now()
         return True
 
     def next_delay(self) -> float:

@@ -393,6 +393,7 @@ class FollowUpRow:
     ticket_number: str | None
     level: int
     deadline: str
+    evaluation_id: str = ""  # what closing it names
 
 
 @dataclass(frozen=True)
@@ -471,6 +472,7 @@ def today_report(journal: Journal, day: str, local_day_of: Any = None) -> TodayR
                 payload.get("ticket_number"),
                 int(payload.get("level", 0)),
                 str(payload.get("deadline", "")),
+                str(payload.get("evaluation_id", "")),
             )
         elif event.kind == "follow_up.closed":
             closed.add(str(payload.get("evaluation_id")))

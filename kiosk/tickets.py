@@ -25,7 +25,7 @@ from drivers.printer.document import (
     TextBlock,
 )
 from kiosk.catalog import Catalog, Matter
-from kiosk.hall.base import HallBackend, Reservation, TicketChannel
+from kiosk.hall.base import HallBackend, HallError, Reservation, TicketChannel
 from kiosk.settings import QueueSection, Settings
 from kiosk.store import Journal
 from kiosk.text import Language, Text
@@ -165,6 +165,10 @@ class TicketService:
         self._printer = printer
         self._zone = ZoneInfo(settings.kiosk.timezone)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """A new catalog version (Kiosk.apply_catalog, between visits)."""
+        self._catalog = catalog
+
     def qr_url(self, reservation: Reservation, matters: Sequence[Matter]) -> str:
         template = self._settings.hall.ticket_status_url
         if template:
@@ -217,6 +221,43 @@ class TicketService:
             self._hall.void(ticket_id, failure)
             outcome = TicketOutcome.VOIDED
         return IssuedTicket(reservation, route, outcome, qr_url, documents, failure)
+
+    def settle_unconfirmed(self) -> dict[str, str]:
+        """At start-up: tickets this kiosk reserved before it stopped mid-ticket (killed,
+        power cut) are settled by the journal, never left reserved: journalled as printed
+        or shown as an e-ticket, the taxpayer has it and it joins the queue; otherwise
+        no taxpayer has it and it is voided (with its outcome journalled). Returns
+        ticket id -> what was done."""
+        try:
+            ticket_ids = self._hall.unconfirmed(self._settings.kiosk.id)
+        except HallError as error:
+            log.warning("cannot settle the tickets a stop left unconfirmed: %s", error)
+            return {}
+        reason = "the kiosk stopped before the ticket was confirmed"
+        settled: dict[str, str] = {}
+        for ticket_id in ticket_ids:
+            events = self._journal.events(ticket_id)
+            kinds = {event.kind for event in events}
+            reserved = next((e for e in events if e.kind == "ticket.reserved"), None)
+            try:
+                if "ticket.printed" in kinds or "ticket.e_ticket" in kinds:
+                    printed = "ticket.printed" in kinds
+                    channel = TicketChannel.PRINTED if printed else TicketChannel.E_TICKET
+                    self._hall.commit(ticket_id, channel)
+                    settled[ticket_id] = "committed"
+                    continue
+                if reserved is not None and "ticket.voided" not in kinds:
+                    number = str(reserved.payload.get("number", ""))
+                    self._journal.record(
+                        "ticket.voided", {"number": number, "reason": reason}, ticket_id
+                    )
+                self._hall.void(ticket_id, reason)
+                settled[ticket_id] = "voided"
+            except HallError as error:
+                log.warning("cannot settle an unconfirmed ticket: %s", error)
+        if settled:
+            log.warning("settled %d ticket(s) a stop left unconfirmed", len(settled))
+        return settled
 
     def reprint(self, number: str) -> str:
         """Print today's ticket `number` again (补打), marked as a reprint.

@@ -71,6 +71,15 @@ class KeypadState:
         }
 
 
+class _ScanRequest:
+    """A technician's bus scan, carried out by the bus thread."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.found: dict[int, str | None] = {}
+        self.error: str | None = None
+
+
 @dataclass(frozen=True)
 class _Finished:
     window: int
@@ -93,8 +102,11 @@ class WindowService:
         *,
         poll_interval: float = 0.2,
         on_close: Callable[[], None] | None = None,
+        port: str | None = None,
     ) -> None:
-        """`windows` maps each bus address to its window; `on_close` releases the port."""
+        """`windows` maps each bus address to its window; `on_close` releases the port;
+        `port` names it for technicians."""
+        self.port = port
         unknown = set(windows) - set(bus.addresses)
         if unknown:
             raise ValueError(f"addresses {sorted(unknown)} are not on the bus")
@@ -116,6 +128,7 @@ class WindowService:
         self._last_seen: dict[int, datetime] = {}
         self._info_asked: set[int] = set()
         self._port_ok = True
+        self._scans: deque[_ScanRequest] = deque()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -126,6 +139,10 @@ class WindowService:
         if self._thread is not None:
             return
         self._stop.clear()
+        for address in self._window_of:  # votes kept before a restart are not counted twice
+            seq = self.desk.last_keypad_seq(address)
+            if seq is not None:
+                self._bus.seen(address, seq)
         self.hall.subscribe(self._on_hall_event)
         self._thread = threading.Thread(target=self._run, name="keypad-bus", daemon=True)
         self._thread.start()
@@ -180,6 +197,44 @@ class WindowService:
     def close_follow_up(self, evaluation_id: str, note: str) -> None:
         self.desk.close_follow_up(evaluation_id, note)
 
+    def scan(self, timeout: float = 10.0) -> dict[int, str | None]:
+        """INFO to every configured address: address -> "model/firmware", None when that
+        keypad did not answer. The bus thread does it when it runs (one thread talks to
+        the port). Raises TransportError (port missing) or TimeoutError."""
+        request = _ScanRequest()
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            self._scan_now(request)
+        else:
+            with self._lock:
+                self._scans.append(request)
+            self._wake.set()
+            if not request.done.wait(timeout):
+                raise TimeoutError(f"the keypad bus did not scan within {timeout:g} s")
+        if request.error is not None:
+            raise TransportError(request.error)
+        return request.found
+
+    def _scan_now(self, request: _ScanRequest) -> None:
+        try:
+            answers = self._bus.scan(sorted(self._window_of))
+        except TransportError as error:
+            request.error = str(error)
+        else:
+            request.found = {
+                address: (str(answers[address]) if address in answers else None)
+                for address in sorted(self._window_of)
+            }
+        request.done.set()
+
+    def _run_scans(self) -> None:
+        while True:
+            with self._lock:
+                if not self._scans:
+                    return
+                request = self._scans.popleft()
+            self._scan_now(request)
+
     @property
     def windows(self) -> dict[int, int]:
         """Bus address -> window."""
@@ -189,16 +244,16 @@ class WindowService:
 
     def run_once(self) -> None:
         """Prompts asked for, one poll of every keypad, their events, expired prompts."""
+        self._run_scans()
         self._send_prompts()
         try:
-            records = self._bus.poll_cycle()
+            # Each event is kept (journalled) before its keypad is acknowledged.
+            self._bus.poll_cycle(self._handle)
         except TransportError as error:
             self._port_lost(error)
             return
         self._port_back()
         self._note_answers()
-        for record in records:
-            self._handle(record)
         self._send_prompts()  # a staff key just finished a service
         for window in self.desk.expire_prompts():
             log.info("window %d: the prompt went unanswered (not evaluated)", window)
@@ -210,7 +265,10 @@ class WindowService:
             return
         event = record.event
         if event.is_evaluation:
-            evaluation = self.desk.vote(window, EvaluationLevel(int(event)))
+            # Raises when the journal cannot keep it: then not acknowledged, it comes again.
+            evaluation = self.desk.vote(
+                window, EvaluationLevel(int(event)), keypad=(record.address, record.seq)
+            )
             log.info(
                 "window %d: vote %d for %s",
                 window,
@@ -233,6 +291,9 @@ class WindowService:
             result = action(window)
         except HallError as error:
             log.warning("window %d: %s refused: %s", window, event.name.lower(), error)
+            return
+        except Exception:  # a caller key is acknowledged anyway: pressing again is the retry
+            log.exception("window %d: %s failed", window, event.name.lower())
             return
         if result is None and event in (KeypadEvent.CALL_NEXT, KeypadEvent.RECALL):
             log.info("window %d: %s: nobody to call", window, event.name.lower())
@@ -367,4 +428,5 @@ def open_window_service(
         windows,
         poll_interval=section.poll_interval_seconds,
         on_close=transport.close,
+        port=url,
     )

@@ -37,6 +37,7 @@ from kiosk.tickets import IssuedTicket, TicketOutcome, required_documents
 from kiosk.triage import VisitContext, route_visit
 from ui import texts
 from ui.calling import CallingLine, Speaker, find_speech_command
+from ui.catalog_updates import CatalogUpdates
 from ui.chrome import ActivityFilter, IdleOverlay, TopBar
 from ui.devices import DeviceBridge, ProfileDesk, identification_service
 from ui.hall_status import HallStatusBanner
@@ -130,6 +131,11 @@ class KioskWindow(QMainWindow):
             window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
         self.home = HomeScreen(hall_name, settings.queues)
+        # New catalog versions, applied between visits; subscribed before the screens
+        # read the catalog, so that no version is missed (ui/catalog_updates.py).
+        self.catalog_updates = CatalogUpdates(
+            kiosk, self._catalog_may_change, self._rebuild_catalog_screens, self
+        )
         self.category = CategoryScreen(kiosk.catalog.categories)
         self.matter = MatterScreen()
         self.route = RouteScreen()
@@ -255,6 +261,8 @@ class KioskWindow(QMainWindow):
             self.overlay.hide()
             if name == "home" and phase is IdlePhase.EXPIRED:
                 self._forget_visit()
+            if name == "home":
+                self.catalog_updates.apply_if_due()  # e.g. once a guide slip is printed
             return
         if phase is IdlePhase.COUNTDOWN:
             self.overlay.show_countdown(self.idle.countdown_remaining())
@@ -287,6 +295,7 @@ class KioskWindow(QMainWindow):
         if self.hall_status is not None:
             self.hall_status.shutdown()
         self.calling_line.shutdown()
+        self.catalog_updates.shutdown()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._activity)
@@ -307,6 +316,29 @@ class KioskWindow(QMainWindow):
         self.top_bar.home_button.setVisible(name not in NO_HOME_BUTTON)
         retranslate_tree(screen, self.visit.language)
         self.idle.touch()
+        if name == "home":
+            self.catalog_updates.apply_if_due()  # a version that waited for the visit to end
+
+    def _catalog_may_change(self) -> bool:
+        """Between visits: home shown, nothing printing, nobody being looked up."""
+        return (
+            not self._shut_down
+            and self.current_screen_name() == "home"
+            and not self.desk.busy()
+            and self._ticket_request is None
+            and self._guide_request is None
+            and getattr(self, "_profile_request", None) is None
+        )
+
+    def _rebuild_catalog_screens(self) -> None:
+        """A new catalog version is in use: the screens that hold it show it."""
+        catalog = self.kiosk.catalog
+        self.category.set_categories(catalog.categories)
+        self.search.set_catalog(catalog)
+        # The matter, route and check-in screens are filled from kiosk.catalog on each
+        # visit, and the 为您推荐 tiles from it at each identification.
+        retranslate_tree(self.category, self.visit.language)
+        retranslate_tree(self.search, self.visit.language)
 
     def choose_category(self, code: str) -> None:
         self.visit.category_code = code
@@ -329,7 +361,12 @@ class KioskWindow(QMainWindow):
             self._adding_matter = False
             matters = [*self.visit.matters, *(m for m in matters if m not in self.visit.matters)]
         self.visit.matters = list(matters)
-        route = route_visit(self.visit.matters, self.kiosk.settings, self.visit_context())
+        route = route_visit(
+            self.visit.matters,
+            self.kiosk.settings,
+            self.visit_context(),
+            rules=getattr(self.kiosk, "rules", None),  # None: the settings' rules file
+        )
         self.visit.route = route
         self.route.show_route(route, required_documents(route.matters, self.kiosk.catalog))
         self._show_route_queue_state()
@@ -351,7 +388,7 @@ class KioskWindow(QMainWindow):
                 self.kiosk.hall.request_extra_window(route.overflow)
             except Exception as error:  # telling the hall never costs the taxpayer a ticket
                 log.warning("cannot ask the hall for another window: %s", error)
-        self._ticket_request = self.desk.issue(self.visit.route, self.visit.language)
+        self._ticket_request = self.desk.issue(route, self.visit.language)
         self.show_screen("printing")
 
     def _print_guide(self) -> None:
@@ -380,8 +417,17 @@ class KioskWindow(QMainWindow):
             appointment=visit.appointment,
             priority_requested=visit.priority_requested,
             queue_states=dict(self._queue_states),
-            issued_today=self._issued_today_counts(),
+            issued_today=self._issued_today_for_quotas(),
         )
+
+    def _issued_today_for_quotas(self) -> dict[str, int]:
+        """The hall's count of today's numbers per queue (every kiosk's); this kiosk's own
+        count where the hall's is not known yet (or lags behind a ticket just issued)."""
+        counts = self._issued_today_counts()
+        for code, state in self._queue_states.items():
+            if state.issued_today is not None:
+                counts[code] = max(counts.get(code, 0), state.issued_today)
+        return counts
 
     # ---- smart routing: search, priority, one more matter (一窗通办) --------------------
 

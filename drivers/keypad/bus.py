@@ -148,8 +148,15 @@ class KeypadBus:
 
     # -- polling -------------------------------------------------------------
 
-    def poll_cycle(self) -> list[KeypadEventRecord]:
-        """Poll every address once (offline ones by their back-off); returns new events."""
+    def poll_cycle(
+        self, keep: Callable[[KeypadEventRecord], None] | None = None
+    ) -> list[KeypadEventRecord]:
+        """Poll every address once (offline ones by their back-off); returns new events.
+
+        With `keep`, each new event is handed to it BEFORE the keypad is acknowledged:
+        when `keep` raises, the event is not acknowledged and the keypad reports it
+        again at the next poll, so an event is never forgotten by both sides (a vote
+        survives a kiosk killed between the keypad's ACK and the journal)."""
         with self._lock:
             self._cycle += 1
             cycle = self._cycle
@@ -157,12 +164,23 @@ class KeypadBus:
         for address in self._addresses:
             # One keypad at a time: a prompt() from another thread gets in between.
             with self._lock:
-                record = self._poll_one(address, cycle)
+                record = self._poll_one(address, cycle, keep)
             if record is not None:
                 records.append(record)
         return records
 
-    def _poll_one(self, address: int, cycle: int) -> KeypadEventRecord | None:
+    def seen(self, address: int, seq: int) -> None:
+        """The last event of `address` already kept (read back from a journal after a
+        restart): that seq reported again is a repeat, acknowledged and dropped."""
+        with self._lock:
+            self._keypads[address].last_reported_seq = seq
+
+    def _poll_one(
+        self,
+        address: int,
+        cycle: int,
+        keep: Callable[[KeypadEventRecord], None] | None = None,
+    ) -> KeypadEventRecord | None:
         keypad = self._keypads[address]
         if not keypad.due(cycle):
             return None
@@ -177,8 +195,18 @@ class KeypadBus:
             return None
         record = None
         if keypad.last_reported_seq != reply.seq:
-            keypad.last_reported_seq = reply.seq
             record = KeypadEventRecord(address, reply.seq, reply.event, reply.arg)
+            if keep is not None:
+                try:
+                    keep(record)
+                except Exception:
+                    logger.exception(
+                        "keypad %d: event seq %d not kept; not acknowledged, it comes again",
+                        address,
+                        reply.seq,
+                    )
+                    return None
+            keypad.last_reported_seq = reply.seq
         else:
             logger.debug("keypad %d repeats seq %d (ACK lost)", address, reply.seq)
         self._ack(address, reply.seq)

@@ -180,6 +180,9 @@ class QueueOut(_Out):
     waiting: int
     estimated_wait_minutes: int
     windows: list[int]
+    issued_today: int | None = Field(
+        None, description="Numbers issued today, voided ones aside (for daily quotas)."
+    )
 
 
 class QueuesOut(Timed):

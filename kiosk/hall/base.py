@@ -30,6 +30,7 @@ class QueueState:
     waiting: int
     estimated_wait_minutes: int
     windows: tuple[int, ...]
+    issued_today: int | None = None  # numbers issued today (not voided); None: unknown
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,11 @@ class HallBackend(ABC):
     def ticket_status_url(self, reservation: Reservation) -> str | None:
         """Where the ticket's QR code leads, when the hall offers a status page."""
         return None
+
+    def unconfirmed(self, kiosk_id: str) -> list[str]:
+        """Ticket ids this kiosk reserved and neither committed nor voided: at start-up,
+        what a kiosk stopped mid-ticket (killed, power cut) left behind."""
+        return []
 
     def request_extra_window(self, queue_code: str) -> None:
         """Routing found `queue_code` overflowing: ask the hall to open another window

@@ -24,8 +24,10 @@ import math
 import socket
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -101,6 +103,18 @@ WINDOW_ACTION_PATHS = dict(
 
 class AnswerLost(LinkDown):
     """The request was sent but no usable answer came (timeout, connection cut)."""
+
+
+@dataclass(frozen=True)
+class ConnectionTest:
+    """A technician's connection test: ok with the round trip and the server's time,
+    or the reason it failed (never the token)."""
+
+    ok: bool
+    round_trip_ms: float
+    server_time: datetime | None = None
+    client_id: str | None = None
+    reason: str | None = None
 
 
 class HttpHall(HallBackend):
@@ -259,7 +273,11 @@ class HttpHall(HallBackend):
         if answer is not None:
             states = {
                 queue.code: QueueState(
-                    queue.code, queue.waiting, queue.estimated_wait_minutes, tuple(queue.windows)
+                    queue.code,
+                    queue.waiting,
+                    queue.estimated_wait_minutes,
+                    tuple(queue.windows),
+                    issued_today=queue.issued_today,
                 )
                 for queue in answer.queues
             }
@@ -286,7 +304,12 @@ class HttpHall(HallBackend):
             known = cache.get(queue.code)
             waiting = (known.waiting if known else 0) + int(rows.get(queue.code, 0))
             minutes = math.ceil(waiting * queue.service_minutes / len(queue.windows))
-            states[queue.code] = QueueState(queue.code, waiting, minutes, queue.windows)
+            issued = None
+            if known is not None and known.issued_today is not None:
+                issued = known.issued_today + int(rows.get(queue.code, 0))
+            states[queue.code] = QueueState(
+                queue.code, waiting, minutes, queue.windows, issued_today=issued
+            )
         return states
 
     # ---- tickets ------------------------------------------------------------------------
@@ -397,6 +420,14 @@ class HttpHall(HallBackend):
 
     def void(self, ticket_id: str, reason: str) -> None:
         self._finish_reservation(ticket_id, "void", None, reason)
+
+    def unconfirmed(self, kiosk_id: str) -> list[str]:
+        # This file only holds this kiosk's tickets.
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT ticket_id FROM tickets WHERE status = 'reserved' ORDER BY rowid"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def _finish_reservation(
         self, ticket_id: str, action: str, channel: str | None, reason: str
@@ -525,6 +556,27 @@ class HttpHall(HallBackend):
         self.retry_pending()
         self.ensure_leases()
 
+    # ---- the catalog (kiosk/catalog_sync.py) --------------------------------------------
+
+    def catalog_version(self) -> str | None:
+        """The catalog version the server serves now; None when it cannot be reached
+        or refuses (logged)."""
+        try:
+            answer = self._online_call("GET", api.PATH_CATALOG_VERSION, api.CatalogVersionOut)
+        except HallError as error:
+            log.warning("no catalog version from the hall server: %s", error)
+            return None
+        return None if answer is None else answer.version
+
+    def fetch_catalog(self) -> api.CatalogOut | None:
+        """The catalog and routing rules the server serves now, not yet validated;
+        None when it cannot be reached or refuses (logged)."""
+        try:
+            return self._online_call("GET", api.PATH_CATALOG, api.CatalogOut)
+        except HallError as error:
+            log.warning("no catalog from the hall server: %s", error)
+            return None
+
     def probe(self) -> api.InfoOut | None:
         """Ask the server who we are and its time now; None when it cannot be reached."""
         try:
@@ -534,6 +586,23 @@ class HttpHall(HallBackend):
         except HallError as error:
             self._went_offline(str(error))
         return None
+
+    def test_connection(self) -> ConnectionTest:
+        """One authenticated call (GET /v1/info), timed; never raises."""
+        started = time.perf_counter()  # a real round trip, whatever the kiosk's clock
+        reason: str | None = None
+        info: api.InfoOut | None = None
+        try:
+            info = self._request("GET", api.PATH_INFO, api.InfoOut)
+        except LinkDown as error:
+            reason = str(error)
+            self._went_offline(reason)
+        except HallError as error:
+            reason = str(error)
+        elapsed = round((time.perf_counter() - started) * 1000.0, 1)
+        if info is None:
+            return ConnectionTest(False, elapsed, reason=reason or "no answer")
+        return ConnectionTest(True, elapsed, info.server_time, info.client_id)
 
     def ensure_leases(self) -> None:
         """Lease a new block for every queue with less than half a block left today."""

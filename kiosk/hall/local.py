@@ -153,6 +153,15 @@ class LocalHall(HallBackend):
         ).fetchone()
         return int(row[0])
 
+    def _issued(self, queue_code: str, day: date) -> int:
+        """Numbers issued today, for the daily quotas: every kiosk's, voided ones aside."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ?"
+            " AND status != 'void'",
+            (day.isoformat(), queue_code),
+        ).fetchone()
+        return int(row[0])
+
     def queue_states(self) -> dict[str, QueueState]:
         day = self.business_day()
         with self._lock:
@@ -164,6 +173,7 @@ class LocalHall(HallBackend):
                     waiting,
                     self._estimate(queue, day, waiting),
                     self._open_windows(queue),  # paused windows left out
+                    issued_today=self._issued(queue.code, day),
                 )
             return states
 
@@ -239,6 +249,18 @@ class LocalHall(HallBackend):
 
     def void(self, ticket_id: str, reason: str) -> None:
         self._set_status(ticket_id, "void", ("reserved", "waiting"))
+
+    def unconfirmed(self, kiosk_id: str) -> list[str]:
+        with self._lock:
+            try:
+                rows = self._db.execute(
+                    "SELECT ticket_id FROM tickets WHERE status = 'reserved' AND kiosk_id = ?"
+                    " ORDER BY rowid",
+                    (kiosk_id,),
+                ).fetchall()
+            except sqlite3.Error as error:
+                raise HallError(f"the hall database failed: {error}") from None
+        return [str(row[0]) for row in rows]
 
     # ---- the window side (caller keys, tests) -----------------------------------------
 

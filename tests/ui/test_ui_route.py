@@ -142,3 +142,29 @@ def test_after_hours_no_ticket_but_what_to_do_instead(
     tap_on("Back to the start")
     assert window.current_screen_name() == "home"
     assert demo_kiosk.hall.queue_states()["comprehensive"].waiting == 0
+
+
+def test_a_quota_counts_every_kiosk_of_the_hall_not_only_this_one(
+    qtbot: QtBot,
+    window: KioskWindow,
+    demo_kiosk: Kiosk,
+    tap_on: Tap,
+) -> None:
+    quota = demo_kiosk.settings.routing.quotas["comprehensive"]
+    for _ in range(quota):  # issued by the hall's other kiosks
+        reservation = demo_kiosk.hall.reserve("comprehensive", ["M0102"], "K02")
+        demo_kiosk.hall.commit(reservation.ticket_id, TicketChannel.PRINTED)
+    window.desk.read_queue_states()
+    qtbot.waitUntil(
+        lambda: (
+            window._queue_states.get("comprehensive") is not None
+            and window._queue_states["comprehensive"].issued_today == quota
+        ),
+        timeout=WORKER_TIMEOUT_MS,
+    )
+    tap_on("取号", "税务登记", "变更税务登记")
+    route = window.visit.route
+    assert route is not None
+    assert route.refusal is not None
+    assert route.rule == "quota_full"
+    assert "确认取号" not in visible_texts(window)

@@ -337,6 +337,34 @@ def test_restart_from_the_menu(window: KioskWindow, exits: list[int]) -> None:
     assert exits == [EXIT_RESTART]
 
 
+@WITH_PIN
+def test_the_catalog_reloads_without_a_restart_and_a_broken_one_changes_nothing(
+    window: KioskWindow, demo_kiosk: Kiosk, tmp_path: Path, exits: list[int]
+) -> None:
+    from ui.automation import wait_until
+
+    catalog_file = tmp_path / "catalog.toml"
+    text = demo_kiosk.settings.catalog_path.read_text(encoding="utf-8")
+    catalog_file.write_text(text.replace('version = "', 'version = "reloaded-', 1), "utf-8")
+    hall = demo_kiosk.settings.hall.model_copy(update={"catalog": catalog_file})
+    demo_kiosk.settings = demo_kiosk.settings.model_copy(update={"hall": hall})
+    before = demo_kiosk.catalog.version
+    controller = open_menu(window)
+    page = controller.menu.show_page("catalog")
+    tap(controller.layer, "重新加载")
+    qtwait_jobs(controller)
+    assert page.message.text().startswith("已重新加载")
+    wait_until(lambda: demo_kiosk.catalog.version == "reloaded-" + before, "the new catalog")
+    assert exits == []  # no restart
+
+    catalog_file.write_text("version = [", "utf-8")
+    tap(controller.layer, "重新加载")
+    qtwait_jobs(controller)
+    assert "TOML" in page.message.text()
+    assert demo_kiosk.catalog.version == "reloaded-" + before
+    assert "catalog_reload" in audit_actions(demo_kiosk)
+
+
 # ---- pages -------------------------------------------------------------------------------------
 
 

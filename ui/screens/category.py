@@ -45,12 +45,7 @@ class CategoryScreen(Screen):
         self.grid = QGridLayout(tiles)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(24)
-        for category in categories:
-            tile = CategoryTile(category.icon or category.name.zh[:1], category.name)
-            tile.clicked.connect(
-                lambda _=False, code=category.code: self.category_chosen.emit(code)
-            )
-            self.tiles.append(tile)
+        self._make_tiles(categories)
         self.page.addWidget(self.title)
         self.page.addWidget(finger_scroll_area(content), 1)
         self.back_button = TouchButton(texts.BACK)
@@ -62,6 +57,29 @@ class CategoryScreen(Screen):
         self.search_button.clicked.connect(self.search)
         self._columns = 0
         self._reflow(3)
+
+    def _make_tiles(self, categories: Sequence[Category]) -> None:
+        for category in categories:
+            tile = CategoryTile(category.icon or category.name.zh[:1], category.name)
+            tile.clicked.connect(
+                lambda _=False, code=category.code: self.category_chosen.emit(code)
+            )
+            self.tiles.append(tile)
+
+    def set_categories(self, categories: Sequence[Category]) -> None:
+        """A new catalog version (ui/catalog_updates.py): new tiles, laid out again.
+        The caller retranslates the screen."""
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+            tile.hide()
+            tile.setParent(None)
+            tile.deleteLater()
+        self.tiles = []
+        self._make_tiles(categories)
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        columns, self._columns = self._columns or 3, 0
+        self._reflow(columns)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)

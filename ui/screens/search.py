@@ -101,6 +101,11 @@ class SearchScreen(Screen):
         self.query = ""
         self._search()
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """A new catalog version (ui/catalog_updates.py): searched from now on."""
+        self.catalog = catalog
+        self.clear()
+
     def _search(self) -> None:
         if self.query:
             self.query_label.set_text(texts.fill(texts.SEARCH_QUERY, query=self.query))

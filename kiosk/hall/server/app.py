@@ -318,6 +318,7 @@ def create_app(server: HallServer) -> FastAPI:  # noqa: C901 - one route table
                     waiting=figures.waiting,
                     estimated_wait_minutes=figures.estimated_wait_minutes,
                     windows=list(figures.queue.windows),
+                    issued_today=figures.issued_today,
                 )
                 for figures in store.queue_figures()
             ],

@@ -86,6 +86,14 @@ CREATE TABLE IF NOT EXISTS devices (
     received_at TEXT NOT NULL,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS device_events (
+    client_id TEXT NOT NULL,
+    device TEXT NOT NULL,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (client_id, device)
+);
 CREATE TABLE IF NOT EXISTS tokens (
     client_id TEXT PRIMARY KEY,
     token_hash TEXT NOT NULL,
@@ -153,6 +161,7 @@ class QueueFigures:
     queue: QueueSection
     waiting: int
     estimated_wait_minutes: int
+    issued_today: int = 0
 
 
 @dataclass(frozen=True)
@@ -433,8 +442,18 @@ class HallStore:
             figures = []
             for queue in self.settings.queues:
                 waiting = self._waiting(self._db, queue.code, day)
+                issued = self._db.execute(
+                    "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ?"
+                    " AND status != 'void'",
+                    (day.isoformat(), queue.code),
+                ).fetchone()
                 figures.append(
-                    QueueFigures(queue, waiting, self._estimate(self._db, queue, day, waiting))
+                    QueueFigures(
+                        queue,
+                        waiting,
+                        self._estimate(self._db, queue, day, waiting),
+                        int(issued[0]),
+                    )
                 )
         return figures
 
@@ -499,8 +518,43 @@ class HallStore:
                         " payload = excluded.payload WHERE excluded.at >= devices.at",
                         (client_id, record["at"], received, json.dumps(record.get("payload"))),
                     )
+                self._note_device_event(db, client_id, record, received)
                 results.append((key, "rejected" if problem else "accepted", problem or ""))
         return results, changed
+
+    @staticmethod
+    def _note_device_event(
+        db: sqlite3.Connection, client_id: str, record: dict[str, Any], received: str
+    ) -> None:
+        """Device events between heartbeats (a keypad gone silent, the printer's paper)
+        update that device's state in /v1/devices at once; the newest event wins."""
+        kind = str(record["kind"])
+        payload = record.get("payload") or {}
+        if kind in ("keypad.online", "keypad.offline"):
+            device = f"keypad:{payload.get('address')}"
+            state: dict[str, Any] = {
+                "address": payload.get("address"),
+                "window": payload.get("window"),
+                "online": kind == "keypad.online",
+            }
+        elif kind == "printer.status":
+            device = "printer"
+            state = {
+                "printer": payload.get("condition"),
+                "printer_severity": payload.get("severity"),
+            }
+        elif kind in ("keypads.port_lost", "keypads.port_back"):
+            device = "keypad_bus"
+            state = {"keypad_bus": "ok" if kind == "keypads.port_back" else "lost"}
+        else:
+            return
+        db.execute(
+            "INSERT INTO device_events (client_id, device, at, received_at, state)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id, device) DO UPDATE SET"
+            " at = excluded.at, received_at = excluded.received_at, state = excluded.state"
+            " WHERE excluded.at >= device_events.at",
+            (client_id, device, record["at"], received, json.dumps(state, ensure_ascii=False)),
+        )
 
     def _apply(
         self,
@@ -622,14 +676,39 @@ class HallStore:
         return records, total
 
     def devices(self) -> list[dict[str, Any]]:
+        """The latest heartbeat per client, with the device events newer than it
+        (payload["keypads"][address] = {address, window, online, at}, "printer", ...)."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT client_id, at, received_at, payload FROM devices ORDER BY client_id"
             ).fetchall()
-        return [
-            {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": json.loads(r[3])}
+            events = self._db.execute(
+                "SELECT client_id, device, at, received_at, state FROM device_events"
+                " ORDER BY client_id, device"
+            ).fetchall()
+        found: dict[str, dict[str, Any]] = {
+            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": json.loads(r[3])}
             for r in rows
-        ]
+        }
+        for client_id, device, at, received_at, text in events:
+            entry = found.setdefault(
+                client_id,
+                {"client_id": client_id, "at": at, "received_at": received_at, "payload": {}},
+            )
+            if at > entry["at"]:
+                entry["at"], entry["received_at"] = at, received_at
+            payload = entry["payload"]
+            heartbeat_at = next((r[1] for r in rows if r[0] == client_id), "")
+            state = json.loads(text)
+            if device.startswith("keypad:"):
+                keypads = payload.get("keypads")
+                if not isinstance(keypads, dict):
+                    keypads = payload["keypads"] = {}
+                if at >= heartbeat_at or str(state["address"]) not in keypads:
+                    keypads[str(state["address"])] = {**state, "at": at}
+            elif at >= heartbeat_at:
+                payload.update(state)
+        return [found[client_id] for client_id in sorted(found)]
 
     # ---- windows --------------------------------------------------------------------------
 

@@ -408,3 +408,42 @@ def test_emulator_paced_like_a_9600_baud_line(pty_bus: PtyBusFactory) -> None:
     emulator.press(9, E.ASK_EVALUATION)
     assert bus.poll_cycle() == [KeypadEventRecord(9, 1, E.ASK_EVALUATION)]
     assert emulator.pending(9) == []
+
+
+def test_an_event_not_kept_is_not_acknowledged_and_comes_again(pty_bus: PtyBusFactory) -> None:
+    emulator, bus = pty_bus([5])
+    emulator.press(5, E.SATISFIED)
+    kept: list[KeypadEventRecord] = []
+
+    def journal_full(record: KeypadEventRecord) -> None:
+        raise OSError("disk full")
+
+    assert bus.poll_cycle(journal_full) == []
+    assert emulator.acks(5) == 0
+    assert emulator.pending(5) == [PendingEvent(1, E.SATISFIED)]  # the keypad still holds it
+    assert bus.poll_cycle(kept.append) == [KeypadEventRecord(5, 1, E.SATISFIED)]
+    assert kept == [KeypadEventRecord(5, 1, E.SATISFIED)]
+    assert emulator.pending(5) == []
+    assert bus.poll_cycle(kept.append) == []
+    assert len(kept) == 1
+
+
+def test_an_event_kept_before_a_restart_is_a_repeat_after_it() -> None:
+    emulator = KeypadBusEmulator([6])
+    path = emulator.start()
+    first = Transport(path, baudrate=9600)
+    second = Transport(path, baudrate=9600)
+    try:
+        bus = KeypadBus(first, [6], reply_timeout=0.2)
+        emulator.press(6, E.VERY_SATISFIED)
+        emulator.lose_next_ack(6)  # the kiosk died after keeping the vote, before the ACK
+        assert bus.poll_cycle() == [KeypadEventRecord(6, 1, E.VERY_SATISFIED)]
+        first.close()
+        restarted = KeypadBus(second, [6], reply_timeout=0.2)
+        restarted.seen(6, 1)  # read back from the journal
+        assert restarted.poll_cycle() == []
+        assert emulator.pending(6) == []  # acknowledged, not counted twice
+    finally:
+        first.close()
+        second.close()
+        emulator.stop()

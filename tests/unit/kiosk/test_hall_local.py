@@ -111,3 +111,18 @@ def test_a_queue_that_issued_999_numbers_says_so(tmp_path: Path, clock: FakeCloc
     with pytest.raises(HallError, match="issued all 999 numbers"):
         hall.reserve("green", [], "K01")
     hall.close()
+
+
+def test_queue_states_count_todays_numbers_for_the_quotas_voided_aside(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    hall = open_hall(tmp_path, clock)
+    kept = [hall.reserve("green", ["M0201"], kiosk) for kiosk in ("K01", "K02", "K01")]
+    hall.commit(kept[0].ticket_id, TicketChannel.PRINTED)
+    hall.void(kept[1].ticket_id, "printer jammed")
+    states = hall.queue_states()
+    assert states["green"].issued_today == 2  # committed and reserved; the voided one aside
+    assert states["comprehensive"].issued_today == 0
+    clock.advance(24 * 3600)
+    assert hall.queue_states()["green"].issued_today == 0  # a new day
+    hall.close()

@@ -247,3 +247,31 @@ def test_without_a_logo_the_ticket_starts_with_the_hall_name(parts: Parts) -> No
     first = parts.printer.documents[-1].blocks[0]
     assert isinstance(first, TextBlock)
     assert first.text == parts.settings.hall.name_zh
+
+
+def test_tickets_a_stop_left_unconfirmed_are_settled_by_the_journal(parts: Parts) -> None:
+    """A kiosk killed mid-ticket: what the journal says reached the taxpayer joins the
+    queue; what did not is voided, with its outcome journalled; nothing stays reserved."""
+    hall, journal, kiosk_id = parts.hall, parts.journal, parts.settings.kiosk.id
+    printed = hall.reserve("green", ["M0202"], kiosk_id)
+    journal.record("ticket.reserved", {"number": printed.number}, printed.ticket_id)
+    journal.record("ticket.printed", {"number": printed.number}, printed.ticket_id)
+    cut_short = hall.reserve("green", ["M0202"], kiosk_id)
+    journal.record("ticket.reserved", {"number": cut_short.number}, cut_short.ticket_id)
+    never_journalled = hall.reserve("green", ["M0202"], kiosk_id)
+    others = hall.reserve("green", ["M0202"], "K99")  # another kiosk's: not ours to settle
+
+    settled = parts.service.settle_unconfirmed()
+
+    assert settled == {
+        printed.ticket_id: "committed",
+        cut_short.ticket_id: "voided",
+        never_journalled.ticket_id: "voided",
+    }
+    assert hall.ticket_status(printed.ticket_id) == "waiting"
+    assert hall.ticket_status(cut_short.ticket_id) == "void"
+    assert hall.ticket_status(never_journalled.ticket_id) == "void"
+    assert hall.ticket_status(others.ticket_id) == "reserved"
+    voided = [e for e in journal.events(cut_short.ticket_id) if e.kind == "ticket.voided"]
+    assert len(voided) == 1
+    assert parts.service.settle_unconfirmed() == {}  # settled once

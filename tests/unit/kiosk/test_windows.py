@@ -14,7 +14,7 @@ from drivers.keypad.protocol import Function, KeypadEvent
 from drivers.sim.keypads import KeypadBusEmulator
 from drivers.transport import Transport
 from kiosk.clock import FakeClock
-from kiosk.evaluation import EvaluationDesk
+from kiosk.evaluation import EvaluationDesk, EvaluationLevel
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.local import LocalHall
 from kiosk.settings import Settings
@@ -387,3 +387,41 @@ def test_a_finished_service_reported_twice_prompts_once(bench: Bench, clock: Fak
     prompts = [frame for frame in bench.emulator.requests if frame.function == Function.PROMPT]
     assert len(prompts) == 1
     assert [(r["level"], r["ticket_number"]) for r in bench.evaluations()] == [(3, number)]
+
+
+def test_a_vote_kept_before_a_restart_is_not_counted_again_after_it(
+    tmp_path: Path, settings: Settings, hall: LocalHall, clock: FakeClock
+) -> None:
+    emulator = KeypadBusEmulator([1])
+    path = emulator.start()
+    journal = Journal(tmp_path / "journal.sqlite3", clock)
+
+    def service() -> WindowService:
+        transport = Transport(path, baudrate=9600)
+        desk = EvaluationDesk(journal, clock, timezone="Asia/Shanghai", prompt_seconds=60)
+        bus = KeypadBus(transport, [1], reply_timeout=0.05)
+        return WindowService(
+            hall, desk, journal, bus, clock, {1: 1}, poll_interval=0.005, on_close=transport.close
+        )
+
+    def votes() -> list[dict[str, Any]]:
+        return [e.payload for e in journal.events() if e.kind == "evaluation.recorded"]
+
+    try:
+        # Before the restart: the vote was journalled, then the kiosk died before its
+        # ACK reached the keypad, which still holds the event as seq 1.
+        EvaluationDesk(journal, clock, timezone="Asia/Shanghai").vote(
+            1, EvaluationLevel.SATISFIED, keypad=(1, 1)
+        )
+        emulator.press(1, KeypadEvent.SATISFIED)
+        assert emulator.pending(1) != []
+        restarted = service()
+        restarted.start()
+        assert emulator.wait_until(lambda: emulator.pending(1) == [], WAIT_S)
+        restarted.stop()
+        assert [(v["level"], v["keypad_address"], v["keypad_seq"]) for v in votes()] == [
+            (2, "1", 1)
+        ]
+    finally:
+        emulator.stop()
+        journal.close()
