@@ -187,6 +187,7 @@ class ScriptedVisit:
         self.tap("完成")
 
         self.identify_by_card()
+        self.search_by_initials()
 
         self.tap("取号")
         self.tap("证明开具", "matter-walked-away")
@@ -274,6 +275,15 @@ class ScriptedVisit:
             )
             cards.remove()
             self.snap("identified-for-you")
+        self.tap("首页")
+
+    def search_by_initials(self) -> None:
+        """A taxpayer who cannot find their matter types "FP" (发票) on the letter keypad."""
+        self.tap("取号")
+        self.tap("搜索", "search")
+        for key in "FP":
+            self.tap(key)
+        self.snap("search-fp")
         self.tap("首页")
 
     def take_ticket(self, confirm: str, number: str) -> None:
