@@ -20,7 +20,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +36,7 @@ from kiosk.hall.server import RunningHall, create_token, start_in_thread
 from kiosk.settings import load_settings
 from kiosk.sync import LinkDown
 from kiosk.triage import route_visit
+from tests.helpers.waiting import wait_for as wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -45,10 +45,7 @@ ENV = {**os.environ, "KIOSK_CONFIG": "", "PYTHONUNBUFFERED": "1"}
 
 
 def wait_for(condition: Callable[[], object], seconds: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not in time: {what}"
-        time.sleep(0.01)
+    wait_until(condition, seconds, what)
 
 
 class LinkProxy:

@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -21,6 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from kiosk.hall.server import RunningHall, create_token, start_in_thread
 from kiosk.settings import load_settings
+from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,20 +50,11 @@ class Page:
         return result["result"].get("value")
 
     def wait_for(self, expression: str) -> None:
-        deadline = time.monotonic() + WAIT
-        while not self.evaluate(expression):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"never true in the page: {expression}")
-            time.sleep(0.05)
+        wait_for(lambda: self.evaluate(expression), WAIT, f"in the page: {expression}")
 
 
 def wait_until(condition: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + WAIT
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not come true in time")
-        time.sleep(0.05)
-    return value
+    return wait_for(condition, WAIT)
 
 
 @pytest.fixture

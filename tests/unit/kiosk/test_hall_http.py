@@ -25,13 +25,6 @@ from kiosk.sync import HallLink, SyncWorker
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind
 
 
-def wait_for(condition: Callable[[], object], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
-
-
 class Server:
     """A hall server that a test can stop and start again on the same port."""
 

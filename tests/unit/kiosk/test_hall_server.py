@@ -25,6 +25,7 @@ from kiosk.hall.server import RunningHall, ServerOptions, create_token, start_in
 from kiosk.hall.server.profiles import HashedProfiles
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
+from tests.helpers.waiting import wait_for
 
 WAIT = 10.0
 
@@ -34,11 +35,7 @@ def key() -> str:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not come true in time")
-        time.sleep(0.01)
+    wait_for(condition, timeout)
 
 
 @pytest.fixture

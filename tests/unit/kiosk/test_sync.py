@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from kiosk.sync import (
     ServerClock,
     SyncWorker,
 )
+from tests.helpers.waiting import wait_for
 
 
 class FakeServer:
@@ -48,13 +48,6 @@ class FakeServer:
             self.lose_answer = False
             raise LinkDown("read timeout")
         return Delivery([r.event_id for r in records if r.event_id not in refused], refused)
-
-
-def _wait_for(condition: object, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -239,9 +232,9 @@ def test_the_worker_thread_delivers_a_new_record_without_waiting_for_its_interva
     journal.record("kiosk.started", {"kiosk": "K01"})
     worker.start()
     try:
-        _wait_for(lambda: journal.pending_outbox() == 0)  # the first cycle runs at once
+        wait_for(lambda: journal.pending_outbox() == 0)  # the first cycle runs at once
         journal.record("evaluation.recorded", {"level": 1})
-        _wait_for(lambda: journal.pending_outbox() == 0)  # woken, not after 600 s
+        wait_for(lambda: journal.pending_outbox() == 0)  # woken, not after 600 s
         kinds = [record.kind for record in server.by_key.values()]
         assert kinds == ["kiosk.started", "evaluation.recorded"]
     finally:
