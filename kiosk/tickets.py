@@ -184,6 +184,8 @@ class TicketService:
         """
         codes = [matter.code for matter in route.matters]
         reservation = self._hall.reserve(route.queue.code, codes, self._settings.kiosk.id)
+        if route.overflow is not None:
+            self._ask_for_a_window(route.overflow)
         ticket_id = reservation.ticket_id
         self._journal.record(
             "ticket.reserved",
@@ -221,6 +223,18 @@ class TicketService:
             self._hall.void(ticket_id, failure)
             outcome = TicketOutcome.VOIDED
         return IssuedTicket(reservation, route, outcome, qr_url, documents, failure)
+
+    def _ask_for_a_window(self, queue_code: str) -> None:
+        """窗口动态调整: an overflowing queue sent a taxpayer elsewhere; journalled first
+        (it reaches a hall server through the outbox), then the hall is told at once
+        where it can be. Telling the hall never costs the taxpayer a ticket."""
+        self._journal.record(
+            "hall.extra_window_requested", {"queue": queue_code, "kiosk": self._settings.kiosk.id}
+        )
+        try:
+            self._hall.request_extra_window(queue_code)
+        except Exception as error:
+            log.warning("cannot ask the hall for another window: %s", error)
 
     def settle_unconfirmed(self) -> dict[str, str]:
         """At start-up: tickets this kiosk reserved before it stopped mid-ticket (killed,

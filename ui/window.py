@@ -377,17 +377,6 @@ class KioskWindow(QMainWindow):
         route = self.visit.route
         if route is None or route.refusal is not None or self._ticket_request is not None:
             return
-        if route.overflow is not None:  # 窗口动态调整: ask the hall for another window
-            # Journalled first: it reaches a hall server through the outbox, and the
-            # technician sees it in the embedded hall's journal.
-            self.kiosk.journal.record(
-                "hall.extra_window_requested",
-                {"queue": route.overflow, "kiosk": self.kiosk.settings.kiosk.id},
-            )
-            try:
-                self.kiosk.hall.request_extra_window(route.overflow)
-            except Exception as error:  # telling the hall never costs the taxpayer a ticket
-                log.warning("cannot ask the hall for another window: %s", error)
         self._ticket_request = self.desk.issue(route, self.visit.language)
         self.show_screen("printing")
 
