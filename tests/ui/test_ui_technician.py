@@ -21,6 +21,7 @@ from kiosk.service import EXIT_LEFT_KIOSK, EXIT_RESTART
 from kiosk.technician import MASK, AuditTrail, hash_pin
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.crash import CrashHandler
+from ui.technician import texts as technician_texts
 from ui.technician.controller import TechnicianController
 from ui.technician.pages import SettingsPage
 from ui.window import KioskWindow
@@ -208,7 +209,7 @@ def settings_page(controller: TechnicianController, section: str) -> SettingsPag
     page = controller.menu.show_page("settings")
     assert isinstance(page, SettingsPage)
     settle()
-    tap(controller.layer, section)
+    tap(controller.layer, technician_texts.SECTION_NAMES[section].zh)
     settle()
     assert page.section.name == section
     return page

@@ -390,6 +390,8 @@ def test_every_setting_in_the_schema_has_a_chinese_title() -> None:
         assert any("\u4e00" <= char <= "\u9fff" for char in title.zh), key
         assert title.en, key
     assert set(texts.FIELD_HELP) <= keys
+    sections = {section.name for section in settings_sections()}
+    assert sections <= set(texts.SECTION_NAMES), "a settings section without a name in words"
 
 
 @WITH_PIN
@@ -400,12 +402,13 @@ def test_the_settings_page_shows_chinese_titles_and_english_after_the_switch(
     page = controller.menu.show_page("settings")
     assert isinstance(page, SettingsPage)
     settle()
-    tap(controller.layer, "printer")
+    tap(controller.layer, "打印机")
     settle()
     assert "打印机端口  (printer.port)" in shown(window)
     tap(controller.layer, "中文 / English")
     settle()
     assert "Printer port  (printer.port)" in shown(window)
+    assert "Printer" in shown(window)  # the section's button follows the language
 
 
 # ---- sizes and names -------------------------------------------------------------------------

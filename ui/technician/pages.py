@@ -207,7 +207,7 @@ class SettingsPage(Page):
         grid.setSpacing(12)
         self.section_buttons = {}
         for index, section in enumerate(self.sections):
-            button = TouchButton(section.name)
+            button = TouchButton(texts.SECTION_NAMES.get(section.name, section.name))
             button.setCheckable(True)
             button.setChecked(section.name == name)
             button.clicked.connect(lambda _=False, n=section.name: self.show_section(n))

@@ -22,7 +22,7 @@ NO_PIN = Text(
     en="No PIN is set: run kiosk config set-pin on the machine",
 )
 
-MENU_TITLE = Text(zh="技术人员菜单", en="Technician menu")
+MENU_TITLE = Text(zh="技术人员菜单", en="Menu")
 CLOSE_MENU = Text(zh="关闭菜单", en="Close menu")
 LANGUAGE = "中文 / English"
 NOT_CONFIGURED = Text(zh="未配置", en="not configured")
@@ -39,6 +39,19 @@ PAGE_SYSTEM = Text(zh="系统", en="System")
 
 # Settings
 SECTION = Text(zh="分区：{name}", en="Section: {name}")
+# The settings sections' buttons (the schema's section keys, in words).
+SECTION_NAMES = {
+    "kiosk": Text(zh="本机", en="Kiosk"),
+    "hall": Text(zh="大厅与服务器", en="Hall"),
+    "printer": Text(zh="打印机", en="Printer"),
+    "ui": Text(zh="屏幕", en="Screen"),
+    "ticket": Text(zh="排队小票", en="Ticket"),
+    "routing": Text(zh="导税规则", en="Routing"),
+    "evaluation": Text(zh="评价", en="Ratings"),
+    "keypads": Text(zh="评价器与呼叫", en="Keypads"),
+    "technician": Text(zh="维护菜单", en="Menu"),
+    "identification": Text(zh="身份识别", en="ID"),
+}
 SAVE = Text(zh="保存", en="Save")
 SAVED = Text(
     zh="已保存 {count} 项，重启应用后生效。",
