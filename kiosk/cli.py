@@ -26,6 +26,7 @@ from kiosk.settings import (
     SYSTEM_MACHINE_FILE,
     ConfigError,
     ConfigProblem,
+    Settings,
     default_machine_file,
     load_settings,
     settings_json_schema,
@@ -83,16 +84,23 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
+def _settings_or_say_why(args: argparse.Namespace) -> Settings | None:
+    """The effective settings, or None with every problem printed to stderr."""
+    try:
+        return load_settings(_config_file(args))
+    except ConfigError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return None
+
+
 def cmd_config_schema(args: argparse.Namespace) -> int:
     print(json.dumps(settings_json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
 def cmd_config_show(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(_config_file(args))
-    except ConfigError as error:
-        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+    settings = _settings_or_say_why(args)
+    if settings is None:
         return EXIT_PROBLEMS
     data = settings.model_dump(mode="json")
     # Secrets (the hall token) are never shown: only whether one is set.
@@ -287,10 +295,8 @@ def cmd_hall_status(args: argparse.Namespace) -> int:
     """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
     from kiosk.hall.http import hall_link_report
 
-    try:
-        settings = load_settings(_config_file(args))
-    except ConfigError as error:
-        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+    settings = _settings_or_say_why(args)
+    if settings is None:
         return EXIT_PROBLEMS
     report = hall_link_report(settings)
     lines = [f"{key}: {value}" for key, value in report.items() if value is not None]

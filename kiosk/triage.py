@@ -192,13 +192,17 @@ def rules_for(settings: Settings) -> RuleSet:
     path = settings.rules_path
     try:
         stamp = path.stat().st_mtime_ns
-        cached = _cache.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+    except OSError:
+        stamp = -1  # missing: the fallback, until the file appears
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
         rules = load_rules(path)
     except (OSError, ConfigError) as error:
+        # Once per version of the file, not at every visit.
         log.error("the routing rules cannot be used, routing by the fallback rules: %s", error)
-        return FALLBACK_RULES
+        rules = FALLBACK_RULES
     _cache[path] = (stamp, rules)
     return rules
 

@@ -278,6 +278,9 @@ def test_broken_rules_fall_back_and_still_give_a_number(
     assert route.rule == "comprehensive"
     assert "fallback" in caplog.text
     assert route_visit([CATALOG.matter("M0202")], settings, rules=FALLBACK_RULES).rule == "green"
+    caplog.clear()
+    route_visit([CATALOG.matter("M0102")], settings)  # the next visit: same broken file
+    assert "fallback" not in caplog.text  # read and logged once per version, not per visit
 
 
 def test_periods_of_the_day() -> None:
