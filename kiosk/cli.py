@@ -409,6 +409,7 @@ def _address_range(text: str) -> list[int]:
 def cmd_diag_keypads(args: argparse.Namespace) -> int:
     from drivers.keypad.bus import KeypadBus
     from drivers.transport import Transport, TransportError
+    from kiosk.evaluation import key_label
 
     transport = Transport(args.port, baudrate=args.baud)
     try:
@@ -441,17 +442,18 @@ def cmd_diag_keypads(args: argparse.Namespace) -> int:
                 print(f"keypad bus: {error}", file=sys.stderr)
                 return EXIT_PROBLEMS
             for record in records:
+                label = key_label(record.event).zh
                 event = {
                     "address": record.address,
                     "seq": record.seq,
                     "event": record.event.name,
-                    "label": record.event.label,
+                    "label": label,
                     "arg": record.arg,
                 }
                 print(
                     json.dumps(event, ensure_ascii=False)
                     if args.json
-                    else f"keypad {record.address}: {record.event.label} (seq {record.seq})",
+                    else f"keypad {record.address}: {label} (seq {record.seq})",
                     flush=True,
                 )
     return EXIT_OK
@@ -468,7 +470,7 @@ _LONG_NUMBER = re.compile(r"\d{15,}[Xx]?|\d{14}[Xx]")
 
 
 def _mask_long_numbers(text: str) -> str:
-    from kiosk.text import mask_id_number
+    from drivers.idcard.card import mask_id_number
 
     return _LONG_NUMBER.sub(lambda found: mask_id_number(found.group()), text)
 

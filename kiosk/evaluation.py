@@ -1,4 +1,8 @@
-"""好差评: a vote at a window becomes a record, and a 差评 opens a follow-up.
+"""好差评: what a keypad key means, and a vote at a window becomes a record; a 差评
+opens a follow-up.
+
+The KP1 driver reports key codes only; here a code 1..5 is an evaluation level
+(`EvaluationLevel.of_key`) and every key has its label (`key_label`).
 
 A finished service prompts that window's keypad with the ticket number; the
 next vote from that window within the prompt time belongs to the ticket. A vote
@@ -16,6 +20,7 @@ from datetime import date, datetime, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo
 
+from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import Clock
 from kiosk.store import Journal
 from kiosk.text import Text
@@ -39,6 +44,15 @@ class EvaluationLevel(IntEnum):
     def label(self) -> Text:
         return LEVEL_LABELS[self]
 
+    @classmethod
+    def of_key(cls, event: KeypadEvent) -> EvaluationLevel | None:
+        """The level an evaluation key stands for (the keypads number them 1..5); None
+        for a staff key."""
+        try:
+            return cls(int(event))
+        except ValueError:
+            return None
+
 
 LEVEL_LABELS = {
     EvaluationLevel.VERY_SATISFIED: Text(zh="非常满意", en="Very satisfied"),
@@ -47,6 +61,21 @@ LEVEL_LABELS = {
     EvaluationLevel.DISSATISFIED: Text(zh="不满意", en="Dissatisfied"),
     EvaluationLevel.VERY_DISSATISFIED: Text(zh="非常不满意", en="Very dissatisfied"),
 }
+
+STAFF_KEY_LABELS = {
+    KeypadEvent.NONE: Text(zh="无", en="None"),
+    KeypadEvent.CALL_NEXT: Text(zh="叫号", en="Call next"),
+    KeypadEvent.RECALL: Text(zh="重呼", en="Recall"),
+    KeypadEvent.PAUSE: Text(zh="暂停", en="Pause"),
+    KeypadEvent.RESUME: Text(zh="恢复", en="Resume"),
+    KeypadEvent.ASK_EVALUATION: Text(zh="请评价", en="Please evaluate"),
+}
+
+
+def key_label(event: KeypadEvent) -> Text:
+    """What a keypad key means, as a technician reads it (`kiosk diag keypads`)."""
+    level = EvaluationLevel.of_key(event)
+    return STAFF_KEY_LABELS[event] if level is None else level.label
 
 
 @dataclass(frozen=True)
@@ -91,7 +120,9 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-class EvaluationDesk:
+class EvaluationRecorder:
+    """Prompts per window, votes journalled as evaluations, and their follow-ups."""
+
     def __init__(
         self,
         journal: Journal,

@@ -21,10 +21,3 @@ class Text(BaseModel):
 
     def format(self, **values: object) -> Text:
         return Text(zh=self.zh.format(**values), en=self.en.format(**values))
-
-
-def mask_id_number(id_number: str) -> str:
-    """Keep the first 3 and last 4 characters, as DEVICES.md §2 requires on screen."""
-    if len(id_number) <= 7:
-        return "*" * len(id_number)
-    return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]

@@ -13,13 +13,13 @@ Keys (the KP1 events), at the window the keypad belongs to:
   0x13 resume -> `hall.resume_window`;
 - 0x14 the staff key (ask for evaluation: the service is finished) ->
   `hall.finish_at(window)`;
-- 1..5, a vote -> `EvaluationDesk.vote`, and the keypad goes back to idle.
+- 1..5, a vote -> `EvaluationRecorder.vote`, and the keypad goes back to idle.
 
 Only HallBackend methods are used, so the same keys work with the embedded
 hall and with a hall server's backend. Prompts come only from FINISHED hall
 events (whoever finished the service: a key here, the window's software, the
 server), so a service is never prompted twice. Evaluations and follow-ups are
-journalled by the EvaluationDesk, and the journal queues each for delivery to
+journalled by the EvaluationRecorder, and the journal queues each for delivery to
 the hall (its outbox). A keypad that stops answering (3 silent polls) is
 journalled as `keypad.offline`, and `keypad.online` when it answers again.
 """
@@ -37,7 +37,7 @@ from drivers.keypad.bus import KeypadBus, KeypadEventRecord
 from drivers.keypad.protocol import KeypadEvent, Kp1Error
 from drivers.transport import Transport, TransportError
 from kiosk.clock import Clock
-from kiosk.evaluation import EvaluationDesk, EvaluationLevel, FollowUp
+from kiosk.evaluation import EvaluationLevel, EvaluationRecorder, FollowUp
 from kiosk.hall.base import HallBackend, HallError, HallEvent, HallEventKind
 from kiosk.settings import Settings
 from kiosk.store import Journal
@@ -94,7 +94,7 @@ class WindowService:
     def __init__(
         self,
         hall: HallBackend,
-        desk: EvaluationDesk,
+        desk: EvaluationRecorder,
         journal: Journal,
         bus: KeypadBus,
         clock: Clock,
@@ -264,15 +264,14 @@ class WindowService:
         if window is None:
             return
         event = record.event
-        if event.is_evaluation:
+        level = EvaluationLevel.of_key(event)
+        if level is not None:
             # Raises when the journal cannot keep it: then not acknowledged, it comes again.
-            evaluation = self.desk.vote(
-                window, EvaluationLevel(int(event)), keypad=(record.address, record.seq)
-            )
+            evaluation = self.desk.vote(window, level, keypad=(record.address, record.seq))
             log.info(
                 "window %d: vote %d for %s",
                 window,
-                int(event),
+                int(level),
                 evaluation.ticket_number or "no ticket (unattached)",
             )
             self._idle(window)
@@ -412,7 +411,7 @@ def open_window_service(
     except TransportError as error:
         log.warning("keypad bus not available yet: %s", error)
     bus = KeypadBus(transport, sorted(windows), reply_timeout=section.reply_timeout_seconds)
-    desk = EvaluationDesk(
+    desk = EvaluationRecorder(
         journal,
         clock,
         timezone=settings.kiosk.timezone,

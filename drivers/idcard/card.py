@@ -173,7 +173,8 @@ def is_valid_id_number(number: str) -> bool:
 
 
 def mask_id_number(number: str) -> str:
-    """Keep the first 3 and last 4 characters, star the rest (all stars when too short)."""
+    """Keep the first 3 and last 4 characters, star the rest (all stars when too short),
+    as DEVICES.md §2 requires wherever a number is shown or logged."""
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -43,47 +43,20 @@ class Function(enum.IntEnum):
 
 
 class KeypadEvent(enum.IntEnum):
-    """What a keypad reports: an evaluation level (1..5) or a staff key."""
+    """The code of the key a keypad reports (DEVICES.md §4 names them). What a key
+    means (a vote's level, a staff key's label) is the kiosk's: `kiosk.evaluation`."""
 
     NONE = 0x00
-    VERY_SATISFIED = 0x01  # 非常满意
-    SATISFIED = 0x02  # 满意
-    BASICALLY_SATISFIED = 0x03  # 基本满意
-    DISSATISFIED = 0x04  # 不满意
-    VERY_DISSATISFIED = 0x05  # 非常不满意
+    VERY_SATISFIED = 0x01
+    SATISFIED = 0x02
+    BASICALLY_SATISFIED = 0x03
+    DISSATISFIED = 0x04
+    VERY_DISSATISFIED = 0x05
     CALL_NEXT = 0x10
     RECALL = 0x11
     PAUSE = 0x12
     RESUME = 0x13
     ASK_EVALUATION = 0x14
-
-    @property
-    def is_evaluation(self) -> bool:
-        return KeypadEvent.VERY_SATISFIED <= self <= KeypadEvent.VERY_DISSATISFIED
-
-    @property
-    def is_negative(self) -> bool:
-        """差评: needs a follow-up."""
-        return self in (KeypadEvent.DISSATISFIED, KeypadEvent.VERY_DISSATISFIED)
-
-    @property
-    def label(self) -> str:
-        return _EVENT_LABELS[self]
-
-
-_EVENT_LABELS = {
-    KeypadEvent.NONE: "无",
-    KeypadEvent.VERY_SATISFIED: "非常满意",
-    KeypadEvent.SATISFIED: "满意",
-    KeypadEvent.BASICALLY_SATISFIED: "基本满意",
-    KeypadEvent.DISSATISFIED: "不满意",
-    KeypadEvent.VERY_DISSATISFIED: "非常不满意",
-    KeypadEvent.CALL_NEXT: "叫号",
-    KeypadEvent.RECALL: "重呼",
-    KeypadEvent.PAUSE: "暂停",
-    KeypadEvent.RESUME: "恢复",
-    KeypadEvent.ASK_EVALUATION: "请评价",
-}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from kiosk.app import Kiosk, build_kiosk, load_configuration
-from kiosk.evaluation import EvaluationDesk, EvaluationLevel
+from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
 from kiosk.hall.server import RunningHall, create_token, start_in_thread
@@ -259,7 +259,7 @@ def test_kiosks_offline_at_overlapping_times_never_share_a_number_and_all_arrive
     matters = one_matter_per_queue()
     kiosks: dict[str, Kiosk] = {}
     proxies: dict[str, LinkProxy] = {}
-    desks: dict[str, EvaluationDesk] = {}
+    desks: dict[str, EvaluationRecorder] = {}
     for kiosk_id in ("K01", "K02", "K03"):
         proxies[kiosk_id] = LinkProxy(port)
         if kiosk_id == "K03":
@@ -273,7 +273,7 @@ def test_kiosks_offline_at_overlapping_times_never_share_a_number_and_all_arrive
         )
         kiosk_settings, catalog = load_configuration(file)
         kiosks[kiosk_id] = build_kiosk(kiosk_settings, catalog)
-        desks[kiosk_id] = EvaluationDesk(
+        desks[kiosk_id] = EvaluationRecorder(
             kiosks[kiosk_id].journal, kiosks[kiosk_id].clock, timezone="Asia/Shanghai"
         )
     view = ServerView(running.url, create_token(db, "TEST", settings))
@@ -354,7 +354,7 @@ def test_lost_answers_are_repeated_with_their_keys_and_change_nothing_twice(
         second = issue(kiosk, matter)
         third = issue(kiosk, matter)
         assert [first["number"], second["number"], third["number"]] == ["G001", "G002", "G003"]
-        evaluation = EvaluationDesk(kiosk.journal, kiosk.clock, timezone="Asia/Shanghai").vote(
+        evaluation = EvaluationRecorder(kiosk.journal, kiosk.clock, timezone="Asia/Shanghai").vote(
             1, EvaluationLevel.SATISFIED
         )
         sync = kiosk.sync
@@ -377,7 +377,7 @@ DRIVER = """
 import json, sys, threading
 from pathlib import Path
 from kiosk.app import build_kiosk, load_configuration
-from kiosk.evaluation import EvaluationDesk, EvaluationLevel
+from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.triage import route_visit
 
 config = Path(sys.argv[1])
@@ -387,7 +387,7 @@ settings, catalog = load_configuration(config)
 kiosk = build_kiosk(settings, catalog)
 kiosk.sync.batch_size = batch
 kiosk.start_background()
-desk = EvaluationDesk(kiosk.journal, kiosk.clock, timezone=settings.kiosk.timezone)
+desk = EvaluationRecorder(kiosk.journal, kiosk.clock, timezone=settings.kiosk.timezone)
 for n in range(count):
     route = route_visit([catalog.matter(matters[n % len(matters)])], settings)
     reservation = kiosk.tickets.issue(route, "zh").reservation
@@ -540,7 +540,7 @@ def test_a_server_killed_and_restarted_keeps_its_numbering_and_everything_commit
     matters = list(one_matter_per_queue().values())[:2]
     kiosk_settings, catalog = load_configuration(config)
     kiosk = build_kiosk(kiosk_settings, catalog)
-    desk = EvaluationDesk(kiosk.journal, kiosk.clock, timezone="Asia/Shanghai")
+    desk = EvaluationRecorder(kiosk.journal, kiosk.clock, timezone="Asia/Shanghai")
     hall = kiosk.hall
     assert isinstance(hall, HttpHall)
     try:

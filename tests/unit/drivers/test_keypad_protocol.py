@@ -151,23 +151,6 @@ def test_ack_and_info_replies() -> None:
         kp1.parse_ack_reply(Kp1Frame(1, 0x82, b"\x00"))
 
 
-def test_event_meanings() -> None:
-    assert [e for e in KeypadEvent if e.is_evaluation] == [
-        KeypadEvent.VERY_SATISFIED,
-        KeypadEvent.SATISFIED,
-        KeypadEvent.BASICALLY_SATISFIED,
-        KeypadEvent.DISSATISFIED,
-        KeypadEvent.VERY_DISSATISFIED,
-    ]
-    assert KeypadEvent.VERY_SATISFIED.label == "非常满意"
-    assert KeypadEvent.VERY_DISSATISFIED.label == "非常不满意"
-    assert {e for e in KeypadEvent if e.is_negative} == {
-        KeypadEvent.DISSATISFIED,
-        KeypadEvent.VERY_DISSATISFIED,
-    }
-    assert not KeypadEvent.CALL_NEXT.is_evaluation
-
-
 # -- decoder -------------------------------------------------------------------
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import FakeClock
-from kiosk.evaluation import EvaluationDesk, EvaluationLevel, add_working_days
+from kiosk.evaluation import EvaluationLevel, EvaluationRecorder, add_working_days, key_label
 from kiosk.store import Journal
 
 # Friday 2026-11-27, 10:00 in Shanghai.
@@ -27,8 +28,8 @@ def journal(tmp_path: Path, clock: FakeClock) -> Iterator[Journal]:
 
 
 @pytest.fixture
-def desk(journal: Journal, clock: FakeClock) -> EvaluationDesk:
-    return EvaluationDesk(
+def recorder(journal: Journal, clock: FakeClock) -> EvaluationRecorder:
+    return EvaluationRecorder(
         journal, clock, timezone="Asia/Shanghai", prompt_seconds=60, follow_up_working_days=5
     )
 
@@ -38,55 +39,57 @@ def recorded(journal: Journal) -> list[dict[str, object]]:
 
 
 def test_a_vote_after_a_prompt_belongs_to_that_ticket(
-    desk: EvaluationDesk, journal: Journal
+    recorder: EvaluationRecorder, journal: Journal
 ) -> None:
-    prompt = desk.service_finished(3, "A012", staff_id="S07")
+    prompt = recorder.service_finished(3, "A012", staff_id="S07")
     assert (prompt.window, prompt.ticket_number) == (3, "A012")
-    evaluation = desk.vote(3, EvaluationLevel.SATISFIED)
+    evaluation = recorder.vote(3, EvaluationLevel.SATISFIED)
     assert (evaluation.ticket_number, evaluation.staff_id) == ("A012", "S07")
     [record] = recorded(journal)
     assert record["level"] == 2
     assert record["attached"] is True
-    assert desk.open_follow_ups() == []
+    assert recorder.open_follow_ups() == []
 
 
-def test_a_vote_without_a_prompt_is_kept_unattached(desk: EvaluationDesk, journal: Journal) -> None:
-    evaluation = desk.vote(5, EvaluationLevel.VERY_SATISFIED)
+def test_a_vote_without_a_prompt_is_kept_unattached(
+    recorder: EvaluationRecorder, journal: Journal
+) -> None:
+    evaluation = recorder.vote(5, EvaluationLevel.VERY_SATISFIED)
     assert evaluation.ticket_number is None
     assert recorded(journal)[0]["attached"] is False
     assert recorded(journal)[0]["window"] == 5
 
 
 def test_an_unanswered_prompt_counts_as_not_evaluated(
-    desk: EvaluationDesk, clock: FakeClock, journal: Journal
+    recorder: EvaluationRecorder, clock: FakeClock, journal: Journal
 ) -> None:
-    desk.service_finished(2, "G004")
+    recorder.service_finished(2, "G004")
     clock.advance(59)
-    assert desk.expire_prompts() == []
+    assert recorder.expire_prompts() == []
     clock.advance(1)
-    assert desk.expire_prompts() == [2]
+    assert recorder.expire_prompts() == [2]
     assert recorded(journal) == [{**recorded(journal)[0], "level": None, "ticket_number": "G004"}]
-    late = desk.vote(2, EvaluationLevel.SATISFIED)  # after the keypad went idle
+    late = recorder.vote(2, EvaluationLevel.SATISFIED)  # after the keypad went idle
     assert late.ticket_number is None
 
 
 def test_a_new_service_before_a_vote_closes_the_earlier_prompt(
-    desk: EvaluationDesk, journal: Journal
+    recorder: EvaluationRecorder, journal: Journal
 ) -> None:
-    desk.service_finished(4, "A001")
-    desk.service_finished(4, "A002")
-    assert desk.vote(4, EvaluationLevel.SATISFIED).ticket_number == "A002"
+    recorder.service_finished(4, "A001")
+    recorder.service_finished(4, "A002")
+    assert recorder.vote(4, EvaluationLevel.SATISFIED).ticket_number == "A002"
     levels = [(record["ticket_number"], record["level"]) for record in recorded(journal)]
     assert levels == [("A001", None), ("A002", 2)]
 
 
 @pytest.mark.parametrize("level", [EvaluationLevel.DISSATISFIED, EvaluationLevel.VERY_DISSATISFIED])
 def test_a_bad_review_opens_a_follow_up_due_in_five_working_days(
-    desk: EvaluationDesk, level: EvaluationLevel
+    recorder: EvaluationRecorder, level: EvaluationLevel
 ) -> None:
-    desk.service_finished(6, "V003")
-    evaluation = desk.vote(6, level)
-    [follow_up] = desk.open_follow_ups()
+    recorder.service_finished(6, "V003")
+    evaluation = recorder.vote(6, level)
+    [follow_up] = recorder.open_follow_ups()
     assert follow_up.evaluation_id == evaluation.evaluation_id
     assert (follow_up.window, follow_up.ticket_number, follow_up.level) == (6, "V003", level)
     assert follow_up.deadline == date(2026, 12, 4)  # Friday + 5 working days
@@ -94,11 +97,11 @@ def test_a_bad_review_opens_a_follow_up_due_in_five_working_days(
 
 def test_follow_ups_survive_a_restart_until_closed(tmp_path: Path, clock: FakeClock) -> None:
     journal = Journal(tmp_path / "j.sqlite3", clock)
-    desk = EvaluationDesk(journal, clock, timezone="Asia/Shanghai")
-    bad = desk.vote(1, EvaluationLevel.VERY_DISSATISFIED)
+    recorder = EvaluationRecorder(journal, clock, timezone="Asia/Shanghai")
+    bad = recorder.vote(1, EvaluationLevel.VERY_DISSATISFIED)
     journal.close()
     reopened = Journal(tmp_path / "j.sqlite3", clock)
-    again = EvaluationDesk(reopened, clock, timezone="Asia/Shanghai")
+    again = EvaluationRecorder(reopened, clock, timezone="Asia/Shanghai")
     assert [f.evaluation_id for f in again.open_follow_ups()] == [bad.evaluation_id]
     again.close_follow_up(bad.evaluation_id, "called the taxpayer back")
     assert again.open_follow_ups() == []
@@ -121,3 +124,21 @@ def test_working_days_skip_weekends(start: date, days: int, due: date) -> None:
 def test_levels_and_labels() -> None:
     assert [level.is_negative for level in EvaluationLevel] == [False, False, False, True, True]
     assert EvaluationLevel.BASICALLY_SATISFIED.label.zh == "基本满意"
+
+
+def test_what_a_keypad_key_means() -> None:
+    levels = {event: EvaluationLevel.of_key(event) for event in KeypadEvent}
+    assert [event for event, level in levels.items() if level is not None] == [
+        KeypadEvent.VERY_SATISFIED,
+        KeypadEvent.SATISFIED,
+        KeypadEvent.BASICALLY_SATISFIED,
+        KeypadEvent.DISSATISFIED,
+        KeypadEvent.VERY_DISSATISFIED,
+    ]
+    assert [int(level) for level in levels.values() if level is not None] == [1, 2, 3, 4, 5]
+    negative = {event for event, level in levels.items() if level is not None and level.is_negative}
+    assert negative == {KeypadEvent.DISSATISFIED, KeypadEvent.VERY_DISSATISFIED}
+    assert key_label(KeypadEvent.VERY_SATISFIED).zh == "非常满意"
+    assert key_label(KeypadEvent.VERY_DISSATISFIED).zh == "非常不满意"
+    assert key_label(KeypadEvent.CALL_NEXT).zh == "叫号"
+    assert all(key_label(event).zh and key_label(event).en for event in KeypadEvent)

@@ -6,11 +6,11 @@ import logging
 
 import pytest
 
+from drivers.idcard.card import mask_id_number
 from kiosk.clock import FakeClock
 from kiosk.logs import scrub, setup_logging
 from kiosk.session import IdlePhase, IdleTimer
 from kiosk.settings import load_settings
-from kiosk.text import mask_id_number
 from kiosk.triage import REASON_SELF_SERVICE, REASON_SEVERAL, TriageError, route_visit
 from tests.helpers.fakes import default_catalog
 

@@ -14,7 +14,7 @@ from drivers.keypad.protocol import Function, KeypadEvent
 from drivers.sim.keypads import KeypadBusEmulator
 from drivers.transport import Transport
 from kiosk.clock import FakeClock
-from kiosk.evaluation import EvaluationDesk, EvaluationLevel
+from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.local import LocalHall
 from kiosk.settings import Settings
@@ -242,7 +242,7 @@ def bench(tmp_path: Path, settings: Settings, hall: LocalHall, clock: FakeClock)
     transport = Transport(path, baudrate=9600)
     transport.open()
     bus = KeypadBus(transport, [1, 2, 3], reply_timeout=0.05)
-    desk = EvaluationDesk(journal, clock, timezone="Asia/Shanghai", prompt_seconds=60)
+    desk = EvaluationRecorder(journal, clock, timezone="Asia/Shanghai", prompt_seconds=60)
     service = WindowService(
         hall,
         desk,
@@ -398,7 +398,7 @@ def test_a_vote_kept_before_a_restart_is_not_counted_again_after_it(
 
     def service() -> WindowService:
         transport = Transport(path, baudrate=9600)
-        desk = EvaluationDesk(journal, clock, timezone="Asia/Shanghai", prompt_seconds=60)
+        desk = EvaluationRecorder(journal, clock, timezone="Asia/Shanghai", prompt_seconds=60)
         bus = KeypadBus(transport, [1], reply_timeout=0.05)
         return WindowService(
             hall, desk, journal, bus, clock, {1: 1}, poll_interval=0.005, on_close=transport.close
@@ -410,7 +410,7 @@ def test_a_vote_kept_before_a_restart_is_not_counted_again_after_it(
     try:
         # Before the restart: the vote was journalled, then the kiosk died before its
         # ACK reached the keypad, which still holds the event as seq 1.
-        EvaluationDesk(journal, clock, timezone="Asia/Shanghai").vote(
+        EvaluationRecorder(journal, clock, timezone="Asia/Shanghai").vote(
             1, EvaluationLevel.SATISFIED, keypad=(1, 1)
         )
         emulator.press(1, KeypadEvent.SATISFIED)
