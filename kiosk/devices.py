@@ -26,6 +26,7 @@ from datetime import date
 from enum import Enum
 from typing import Generic, TypeVar
 
+from drivers.background import BackgroundThread
 from drivers.idcard.card import CardFormatError, CardType, IdCard
 from drivers.idcard.reader import IdCardReader, IdCardReaderError, IdCardReadError
 from drivers.scanner import Scanner, ScannerError
@@ -52,7 +53,6 @@ CodeListener = Callable[[CodeResult], None]
 # whether the device itself is touched).
 OFFLINE_POLL_S = 0.1
 SCANNER_READ_S = 0.25
-_JOIN_S = 5.0
 
 
 class DeviceStatus(Enum):
@@ -74,8 +74,8 @@ class _Watcher(Generic[_Result]):
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._closed = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._closed = False  # for good: start() does nothing afterwards
+        self._loop = BackgroundThread(self.thread_name, self._run)
         self._listener: Callable[[_Result], None] | None = None
         self._status = DeviceStatus.STARTING
         self._last_error: str | None = None
@@ -128,20 +128,20 @@ class _Watcher(Generic[_Result]):
 
     def start(self) -> None:
         """Start the thread; calling it again does nothing."""
-        if self._thread is None and not self._closed.is_set():
-            self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
-            self._thread.start()
+        if not self._closed:
+            self._loop.start()
 
-    def _join(self) -> None:
-        self._closed.set()
+    def _join(self, wake: threading.Event | None = None) -> None:
+        """Stop the thread for good; `wake` is set once the stop is asked for, so a
+        thread parked on it sees the stop when it wakes."""
+        self._closed = True
+        self._loop.stop_event.set()
+        if wake is not None:
+            wake.set()
         self._notify()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=_JOIN_S)
-            if thread.is_alive():
-                log.warning("%s: thread did not stop in time", self.thread_name)
+        self._loop.stop()
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         raise NotImplementedError
 
 
@@ -238,32 +238,26 @@ class CardWatcher(_Watcher[CardResult]):
 
     def close(self) -> None:
         """Stop the thread and close the port; calling it again does nothing."""
-        self._closed.set()  # before the wake-up: a parking thread then sees it
-        self._wake.set()
-        self._join()
+        self._join(self._wake)
         self._transport.close()
         self._set_status(DeviceStatus.CLOSED)
 
     # -- the thread ---------------------------------------------------------------------
 
-    def _run(self) -> None:
-        while not self._closed.is_set():
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             if not self._connected():
-                self._closed.wait(OFFLINE_POLL_S)
+                stop.wait(OFFLINE_POLL_S)
                 continue
             if not self._watching:
-                self._park()
+                self._park(stop)
                 continue
             self._poll_once()
-            self._pause(self._poll_interval)
+            stop.wait(self._poll_interval)
 
-    def _pause(self, seconds: float) -> None:
-        """Wait, but wake at once for close()."""
-        self._closed.wait(seconds)
-
-    def _park(self) -> None:
+    def _park(self, stop: threading.Event) -> None:
         self._wake.clear()
-        if self._watching or self._closed.is_set():
+        if self._watching or stop.is_set():
             return
         # Unwatched, a card may be taken off unseen: the next screen that asks for a
         # card gets the one lying there, even if it was reported before.
@@ -379,8 +373,8 @@ class ScannerWatcher(_Watcher[CodeResult]):
         self._scanner.close()
         self._set_status(DeviceStatus.CLOSED)
 
-    def _run(self) -> None:
-        while not self._closed.is_set():
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             try:
                 code = self._scanner.read_code(self._read_timeout)
             except ScannerError as error:
@@ -389,7 +383,7 @@ class ScannerWatcher(_Watcher[CodeResult]):
                 self._deliver(UNREADABLE_SCAN)
                 continue
             self._set_status(self._online_status())
-            if code is None or self._closed.is_set():
+            if code is None or stop.is_set():
                 continue
             self.codes_read += 1
             self._notify()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from drivers.background import BackgroundThread
 from drivers.printer.status import PrinterCondition, PrinterStatus
 from kiosk.clock import Clock
 from kiosk.store import Journal
@@ -54,8 +55,9 @@ class PrinterHealth:
             PrinterStatus(PrinterCondition.UNKNOWN, "not checked yet"), clock.now()
         )
         self._listeners: list[Listener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundThread.every(
+            "printer-health", lambda: self.interval_seconds, self.check_now
+        )
 
     @property
     def report(self) -> PrinterHealthReport:
@@ -104,23 +106,7 @@ class PrinterHealth:
 
     def start(self) -> None:
         """Check at once, then every `interval_seconds`, on a thread of its own."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="printer-health", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                self.check_now()
-            except Exception:  # a check must never end the monitoring
-                log.exception("printer status check failed")
-            if self._stop.wait(self.interval_seconds):
-                return
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._loop.stop()

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
+from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.store import Journal
 
@@ -84,8 +85,7 @@ class RetentionKeeper:
         self.clock = clock
         self.days = days
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundThread.every("retention", lambda: self.interval, self.run_once)
         self.last: PurgeResult | None = None
 
     def run_once(self) -> PurgeResult | None:
@@ -99,20 +99,7 @@ class RetentionKeeper:
         return self.last
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="retention", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            self.run_once()
-            if self._stop.wait(self.interval):
-                return
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._loop.stop()

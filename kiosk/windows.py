@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from drivers.background import BackgroundThread
 from drivers.keypad.bus import KeypadBus, KeypadEventRecord
 from drivers.keypad.protocol import KeypadEvent, Kp1Error
 from drivers.transport import Transport, TransportError
@@ -43,8 +44,6 @@ from kiosk.settings import Settings
 from kiosk.store import Journal
 
 log = logging.getLogger(__name__)
-
-STOP_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -130,37 +129,33 @@ class WindowService:
         self._port_ok = True
         self._scans: deque[_ScanRequest] = deque()
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundThread("keypad-bus", self._run)
 
     # ---- life --------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self._loop.running:
             return
-        self._stop.clear()
         for address in self._window_of:  # votes kept before a restart are not counted twice
             seq = self.desk.last_keypad_seq(address)
             if seq is not None:
                 self._bus.seen(address, seq)
         self.hall.subscribe(self._on_hall_event)
-        self._thread = threading.Thread(target=self._run, name="keypad-bus", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
         """Stop polling and release the port; calling it again does nothing."""
-        self._stop.set()
-        self._wake.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
+        if self._loop.running:
             self.hall.unsubscribe(self._on_hall_event)
-            thread.join(timeout=STOP_TIMEOUT_S)
+        self._loop.stop_event.set()  # before the wake-up: the woken loop then ends
+        self._wake.set()
+        self._loop.stop()
         if self._on_close is not None:
             on_close, self._on_close = self._on_close, None
             on_close()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             try:
                 self.run_once()
             except Exception:  # the bus thread must outlive any single failure
@@ -202,8 +197,7 @@ class WindowService:
         keypad did not answer. The bus thread does it when it runs (one thread talks to
         the port). Raises TransportError (port missing) or TimeoutError."""
         request = _ScanRequest()
-        thread = self._thread
-        if thread is None or not thread.is_alive():
+        if not self._loop.running:
             self._scan_now(request)
         else:
             with self._lock:

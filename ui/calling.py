@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from drivers.background import BackgroundThread
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
 from kiosk.text import Language, Text
 from ui import theme
@@ -77,7 +78,7 @@ class Speaker:
     def __init__(self, command: SpeechCommand | None) -> None:
         self._command = command
         self._texts: queue.Queue[tuple[str, Language] | None] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundThread("speech", self._run, join_seconds=STOP_TIMEOUT_S)
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self.spoken = 0  # commands that ran to the end (diagnostics, tests)
@@ -89,24 +90,22 @@ class Speaker:
     def say(self, text: str, language: Language) -> None:
         if self._command is None:
             return
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
-            self._thread.start()
+        self._loop.start()
         self._texts.put((text, language))
 
     def stop(self) -> None:
-        """Cut the current text short and drop the rest; calling it again does nothing."""
-        thread, self._thread = self._thread, None
-        if thread is None:
+        """Cut the current text short; the thread ends after the texts queued before
+        (waiting at most STOP_TIMEOUT_S). Calling it again does nothing."""
+        if not self._loop.running:
             return
-        self._texts.put(None)
+        self._texts.put(None)  # the end of the queue: wakes a thread waiting for a text
         with self._lock:
             process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
-        thread.join(timeout=STOP_TIMEOUT_S)
+        self._loop.stop()
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         while (item := self._texts.get()) is not None:
             text, language = item
             command = self._command

@@ -138,9 +138,7 @@ class SamReaderEmulator(PtyEmulator):
 
     # -- serving ---------------------------------------------------------------
 
-    def _run(self) -> None:
-        port = self._port
-        assert port is not None
+    def _serve(self, port: PtyPort) -> None:
         decoder = SamFrameDecoder()
         while not self._stop.is_set():
             chunk = port.read(0.02)

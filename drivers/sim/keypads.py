@@ -95,9 +95,7 @@ class KeypadBusEmulator(PtyEmulator):
         self._outbox: list[tuple[float, int, bytes]] = []
         self._order = itertools.count()
 
-    def _run(self) -> None:
-        port = self._port
-        assert port is not None
+    def _serve(self, port: PtyPort) -> None:
         while not self._stop.is_set():
             wait = self._send_due(port)
             try:

@@ -19,6 +19,8 @@ import tty
 from types import TracebackType
 from typing import Self
 
+from drivers.background import BackgroundThread
+
 logger = logging.getLogger(__name__)
 
 _READ_CHUNK = 4096
@@ -96,10 +98,10 @@ class PtyPort:
 
 
 class PtyEmulator:
-    """A device emulated on a pty: one thread answers in `_run()` until `stop()`.
+    """A device emulated on a pty: one thread answers in `_serve()` until `stop()`.
 
-    Subclasses set `thread_name` and `title` and implement `_run()`, which reads
-    `self._port` until `self._stop` is set.
+    Subclasses set `thread_name` and `title` and implement `_serve(port)`, which
+    reads `port` until `self._stop` is set.
     """
 
     thread_name = "emulator"
@@ -107,29 +109,21 @@ class PtyEmulator:
 
     def __init__(self) -> None:
         self._life = threading.Lock()
-        self._stop = threading.Event()
         self._port: PtyPort | None = None
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundThread(self.thread_name, self._run)
 
     def start(self) -> str:
         """Open the pty and start answering; returns the device path for the driver."""
         with self._life:
             if self._port is None:
                 self._port = PtyPort()
-                self._stop.clear()
-                self._thread = threading.Thread(
-                    target=self._run, name=self.thread_name, daemon=True
-                )
-                self._thread.start()
+                self._loop.start()
                 logger.info("%s on %s", self.title, self._port.device_path)
             return self._port.device_path
 
     def stop(self) -> None:
         """Stop answering and close the pty; calling it again does nothing."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5)
+        self._loop.stop()
         with self._life:
             port, self._port = self._port, None
         if port is not None:
@@ -149,5 +143,15 @@ class PtyEmulator:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _run(self) -> None:
+    @property
+    def _stop(self) -> threading.Event:
+        """Set by `stop()`: the serving loop ends, and its waits wake at once."""
+        return self._loop.stop_event
+
+    def _run(self, stop: threading.Event) -> None:
+        port = self._port
+        if port is not None:
+            self._serve(port)
+
+    def _serve(self, port: PtyPort) -> None:
         raise NotImplementedError

@@ -104,9 +104,7 @@ class ScannerEmulator(PtyEmulator):
 
     # -- the emulator thread -------------------------------------------------
 
-    def _run(self) -> None:
-        port = self._port
-        assert port is not None
+    def _serve(self, port: PtyPort) -> None:
         while not self._stop.is_set():
             try:
                 write = self._outbox.get(timeout=0.1)
