@@ -14,7 +14,7 @@ from drivers.keypad.bus import KeypadBus
 from drivers.sim.idcard import SamReaderEmulator
 from drivers.sim.keypads import KeypadBusEmulator
 from drivers.transport import Transport
-from kiosk.devices import CardResult, CardWatcher
+from kiosk.device_watchers import CardResult, CardWatcher
 from kiosk.taxpayer import Identity
 
 BITS_PER_BYTE = 10

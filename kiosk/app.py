@@ -26,13 +26,15 @@ from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.catalog_sync import CACHE_FILE, CatalogCache, CatalogRelease, CatalogSync
 from kiosk.clock import Clock, SystemClock
-from kiosk.devices import CardWatcher, ScannerWatcher
+from kiosk.device_watchers import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
 from kiosk.hall.http import HttpHall
 from kiosk.hall.local import LocalHall
 from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
+from kiosk.service_windows.keypads import WindowService
+from kiosk.service_windows.opening import all_windows, open_window_service
 from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
@@ -40,7 +42,6 @@ from kiosk.store import Journal
 from kiosk.sync import HallLink, LinkStatus, SyncWorker
 from kiosk.tickets import PrintFailure, TicketService
 from kiosk.triage import RuleSet, rule_problems
-from kiosk.windows import WindowService, all_windows, open_window_service
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from ui import texts
 from ui.calling import CallingLine, Speaker, find_speech_command
 from ui.catalog_updates import CatalogUpdates
 from ui.chrome import ActivityFilter, IdleOverlay, TopBar
-from ui.devices import DeviceBridge, ProfileDesk, identification_service
+from ui.device_bridges import DeviceBridge, ProfileBridge, identification_service
 from ui.hall_status import HallStatusBanner
 from ui.screens.base import Screen
 from ui.screens.category import CategoryScreen
@@ -460,7 +460,7 @@ class KioskWindow(QMainWindow):
         self.devices = DeviceBridge(
             getattr(kiosk, "card_watcher", None), getattr(kiosk, "scanner_watcher", None), self
         )
-        self.profiles = ProfileDesk(identification_service(kiosk), self)
+        self.profiles = ProfileBridge(identification_service(kiosk), self)
         self._profile_request: int | None = None
         self._real_name_matter: Matter | None = None
         self._check_in: CheckIn | None = None

@@ -28,6 +28,7 @@ from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
 from kiosk.hall import api
 from kiosk.hall.server import create_token
+from kiosk.service_windows.opening import all_windows
 from kiosk.settings import Settings, load_settings
 from kiosk.soak.audit import (
     AuditResult,
@@ -42,7 +43,6 @@ from kiosk.soak.audit import (
 )
 from kiosk.soak.faults import Fault
 from kiosk.triage import ALWAYS_OPEN
-from kiosk.windows import all_windows
 
 log = logging.getLogger(__name__)
 

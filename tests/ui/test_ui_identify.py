@@ -22,7 +22,7 @@ from drivers.sim.idcard import SamReaderEmulator
 from drivers.transport import Transport
 from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
-from kiosk.devices import CardWatcher
+from kiosk.device_watchers import CardWatcher
 from kiosk.identity import CARD_EXPIRED, CardRefused, classify_code, credit_code_check_char
 from kiosk.taxpayer import UNKNOWN_PROFILE, CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from ui.automation import tap, visible_texts
@@ -43,7 +43,7 @@ UNKNOWN_COMPANY = UNKNOWN_FIRST17 + credit_code_check_char(UNKNOWN_FIRST17)
 
 
 class FakeCardWatcher:
-    """kiosk.devices.CardWatcher's UI-facing API; `place` calls back from another thread."""
+    """kiosk.device_watchers.CardWatcher's UI-facing API; `place` calls back from another thread."""
 
     def __init__(self) -> None:
         self.listener: Callable[[object], None] | None = None

@@ -33,10 +33,11 @@ from kiosk.config_store import (
     settings_sections,
     settings_value,
 )
-from kiosk.devices import CardCheck, CardWatcher, ScannerWatcher
+from kiosk.device_watchers import CardCheck, CardWatcher, ScannerWatcher
 from kiosk.hall.base import Reservation
 from kiosk.hall.http import ConnectionTest, HttpHall
 from kiosk.identity import CardRefused, CodeProblem
+from kiosk.service_windows.keypads import WindowService
 from kiosk.sync import LinkStatus
 from kiosk.taxpayer import Identity, IdentityKind
 from kiosk.technician import (
@@ -49,7 +50,6 @@ from kiosk.technician import (
 )
 from kiosk.text import Language, Text
 from kiosk.triage import Route
-from kiosk.windows import WindowService
 from ui.technician import texts
 from ui.technician.editors import FieldEditor, TextRequest, editor_for, serial_ports, show_value
 from ui.technician.jobs import Jobs

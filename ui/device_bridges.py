@@ -3,7 +3,7 @@
 The card reader and the scanner call their listener on their own device
 thread; `DeviceBridge` turns each call into a queued Qt signal, as the window
 does for printer health. Fetching a taxpayer's profile may one day touch the
-network, so `ProfileDesk` does it on its own worker thread; each request
+network, so `ProfileBridge` does it on its own worker thread; each request
 carries an id so a profile that arrives after its visit ended is ignored.
 """
 
@@ -29,7 +29,7 @@ Listener = Callable[[Any], None]
 
 
 class CardWatching(Protocol):
-    """What the window needs of kiosk.devices.CardWatcher."""
+    """What the window needs of kiosk.device_watchers.CardWatcher."""
 
     def start_watching(self) -> None: ...
 
@@ -39,7 +39,7 @@ class CardWatching(Protocol):
 
 
 class ScannerWatching(Protocol):
-    """What the window needs of kiosk.devices.ScannerWatcher."""
+    """What the window needs of kiosk.device_watchers.ScannerWatcher."""
 
     def set_listener(self, listener: Listener | None) -> None: ...
 
@@ -158,7 +158,7 @@ class _ProfileWorker(QObject):
         self.profile_read.emit(request_id, identity, profile)
 
 
-class ProfileDesk(QObject):
+class ProfileBridge(QObject):
     """The GUI thread's side of the profile worker thread."""
 
     _requested = Signal(int, object)

@@ -20,7 +20,7 @@ from drivers.sim.scanner import ScannerEmulator
 from drivers.transport import Transport
 from kiosk.app import build_kiosk
 from kiosk.catalog import load_catalog
-from kiosk.devices import CardResult, CardWatcher, CodeResult, DeviceStatus, ScannerWatcher
+from kiosk.device_watchers import CardResult, CardWatcher, CodeResult, DeviceStatus, ScannerWatcher
 from kiosk.identity import (
     CARD_EXPIRED,
     CARD_UNREADABLE,

@@ -1,27 +1,18 @@
-"""The windows' keypads: caller keys drive the hall, finished services prompt for a vote.
+"""The keypads at the service windows: caller keys drive the hall, finished services
+prompt for a vote.
 
 One thread owns the KP1 bus (DEVICES.md §4). Each turn it carries out what
 other threads asked for (prompts after a FINISHED hall event), polls every
-keypad, turns their events into hall actions or evaluations, and ends the
-prompts nobody answered in time (on the injected clock).
+keypad, turns their events into hall actions (`caller_keys`) or evaluations,
+and ends the prompts nobody answered in time (on the injected clock). A vote
+(keys 1..5) goes to `EvaluationRecorder.vote`, and the keypad goes back to idle.
 
-Keys (the KP1 events), at the window the keypad belongs to:
-
-- 0x10 call next -> `hall.call_next_at(window)`: the embedded hall finishes the
-  current ticket first, so that service is evaluated too;
-- 0x11 recall -> `hall.recall_at`; 0x12 pause -> `hall.pause_window`;
-  0x13 resume -> `hall.resume_window`;
-- 0x14 the staff key (ask for evaluation: the service is finished) ->
-  `hall.finish_at(window)`;
-- 1..5, a vote -> `EvaluationRecorder.vote`, and the keypad goes back to idle.
-
-Only HallBackend methods are used, so the same keys work with the embedded
-hall and with a hall server's backend. Prompts come only from FINISHED hall
-events (whoever finished the service: a key here, the window's software, the
-server), so a service is never prompted twice. Evaluations and follow-ups are
-journalled by the EvaluationRecorder, and the journal queues each for delivery to
-the hall (its outbox). A keypad that stops answering (3 silent polls) is
-journalled as `keypad.offline`, and `keypad.online` when it answers again.
+Prompts come only from FINISHED hall events (whoever finished the service: a
+key here, the window's software, the server), so a service is never prompted
+twice. Evaluations and follow-ups are journalled by the EvaluationRecorder, and
+the journal queues each for delivery to the hall (its outbox). A keypad that
+stops answering (3 silent polls) is journalled as `keypad.offline`, and
+`keypad.online` when it answers again.
 """
 
 from __future__ import annotations
@@ -35,12 +26,12 @@ from datetime import datetime
 
 from drivers.background import BackgroundThread
 from drivers.keypad.bus import KeypadBus, KeypadEventRecord
-from drivers.keypad.protocol import KeypadEvent, Kp1Error
-from drivers.transport import Transport, TransportError
+from drivers.keypad.protocol import Kp1Error
+from drivers.transport import TransportError
 from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder, FollowUp
-from kiosk.hall.base import HallBackend, HallError, HallEvent, HallEventKind
-from kiosk.settings import Settings
+from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
+from kiosk.service_windows.caller_keys import press_caller_key
 from kiosk.store import Journal
 
 log = logging.getLogger(__name__)
@@ -257,41 +248,19 @@ class WindowService:
         window = self._window_of.get(record.address)
         if window is None:
             return
-        event = record.event
-        level = EvaluationLevel.of_key(event)
-        if level is not None:
-            # Raises when the journal cannot keep it: then not acknowledged, it comes again.
-            evaluation = self.desk.vote(window, level, keypad=(record.address, record.seq))
-            log.info(
-                "window %d: vote %d for %s",
-                window,
-                int(level),
-                evaluation.ticket_number or "no ticket (unattached)",
-            )
-            self._idle(window)
+        level = EvaluationLevel.of_key(record.event)
+        if level is None:
+            press_caller_key(self.hall, window, record.event)
             return
-        actions: dict[KeypadEvent, Callable[[int], object]] = {
-            KeypadEvent.CALL_NEXT: self.hall.call_next_at,
-            KeypadEvent.RECALL: self.hall.recall_at,
-            KeypadEvent.PAUSE: self.hall.pause_window,
-            KeypadEvent.RESUME: self.hall.resume_window,
-            KeypadEvent.ASK_EVALUATION: self.hall.finish_at,
-        }
-        action = actions.get(event)
-        if action is None:
-            return
-        try:
-            result = action(window)
-        except HallError as error:
-            log.warning("window %d: %s refused: %s", window, event.name.lower(), error)
-            return
-        except Exception:  # a caller key is acknowledged anyway: pressing again is the retry
-            log.exception("window %d: %s failed", window, event.name.lower())
-            return
-        if result is None and event in (KeypadEvent.CALL_NEXT, KeypadEvent.RECALL):
-            log.info("window %d: %s: nobody to call", window, event.name.lower())
-        elif result is None and event is KeypadEvent.ASK_EVALUATION:
-            log.info("window %d: staff key, but no number is being served", window)
+        # Raises when the journal cannot keep it: then not acknowledged, it comes again.
+        evaluation = self.desk.vote(window, level, keypad=(record.address, record.seq))
+        log.info(
+            "window %d: vote %d for %s",
+            window,
+            int(level),
+            evaluation.ticket_number or "no ticket (unattached)",
+        )
+        self._idle(window)
 
     # ---- prompts -----------------------------------------------------------------------
 
@@ -378,48 +347,3 @@ class WindowService:
             self._port_ok = True
             log.info("keypad bus: the port is back")
             self._journal.record("keypads.port_back", {})
-
-
-def all_windows(settings: Settings) -> list[int]:
-    return sorted({window for queue in settings.queues for window in queue.windows})
-
-
-def open_window_service(
-    settings: Settings,
-    hall: HallBackend,
-    journal: Journal,
-    clock: Clock,
-    *,
-    port: str | None = None,
-) -> WindowService | None:
-    """The keypads of `settings.keypads` (None when no port is set). A port that cannot
-    be opened yet is not fatal: the bus retries it with back-off."""
-    section = settings.keypads
-    url = port or section.port
-    if not url:
-        return None
-    windows = section.address_windows(all_windows(settings))
-    transport = Transport(url, baudrate=section.baudrate, timeout=section.reply_timeout_seconds)
-    try:
-        transport.open()
-    except TransportError as error:
-        log.warning("keypad bus not available yet: %s", error)
-    bus = KeypadBus(transport, sorted(windows), reply_timeout=section.reply_timeout_seconds)
-    desk = EvaluationRecorder(
-        journal,
-        clock,
-        timezone=settings.kiosk.timezone,
-        prompt_seconds=settings.evaluation.prompt_seconds,
-        follow_up_working_days=settings.evaluation.follow_up_working_days,
-    )
-    return WindowService(
-        hall,
-        desk,
-        journal,
-        bus,
-        clock,
-        windows,
-        poll_interval=section.poll_interval_seconds,
-        on_close=transport.close,
-        port=url,
-    )
