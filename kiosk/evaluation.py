@@ -1,8 +1,8 @@
-"""好差评: what a keypad key means, and a vote at a window becomes a record; a 差评
-opens a follow-up.
+"""好差评: what each keypad key means; a vote at a window becomes a record, and a
+差评 opens a follow-up.
 
-The KP1 driver reports key codes only; here a code 1..5 is an evaluation level
-(`EvaluationLevel.of_key`) and every key has its label (`key_label`).
+The KP1 driver reports key codes only. Here the codes 1..5 are the evaluation
+levels (`EvaluationLevel.of_key`) and every key has its label (`key_label`).
 
 A finished service prompts that window's keypad with the ticket number; the
 next vote from that window within the prompt time belongs to the ticket. A vote
@@ -42,7 +42,7 @@ class EvaluationLevel(IntEnum):
 
     @property
     def label(self) -> Text:
-        return LEVEL_LABELS[self]
+        return KEY_LABELS[KeypadEvent(self)]
 
     @classmethod
     def of_key(cls, event: KeypadEvent) -> EvaluationLevel | None:
@@ -54,16 +54,13 @@ class EvaluationLevel(IntEnum):
             return None
 
 
-LEVEL_LABELS = {
-    EvaluationLevel.VERY_SATISFIED: Text(zh="非常满意", en="Very satisfied"),
-    EvaluationLevel.SATISFIED: Text(zh="满意", en="Satisfied"),
-    EvaluationLevel.BASICALLY_SATISFIED: Text(zh="基本满意", en="Basically satisfied"),
-    EvaluationLevel.DISSATISFIED: Text(zh="不满意", en="Dissatisfied"),
-    EvaluationLevel.VERY_DISSATISFIED: Text(zh="非常不满意", en="Very dissatisfied"),
-}
-
-STAFF_KEY_LABELS = {
+KEY_LABELS = {
     KeypadEvent.NONE: Text(zh="无", en="None"),
+    KeypadEvent.VERY_SATISFIED: Text(zh="非常满意", en="Very satisfied"),
+    KeypadEvent.SATISFIED: Text(zh="满意", en="Satisfied"),
+    KeypadEvent.BASICALLY_SATISFIED: Text(zh="基本满意", en="Basically satisfied"),
+    KeypadEvent.DISSATISFIED: Text(zh="不满意", en="Dissatisfied"),
+    KeypadEvent.VERY_DISSATISFIED: Text(zh="非常不满意", en="Very dissatisfied"),
     KeypadEvent.CALL_NEXT: Text(zh="叫号", en="Call next"),
     KeypadEvent.RECALL: Text(zh="重呼", en="Recall"),
     KeypadEvent.PAUSE: Text(zh="暂停", en="Pause"),
@@ -74,8 +71,7 @@ STAFF_KEY_LABELS = {
 
 def key_label(event: KeypadEvent) -> Text:
     """What a keypad key means, as a technician reads it (`kiosk diag keypads`)."""
-    level = EvaluationLevel.of_key(event)
-    return STAFF_KEY_LABELS[event] if level is None else level.label
+    return KEY_LABELS[event]
 
 
 @dataclass(frozen=True)

@@ -109,12 +109,6 @@ class DeviceBridge(QObject):
     def has_card_reader(self) -> bool:
         return self.card_watcher is not None
 
-    def has_scanner(self) -> bool:
-        return self.scanner_watcher is not None
-
-    def watching(self) -> bool:
-        return self._watching
-
     def watch_for_cards(self, watch: bool) -> None:
         if watch:
             self.start_watching()

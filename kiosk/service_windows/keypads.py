@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class KeypadState:
-    """One keypad as a technician sees it."""
+class WindowKeypadState:
+    """One keypad at its window, as a technician sees it."""
 
     address: int
     window: int
@@ -156,7 +156,7 @@ class WindowService:
 
     # ---- what technicians see ----------------------------------------------------------
 
-    def status(self) -> list[KeypadState]:
+    def status(self) -> list[WindowKeypadState]:
         """Every keypad: online or not, last answer, model, prompting, key fault."""
         with self._lock:
             last_seen = dict(self._last_seen)
@@ -164,7 +164,7 @@ class WindowService:
         for address, window in sorted(self._window_of.items()):
             bus_state = self._bus.status(address)
             states.append(
-                KeypadState(
+                WindowKeypadState(
                     address,
                     window,
                     bus_state.online,
