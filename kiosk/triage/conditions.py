@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 from kiosk.catalog import Matter
 from kiosk.hall.base import QueueState
 from kiosk.settings import QueueSection, Settings
-from kiosk.taxpayer import UNKNOWN_PROFILE, Appointment, Identity, TaxpayerProfile
+from kiosk.taxpayer import (
+    UNKNOWN_PROFILE,
+    Appointment,
+    Identity,
+    TaxpayerProfile,
+    is_new_taxpayer,
+)
 from kiosk.triage.hours import period_at
 from kiosk.triage.rules import Period, When
 
@@ -61,12 +67,8 @@ def facts_of(context: VisitContext, settings: Settings) -> Facts:
     today = now.astimezone(ZoneInfo(settings.kiosk.timezone)).date() if now else None
     profile = context.profile
     age = context.identity.age_on(today) if context.identity and today else None
-    registered = profile.registered_on
-    recently = (
-        registered is not None
-        and today is not None
-        and (today - registered).days < settings.identification.new_taxpayer_days
-    )
+    days = settings.identification.new_taxpayer_days
+    recently = today is not None and is_new_taxpayer(profile.registered_on, today, days)
     watched = context.queue_states.get(routing.overflow_queue)
     return Facts(
         period=period_at(now, settings) if now else "open",
