@@ -1,6 +1,6 @@
 """Identification at the kiosk: codes typed or scanned (`codes`, with the GB 32100
 credit code in `credit_code`), ID cards (`cards`), appointment check-in
-(`appointments`), and asking the hall what it knows (`service`)."""
+(`appointments`), and asking the hall what it knows (`lookup`)."""
 
 from kiosk.identity.appointments import CheckIn, CheckInStatus, check_in, find_appointment
 from kiosk.identity.cards import (
@@ -28,7 +28,7 @@ from kiosk.identity.credit_code import (
     mask_credit_code,
     normalize_credit_code,
 )
-from kiosk.identity.service import IdentificationService, ProfileLookup
+from kiosk.identity.lookup import IdentificationService, ProfileLookup
 from kiosk.identity.texts import (
     CARD_EXPIRED,
     CARD_NUMBER_INVALID,

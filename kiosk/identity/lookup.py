@@ -1,4 +1,4 @@
-"""Asking the hall what it knows of an identified taxpayer."""
+"""Asking the hall what it knows of an identified taxpayer (its profile lookup)."""
 
 from __future__ import annotations
 
