@@ -7,7 +7,12 @@ from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from kiosk.identity.texts import NO_APPOINTMENT_TODAY
+from kiosk.identity.texts import (
+    CHECK_IN_EARLY,
+    CHECK_IN_LATE,
+    CHECKED_IN,
+    NO_APPOINTMENT_TODAY,
+)
 from kiosk.settings import IdentificationSection, Settings
 from kiosk.taxpayer import Appointment, TaxpayerProfile
 from kiosk.text import Text
@@ -54,42 +59,24 @@ def check_in(
     ]
     if not today:
         return CheckIn(CheckInStatus.NONE, None, NO_APPOINTMENT_TODAY)
+
+    def clock(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%H:%M")
+
     for item in today:
         if item.starts_at - early <= now <= item.starts_at + late:
-            at = item.starts_at.astimezone(zone).strftime("%H:%M")
             return CheckIn(
-                CheckInStatus.IN_WINDOW,
-                item,
-                Text(
-                    zh=f"已签到：您预约了 {at}，将优先为您叫号",
-                    en=f"Checked in for your {at} appointment: you will be called first",
-                ),
+                CheckInStatus.IN_WINDOW, item, CHECKED_IN.format(at=clock(item.starts_at))
             )
     upcoming = [item for item in today if now < item.starts_at - early]
     if upcoming:
         item = upcoming[0]
-        at = item.starts_at.astimezone(zone).strftime("%H:%M")
-        opens = (item.starts_at - early).astimezone(zone).strftime("%H:%M")
-        return CheckIn(
-            CheckInStatus.EARLY,
-            item,
-            Text(
-                zh=f"您预约的时间是 {at}，请于 {opens} 后签到；现在也可以普通取号",
-                en=f"Your appointment is at {at}: check in from {opens}, "
-                "or take an ordinary ticket now",
-            ),
+        message = CHECK_IN_EARLY.format(
+            at=clock(item.starts_at), opens=clock(item.starts_at - early)
         )
+        return CheckIn(CheckInStatus.EARLY, item, message)
     item = today[-1]
-    at = item.starts_at.astimezone(zone).strftime("%H:%M")
-    return CheckIn(
-        CheckInStatus.LATE,
-        item,
-        Text(
-            zh=f"您预约的 {at} 已过签到时间，请普通取号",
-            en=f"The check-in time for your {at} appointment has passed: "
-            "please take an ordinary ticket",
-        ),
-    )
+    return CheckIn(CheckInStatus.LATE, item, CHECK_IN_LATE.format(at=clock(item.starts_at)))
 
 
 def find_appointment(profile: TaxpayerProfile, code: str) -> Appointment | None:

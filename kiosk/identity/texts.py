@@ -70,6 +70,18 @@ CARD_UNREADABLE = Text(
 # ---- appointments and the hall ------------------------------------------------------------
 
 NO_APPOINTMENT_TODAY = Text(zh="今天没有您的预约", en="You have no appointment today")
+CHECKED_IN = Text(
+    zh="已签到：您预约了 {at}，将优先为您叫号",
+    en="Checked in for your {at} appointment: you will be called first",
+)
+CHECK_IN_EARLY = Text(
+    zh="您预约的时间是 {at}，请于 {opens} 后签到；现在也可以普通取号",
+    en="Your appointment is at {at}: check in from {opens}, or take an ordinary ticket now",
+)
+CHECK_IN_LATE = Text(
+    zh="您预约的 {at} 已过签到时间，请普通取号",
+    en="The check-in time for your {at} appointment has passed: please take an ordinary ticket",
+)
 HALL_UNREACHABLE = Text(
     zh="暂时查询不到您的办税信息，您仍可以取号",
     en="Your taxpayer record cannot be looked up right now; you can still take a ticket",

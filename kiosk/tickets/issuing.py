@@ -72,7 +72,9 @@ class TicketService:
         self._hall = hall
         self._journal = journal
         self._printer = printer
-        self._slips = TicketSlips(settings)
+        self.slips = TicketSlips(settings)
+        # The technician's sample ticket and the bench lay a ticket out as issue() does.
+        self.ticket_document = self.slips.ticket
 
     def set_catalog(self, catalog: Catalog) -> None:
         """A new catalog version (Kiosk.apply_catalog, between visits)."""
@@ -84,17 +86,6 @@ class TicketService:
             return template.format(ticket_id=reservation.ticket_id, number=reservation.number)
         hall_url = self._hall.ticket_status_url(reservation)
         return hall_url or self._catalog.guide_url(matters[0])
-
-    def ticket_document(
-        self,
-        reservation: Reservation,
-        route: Route,
-        documents: Sequence[DocumentLine],
-        qr_url: str,
-        language: Language,
-    ) -> PrintDocument:
-        """The ticket, block by block in the order `ticket.layout` gives."""
-        return self._slips.ticket(reservation, route, documents, qr_url, language)
 
     def issue(self, route: Route, language: Language) -> IssuedTicket:
         """Blocking (it prints): call it from a worker, never the GUI thread.
@@ -201,7 +192,7 @@ class TicketService:
         documents = required_documents(route.matters, self._catalog)
         qr_url = self.qr_url(reservation, route.matters)
         slip = self.ticket_document(reservation, route, documents, qr_url, issued.language)
-        failure = self._print(self._slips.reprint(slip, issued.language))
+        failure = self._print(self.slips.reprint(slip, issued.language))
         if failure is not None:
             raise ReprintError(f"the printer did not print ticket {number}: {failure}")
         self._journal.record("ticket.reprinted", {"number": number}, reservation.ticket_id)
@@ -210,7 +201,7 @@ class TicketService:
     def print_guide_slip(self, route: Route, language: Language) -> bool:
         """The self-service guide slip; no number is involved. True when printed."""
         guide_url = self._catalog.guide_url(route.matters[0])
-        failure = self._print(self._slips.guide(route, guide_url, language))
+        failure = self._print(self.slips.guide(route, guide_url, language))
         self._journal.record(
             "guide_slip.printed" if failure is None else "guide_slip.failed",
             {
