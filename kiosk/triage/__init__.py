@@ -13,7 +13,7 @@ or are shadowed by an earlier rule; `kiosk config check` reports them.
 """
 
 from kiosk.triage.checks import check_rules, rule_problems
-from kiosk.triage.conditions import VisitContext, accepts
+from kiosk.triage.conditions import VisitContext
 from kiosk.triage.hours import ALWAYS_OPEN, next_opening, period_at
 from kiosk.triage.route import Refusal, Route, TriageError, route_visit
 from kiosk.triage.rules import (
@@ -52,7 +52,6 @@ __all__ = [
     "TriageError",
     "VisitContext",
     "When",
-    "accepts",
     "check_rules",
     "load_rules",
     "next_opening",
