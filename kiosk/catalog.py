@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kiosk.settings import ConfigError, ConfigProblem, problems_from, read_toml
+from kiosk.settings import ConfigError, ConfigProblem, read_toml
 from kiosk.text import Text
+from kiosk.toml_lines import TomlLines, file_text, located_problems, where
 
 
 class _Entry(BaseModel):
@@ -160,62 +161,10 @@ def english_initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[A-Za-z]+", name)).upper()
 
 
-# ---- locating entries in the TOML text, for messages with a line --------------------------
-
-
-class _Lines:
-    """Line numbers of `[[kind]]` headers and `code = "X"` entries in a TOML text."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def header(self, kind: str, index: int) -> int | None:
-        seen = -1
-        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(kind)}\s*\]\]")
-        for number, line in enumerate(self.lines, start=1):
-            if pattern.match(line):
-                seen += 1
-                if seen == index:
-                    return number
-        return None
-
-    def code(self, code: str, occurrence: int = 0) -> int | None:
-        pattern = re.compile(rf"^\s*code\s*=\s*[\"']{re.escape(code)}[\"']")
-        seen = -1
-        for number, line in enumerate(self.lines, start=1):
-            if pattern.match(line):
-                seen += 1
-                if seen == occurrence:
-                    return number
-        return None
-
-    def entry(self, kind: str, index: int, code: str, occurrence: int = 0) -> int | None:
-        return self.code(code, occurrence) or self.header(kind, index)
-
-
-def _where(file: str, line: int | None) -> str:
-    return f"{file}:{line}" if line else file
-
-
-def _structure_problems(error: ValidationError, file: str, lines: _Lines) -> list[ConfigProblem]:
-    """pydantic's problems, each with the line of the entry it is in."""
-    located = []
-    for problem, item in zip(problems_from(error, file), error.errors(), strict=False):
-        loc = item["loc"]
-        line = None
-        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-            line = lines.header(loc[0], loc[1])
-        reason = problem.reason
-        if item["type"] == "missing" and loc[-1] in ("category", "name", "code"):
-            reason = f"no {loc[-1]} given"
-        located.append(ConfigProblem(_where(file, line), problem.key, reason))
-    return located
-
-
 def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[ConfigProblem]:
     """Duplicate codes, unknown categories, undefined documents, matters without
     documents: each named with its file and line."""
-    lines = _Lines(text)
+    lines = TomlLines(text)
     problems: list[ConfigProblem] = []
     entries: Sequence[tuple[str, Sequence[Category | Document | Matter]]] = (
         ("categories", catalog.categories),
@@ -228,10 +177,10 @@ def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[Conf
             occurrence = seen.get(item.code, 0)
             seen[item.code] = occurrence + 1
             if occurrence:
-                line = lines.entry(kind, index, item.code, occurrence)
+                line = lines.keyed("code", item.code, occurrence) or lines.header(kind, index)
                 problems.append(
                     ConfigProblem(
-                        _where(file, line),
+                        where(file, line),
                         f"{kind}.{item.code}",
                         f"the code {item.code!r} is used twice",
                     )
@@ -239,11 +188,11 @@ def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[Conf
     categories = {category.code for category in catalog.categories}
     documents = {document.code for document in catalog.documents}
     for index, matter in enumerate(catalog.matters):
-        where = _where(file, lines.entry("matters", index, matter.code))
+        at = where(file, lines.keyed("code", matter.code) or lines.header("matters", index))
         key = f"matters.{matter.code}"
 
-        def add(reason: str, key: str = key, where: str = where) -> None:
-            problems.append(ConfigProblem(where, key, reason))
+        def add(reason: str, key: str = key, at: str = at) -> None:
+            problems.append(ConfigProblem(at, key, reason))
 
         if matter.category not in categories:
             add(f"matter {matter.code}: unknown category {matter.category!r}")
@@ -263,11 +212,11 @@ def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[Conf
 
 
 def parse_catalog(raw: dict[str, Any], source: str, text: str = "") -> Catalog:
-    lines = _Lines(text)
     try:
         catalog = Catalog(**raw)
     except ValidationError as error:
-        raise ConfigError(_structure_problems(error, source, lines)) from None
+        missing = ("category", "name", "code")
+        raise ConfigError(located_problems(error, source, TomlLines(text), missing)) from None
     problems = reference_problems(catalog, source, text)
     if problems:
         raise ConfigError(problems)
@@ -275,9 +224,4 @@ def parse_catalog(raw: dict[str, Any], source: str, text: str = "") -> Catalog:
 
 
 def load_catalog(path: Path) -> Catalog:
-    raw = read_toml(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:  # read_toml has just read it; a race only loses the line numbers
-        text = ""
-    return parse_catalog(raw, str(path), text)
+    return parse_catalog(read_toml(path), str(path), file_text(path))

@@ -91,3 +91,8 @@ class TaxpayerProfile:
 
 
 UNKNOWN_PROFILE = TaxpayerProfile()
+
+
+def is_new_taxpayer(registered_on: date | None, today: date, new_taxpayer_days: int) -> bool:
+    """Registered fewer than `new_taxpayer_days` days ago (新办纳税人)."""
+    return registered_on is not None and (today - registered_on).days < new_taxpayer_days

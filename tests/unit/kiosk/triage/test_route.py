@@ -1,11 +1,10 @@
-"""Routing by the hall's rules (config/rules.toml): a table with every rule and its edges,
-and properties over the whole catalog."""
+"""Routing a visit by the hall's rules (config/rules.toml): a table with every rule and its
+edges, and properties over the whole catalog."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,14 +18,12 @@ from kiosk.hall.base import QueueState
 from kiosk.settings import Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from kiosk.triage import (
-    FALLBACK_RULES,
     REASON_SELF_SERVICE,
     REASON_SEVERAL,
     Route,
+    TriageError,
     VisitContext,
     load_rules,
-    next_opening,
-    period_at,
     route_visit,
 )
 
@@ -267,33 +264,6 @@ def test_a_hall_without_a_property_window_sends_property_to_the_comprehensive_wi
     assert route.queue.code == "comprehensive"
 
 
-def test_broken_rules_fall_back_and_still_give_a_number(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    broken = tmp_path / "rules.toml"
-    broken.write_text("[[rules]]\nname = 'x'\n", encoding="utf-8")
-    settings = load_settings(overrides={"routing": {"rules": str(broken)}})
-    route = route_visit([CATALOG.matter("M0102")], settings)
-    assert route.queue.code == "comprehensive"
-    assert route.rule == "comprehensive"
-    assert "fallback" in caplog.text
-    assert route_visit([CATALOG.matter("M0202")], settings, rules=FALLBACK_RULES).rule == "green"
-    caplog.clear()
-    route_visit([CATALOG.matter("M0102")], settings)  # the next visit: same broken file
-    assert "fallback" not in caplog.text  # read and logged once per version, not per visit
-
-
-def test_periods_of_the_day() -> None:
-    assert period_at(at(8, 59), SETTINGS) == "before_opening"
-    assert period_at(at(9), SETTINGS) == "open"
-    assert period_at(at(16, 30), SETTINGS) == "extended"
-    assert period_at(at(17, 30), SETTINGS) == "after_hours"
-    assert period_at(at(10, day=date(2026, 11, 29)), SETTINGS) == "closed_day"
-    # a time given in UTC is read in the hall's zone
-    assert period_at(datetime(2026, 11, 23, 1, 0, tzinfo=ZoneInfo("UTC")), SETTINGS) == "open"
-    assert next_opening(at(10, day=date(2026, 11, 28)), SETTINGS) == at(9, day=date(2026, 11, 30))
-
-
 # ---- properties over the catalog ---------------------------------------------------------
 
 visits = st.lists(
@@ -372,3 +342,30 @@ def test_every_single_matter_of_the_catalog_is_routed_at_ten_on_a_monday() -> No
     catalog: Catalog = CATALOG
     for matter in catalog.matters:
         _assert_ticket(route_visit([matter], SETTINGS, VisitContext(now=at(10))), [matter])
+
+
+# ---- without a context: no time rules, nobody identified ----------------------------------
+
+
+def test_simple_matters_go_to_the_green_channel() -> None:
+    route = route_visit([CATALOG.matter("M0202")], SETTINGS)
+    assert route.queue.code == "green"
+    assert not route.self_service_offer
+
+
+def test_other_matters_go_to_the_comprehensive_windows() -> None:
+    route = route_visit([CATALOG.matter("M0202"), CATALOG.matter("M0102")], SETTINGS)
+    assert route.queue.code == "comprehensive"
+    assert REASON_SEVERAL in route.reasons
+
+
+def test_self_service_matters_are_offered_the_self_service_area_first() -> None:
+    route = route_visit([CATALOG.matter("M0301")], SETTINGS)
+    assert route.self_service_offer
+    assert route.reasons[0] == REASON_SELF_SERVICE
+    assert route.queue.code == "green"
+
+
+def test_a_visit_without_matters_is_refused() -> None:
+    with pytest.raises(TriageError):
+        route_visit([], SETTINGS)

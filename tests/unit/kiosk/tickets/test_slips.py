@@ -1,0 +1,112 @@
+"""The ticket as printed: language, layout and labels from the settings, logo, paper width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from drivers.printer.document import ImageBlock, TextBlock
+from drivers.printer.escpos import render, wrap
+from drivers.printer.profiles import PROFILES
+from kiosk.settings import TICKET_TEXTS, ConfigError, load_settings
+from kiosk.tickets import LABELS, TicketService, windows_text
+from kiosk.triage import route_visit
+from tests.helpers.fakes import make_settings
+from tests.helpers.tickets import Parts
+
+
+def test_the_english_ticket_is_in_english(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0102")], parts.settings)
+    ticket = parts.service.issue(route, "en")
+    assert ticket.number == "A001"
+    texts = "\n".join(parts.printer.texts())
+    assert "Comprehensive windows  Windows 2-6" in texts
+    assert "Proof of the change (1 copy)" in texts
+    assert "Estimated wait: none" in texts
+    assert not any(
+        "\u4e00" <= char <= "\u9fff" for char in texts.replace(parts.settings.hall.name_zh, "")
+    )
+
+
+def test_windows_text(parts: Parts) -> None:
+    assert windows_text(parts.settings.queue("green")).get("zh") == "1号窗口"
+    assert windows_text(parts.settings.queue("comprehensive")).get("en") == "Windows 2-6"
+
+
+def test_every_rewordable_label_has_a_default() -> None:
+    assert set(TICKET_TEXTS) == set(LABELS)
+
+
+def test_layout_order_and_reworded_labels_come_from_the_settings(tmp_path: Path) -> None:
+    parts = Parts(tmp_path)
+    settings = make_settings(
+        tmp_path,
+        ticket={
+            "layout": ["number", "number_caption", "qr"],
+            "texts": {"number": {"zh": "号码", "en": "Number"}},
+        },
+    )
+    service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
+    service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    blocks = parts.printer.documents[-1].blocks
+    assert [type(block).__name__ for block in blocks] == ["TextBlock", "TextBlock", "QrBlock"]
+    assert parts.printer.texts() == ["G001", "号码"]
+    parts.close()
+
+
+@pytest.mark.parametrize(
+    ("ticket", "message"),
+    [
+        ({"layout": ["number", "barcode"]}, "unknown block(s) 'barcode'"),
+        ({"layout": ["hall_name", "qr"]}, "a ticket must print its number"),
+        ({"texts": {"slogan": {"zh": "x", "en": "x"}}}, "unknown label(s) 'slogan'"),
+        ({"texts": {"number": {"zh": "号码"}}}, "ticket.texts.number.en"),
+    ],
+)
+def test_a_bad_layout_is_named_in_the_settings_check(
+    tmp_path: Path, ticket: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        make_settings(tmp_path, ticket=ticket)
+    assert message in str(error.value)
+
+
+def test_the_same_ticket_reflows_for_58_mm_paper(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0801")], parts.settings)
+    parts.service.issue(route, "zh")
+    slip = parts.printer.documents[-1]
+    narrow, wide = PROFILES["generic58"], PROFILES["generic80"]
+    assert len(render(slip, narrow).data) > 0
+    for text in parts.printer.texts():
+        for line in wrap(text, narrow.columns):
+            assert len(line.encode("gb18030")) <= narrow.columns
+    assert render(slip, narrow).data.count(b"\n") > render(slip, wide).data.count(b"\n")
+
+
+def test_the_hall_logo_heads_the_ticket_and_its_path_is_relative_to_the_file(
+    tmp_path: Path,
+) -> None:
+    Image.new("L", (120, 40), 0).save(tmp_path / "logo.png")
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text(
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[ticket]\nlogo = "logo.png"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(machine)
+    parts = Parts(tmp_path / "parts")
+    service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
+    service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    first = parts.printer.documents[-1].blocks[0]
+    assert first == ImageBlock(str(tmp_path / "logo.png"))
+    rendered = render(parts.printer.documents[-1], PROFILES["generic80"]).data
+    assert b"\x1dv0" in rendered  # GS v 0: the logo goes out as a raster image
+    parts.close()
+
+
+def test_without_a_logo_the_ticket_starts_with_the_hall_name(parts: Parts) -> None:
+    parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
+    first = parts.printer.documents[-1].blocks[0]
+    assert isinstance(first, TextBlock)
+    assert first.text == parts.settings.hall.name_zh
