@@ -30,7 +30,7 @@ from kiosk.devices import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
 from kiosk.hall.http import HttpHall
 from kiosk.hall.local import LocalHall
-from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
+from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
 from kiosk.session import IdleTimer

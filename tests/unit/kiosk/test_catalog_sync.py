@@ -25,7 +25,9 @@ from kiosk.catalog_sync import (
     validate_release,
 )
 from kiosk.hall import api
-from kiosk.hall.server import RunningHall, ServerOptions, create_token, start_in_thread
+from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import Settings, load_settings
 
 WAIT_SECONDS = 15.0
