@@ -24,8 +24,8 @@ from fuzz._harness import main_for
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError, QueueState, Reservation, TicketChannel
 from kiosk.hall.http import HttpHall, _sse_events
+from kiosk.hall.link import HallLink, LinkDown
 from kiosk.settings import load_settings
-from kiosk.sync import HallLink, LinkDown
 from kiosk.taxpayer import Identity, IdentityKind, TaxpayerProfile
 
 STATUSES = (200, 200, 200, 200, 201, 204, 301, 400, 401, 404, 409, 422, 500, 503)

@@ -47,10 +47,11 @@ from kiosk.hall.base import (
     Reservation,
     TicketChannel,
 )
+from kiosk.hall.link import HallLink, LinkDown, ServerClock
+from kiosk.hall.outbox_delivery import Delivery
 from kiosk.settings import Settings
 from kiosk.sqlite import open_database
 from kiosk.store import OutboxRecord
-from kiosk.sync import Delivery, HallLink, LinkDown, ServerClock
 from kiosk.taxpayer import (
     UNKNOWN_PROFILE,
     Appointment,
@@ -556,7 +557,7 @@ class HttpHall(HallBackend):
         self.retry_pending()
         self.ensure_leases()
 
-    # ---- the catalog (kiosk/catalog_sync.py) --------------------------------------------
+    # ---- the catalog (kiosk/hall/catalog_updates.py) --------------------------------------------
 
     def catalog_version(self) -> str | None:
         """The catalog version the server serves now; None when it cannot be reached

@@ -32,10 +32,10 @@ from kiosk.app import Kiosk, build_kiosk, load_configuration
 from kiosk.evaluation import EvaluationDesk, EvaluationLevel
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
+from kiosk.hall.link import LinkDown
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
-from kiosk.sync import LinkDown
 from kiosk.triage import route_visit
 from tests.helpers.waiting import wait_for as wait_until
 

@@ -36,8 +36,8 @@ from kiosk.config_store import (
 from kiosk.devices import CardCheck, CardWatcher, ScannerWatcher
 from kiosk.hall.base import Reservation
 from kiosk.hall.http import ConnectionTest, HttpHall
+from kiosk.hall.link import LinkStatus
 from kiosk.identity import CardRefused, CodeProblem
-from kiosk.sync import LinkStatus
 from kiosk.taxpayer import Identity, IdentityKind
 from kiosk.technician import (
     AuditTrail,

@@ -21,10 +21,10 @@ from kiosk.hall.server.routes import (
     catalog,
     devices,
     events,
-    profiles,
     queues,
     records,
     status_page,
+    taxpayers,
     tickets,
     windows,
 )
@@ -35,12 +35,12 @@ ROUTERS = (
     tickets,
     records,
     devices,
-    profiles,
     windows,
     events,
     catalog,
     admin,
     status_page,
+    taxpayers,
 )
 
 

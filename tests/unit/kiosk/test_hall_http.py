@@ -18,11 +18,12 @@ from kiosk.clock import FakeClock, SystemClock
 from kiosk.hall import api
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.http import HttpHall
+from kiosk.hall.link import HallLink
+from kiosk.hall.outbox_delivery import SyncWorker
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Journal
-from kiosk.sync import HallLink, SyncWorker
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind
 
 

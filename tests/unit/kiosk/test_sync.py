@@ -9,16 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.hall.link import HallLink, LinkDown, LinkStatus, ServerClock
+from kiosk.hall.outbox_delivery import HEARTBEAT_KIND, Delivery, SyncWorker
 from kiosk.store import Journal, OutboxRecord
-from kiosk.sync import (
-    HEARTBEAT_KIND,
-    Delivery,
-    HallLink,
-    LinkDown,
-    LinkStatus,
-    ServerClock,
-    SyncWorker,
-)
 from tests.helpers.waiting import wait_for
 
 
