@@ -23,7 +23,8 @@ import httpx
 from fuzz._harness import main_for
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError, QueueState, Reservation, TicketChannel
-from kiosk.hall.http import HttpHall, _sse_events
+from kiosk.hall.http import HttpHall
+from kiosk.hall.http.event_stream import sse_events
 from kiosk.hall.link import HallLink, LinkDown
 from kiosk.settings import load_settings
 from kiosk.taxpayer import Identity, IdentityKind, TaxpayerProfile
@@ -81,8 +82,8 @@ def _hall() -> tuple[HttpHall, FakeServer, FakeClock]:
 
 def _events(hall: HttpHall, body: bytes) -> None:
     lines = body.decode("utf-8", errors="replace").splitlines()
-    for kind, event_id, data in _sse_events(iter(lines)):
-        hall._on_stream_event(kind, event_id, data)
+    for kind, event_id, data in sse_events(iter(lines)):
+        hall.event_stream.on_event(kind, event_id, data)
 
 
 def _reserve_and_commit(hall: HttpHall) -> None:
