@@ -25,7 +25,7 @@ import httpx
 
 from bench.stats import Figure, figure, table
 from kiosk.hall import api
-from kiosk.hall.server import create_token
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 
 KIOSKS = 10

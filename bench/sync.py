@@ -17,10 +17,12 @@ from bench.stats import Figure, figure
 from kiosk.clock import SystemClock
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
-from kiosk.hall.server import create_token, start_in_thread
+from kiosk.hall.link import HallLink
+from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.server.runner import start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 from kiosk.store import Journal
-from kiosk.sync import HallLink, SyncWorker
 
 RECORDS = 10_000
 

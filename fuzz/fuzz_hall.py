@@ -23,9 +23,10 @@ import httpx
 from fuzz._harness import main_for
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError, QueueState, Reservation, TicketChannel
-from kiosk.hall.http import HttpHall, _sse_events
+from kiosk.hall.http import HttpHall
+from kiosk.hall.http.event_stream import sse_events
+from kiosk.hall.link import HallLink, LinkDown
 from kiosk.settings import load_settings
-from kiosk.sync import HallLink, LinkDown
 from kiosk.taxpayer import Identity, IdentityKind, TaxpayerProfile
 
 STATUSES = (200, 200, 200, 200, 201, 204, 301, 400, 401, 404, 409, 422, 500, 503)
@@ -81,8 +82,8 @@ def _hall() -> tuple[HttpHall, FakeServer, FakeClock]:
 
 def _events(hall: HttpHall, body: bytes) -> None:
     lines = body.decode("utf-8", errors="replace").splitlines()
-    for kind, event_id, data in _sse_events(iter(lines)):
-        hall._on_stream_event(kind, event_id, data)
+    for kind, event_id, data in sse_events(iter(lines)):
+        hall.event_stream.on_event(kind, event_id, data)
 
 
 def _reserve_and_commit(hall: HttpHall) -> None:

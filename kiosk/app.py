@@ -24,13 +24,15 @@ from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
-from kiosk.catalog_sync import CACHE_FILE, CatalogCache, CatalogRelease, CatalogSync
 from kiosk.clock import Clock, SystemClock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
+from kiosk.hall.catalog_updates import CACHE_FILE, CatalogCache, CatalogRelease, CatalogSync
 from kiosk.hall.http import HttpHall
+from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.hall.local import LocalHall
-from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
+from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
 from kiosk.service_windows.keypads import WindowService
@@ -39,7 +41,6 @@ from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal
-from kiosk.sync import HallLink, LinkStatus, SyncWorker
 from kiosk.tickets import PrintFailure, TicketService
 from kiosk.triage import RuleSet, rule_problems
 
@@ -108,7 +109,7 @@ class Kiosk:
     )
     _catalog_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    # ---- catalog and rules versions (kiosk/catalog_sync.py, ui/catalog_updates.py) ----
+    # ---- catalog and rules versions (kiosk/hall/catalog_updates.py, ui/catalog_updates.py) ----
 
     def subscribe_catalog(self, listener: Callable[[CatalogRelease], None]) -> None:
         """`listener(release)` is told of each new catalog version (on any thread) and

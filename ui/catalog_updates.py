@@ -1,6 +1,6 @@
 """New catalog versions reach the screens between visits, never during one.
 
-The Kiosk offers a new version (kiosk/catalog_sync.py, from the sync thread; or the
+The Kiosk offers a new version (kiosk/hall/catalog_updates.py, from the sync thread; or the
 technician's reload from files, on the GUI thread). CatalogUpdates hears it through a
 queued signal and keeps it until the window is at rest: the home screen shown, no
 visit, no print and no look-up under way. Then the kiosk applies it (tickets,
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from kiosk.catalog_sync import CatalogRelease
+from kiosk.hall.catalog_updates import CatalogRelease
 
 if TYPE_CHECKING:
     from kiosk.app import Kiosk

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.sync import HallLink, LinkStatus
+from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.text import Language, Text
 from ui.texts import fill
 from ui.widgets import TextLabel

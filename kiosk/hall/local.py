@@ -38,7 +38,7 @@ from kiosk.hall.base import (
     Reservation,
     TicketChannel,
 )
-from kiosk.hall.profiles import ProfileDirectory
+from kiosk.hall.taxpayers_file import ProfileDirectory
 from kiosk.settings import QueueSection, Settings
 from kiosk.sqlite import open_database
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile

@@ -27,7 +27,7 @@ from drivers.sim.idcard import SamReaderEmulator
 from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
 from kiosk.hall import api
-from kiosk.hall.server import create_token
+from kiosk.hall.server.tokens import create_token
 from kiosk.service_windows.opening import all_windows
 from kiosk.settings import Settings, load_settings
 from kiosk.soak.audit import (

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.hall.server import RunningHall, create_token, start_in_thread
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 
 pytestmark = pytest.mark.e2e

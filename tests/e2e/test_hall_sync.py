@@ -32,9 +32,10 @@ from kiosk.app import Kiosk, build_kiosk, load_configuration
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
-from kiosk.hall.server import RunningHall, create_token, start_in_thread
+from kiosk.hall.link import LinkDown
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
-from kiosk.sync import LinkDown
 from kiosk.triage import route_visit
 from tests.helpers.waiting import wait_for as wait_until
 

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from kiosk.hall.server import RunningHall, create_token, start_in_thread
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 from tests.helpers.waiting import wait_for
 

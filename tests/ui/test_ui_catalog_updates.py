@@ -15,9 +15,10 @@ from uitest_support import LANDSCAPE, PORTRAIT
 
 from kiosk.app import Kiosk, build_demo_kiosk
 from kiosk.catalog import load_catalog
-from kiosk.catalog_sync import CatalogRelease
-from kiosk.hall.server import create_token, start_in_thread
-from kiosk.hall.server.app import ServerOptions
+from kiosk.hall.catalog_updates import CatalogRelease
+from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.runner import start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 from ui.automation import visible_texts
 from ui.screens.category import grid_columns

@@ -14,7 +14,7 @@ from uitest_support import LANDSCAPE, PORTRAIT, WORKER_TIMEOUT_MS
 
 from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
-from kiosk.sync import HallLink
+from kiosk.hall.link import HallLink
 from ui.hall_status import HallStatusBanner
 from ui.theme import apply_theme
 from ui.widgets import retranslate_tree

@@ -31,7 +31,8 @@ from kiosk.catalog import load_catalog
 from kiosk.clock import FakeClock
 from kiosk.config_store import ConfigStore, settings_sections
 from kiosk.evaluation import EvaluationLevel
-from kiosk.hall.server import create_token, start_in_thread
+from kiosk.hall.server.runner import start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.identity import credit_code_check_char
 from kiosk.settings import load_settings
 from kiosk.technician import AuditTrail

@@ -36,9 +36,9 @@ from kiosk.config_store import (
 from kiosk.device_watchers import CardCheck, CardWatcher, ScannerWatcher
 from kiosk.hall.base import Reservation
 from kiosk.hall.http import ConnectionTest, HttpHall
+from kiosk.hall.link import LinkStatus
 from kiosk.identity import CardRefused, CodeProblem
 from kiosk.service_windows.keypads import WindowService
-from kiosk.sync import LinkStatus
 from kiosk.taxpayer import Identity, IdentityKind
 from kiosk.technician import (
     AuditTrail,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers.background import BackgroundThread
 from kiosk.catalog import load_catalog
 from kiosk.settings import ConfigError, read_toml
 from kiosk.triage import load_rules
@@ -104,22 +105,16 @@ class CatalogWatcher:
     ) -> None:
         self._source = source
         self._on_change = on_change
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="catalog-watcher", daemon=True)
+        self._thread = BackgroundThread.every(
+            "catalog-watcher", interval, self._check, first_wait=interval
+        )
 
     def start(self) -> None:
         self._thread.start()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                if self._source.changed_on_disk() and self._source.reload():
-                    self._on_change(self._source.current.version)
-            except Exception:
-                log.exception("the catalog watcher failed")
+    def _check(self) -> None:
+        if self._source.changed_on_disk() and self._source.reload():
+            self._on_change(self._source.current.version)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
+        self._thread.stop()

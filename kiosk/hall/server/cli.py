@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.hall.api import CLIENT_ID_PATTERN
+from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.tokens import create_token, list_tokens, revoke_token
 from kiosk.settings import ConfigError, Settings, default_machine_file, load_settings
 from kiosk.sqlite import StorageError
@@ -42,8 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("kiosk: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    from kiosk.hall.server.app import ServerOptions  # the web framework: only to serve
-    from kiosk.hall.server.runner import serve
+    from kiosk.hall.server.runner import serve  # the web framework: only to serve
 
     if not 2 <= args.offline_floor <= 1000:
         print("kiosk: --offline-floor is 2..1000 (1000: no offline range)", file=sys.stderr)

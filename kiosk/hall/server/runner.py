@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from types import FrameType
 
 import uvicorn
 
+from drivers.background import BackgroundThread
 from kiosk.clock import Clock
-from kiosk.hall.server.app import HallServer, ServerOptions, build_asgi
+from kiosk.hall.server.app import build_asgi
+from kiosk.hall.server.hall import HallServer, ServerOptions
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -87,17 +88,18 @@ def start_in_thread(
     hall = HallServer(db_path, settings, clock, options)
     sock = _bind(host, port)
     server = _Server(_config(hall, tls_cert, tls_key, access_log=False), hall)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="hall-server", daemon=True
+    # uvicorn stops on its own flag (should_exit), not on the thread's stop event.
+    thread = BackgroundThread(
+        "hall-server", lambda _stop: server.run(sockets=[sock]), join_seconds=10.0
     )
     thread.start()
     deadline = time.monotonic() + STARTUP_SECONDS
     while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
+        if not thread.running or time.monotonic() > deadline:
             hall.close()
             sock.close()
             raise RuntimeError("the hall server did not start")
-        time.sleep(0.005)
+        time.sleep(0.005)  # uvicorn says it started only through this flag
     stopped = False
 
     def stop() -> None:
@@ -107,7 +109,7 @@ def start_in_thread(
         stopped = True
         hall.broker.close()
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.stop()
         hall.close()
         sock.close()
 

@@ -17,7 +17,8 @@ from kiosk.catalog import load_catalog
 from kiosk.evaluation import EvaluationLevel
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
-from kiosk.hall.server import create_token, start_in_thread
+from kiosk.hall.server.runner import start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 
 ADDRESSES = [1, 2]

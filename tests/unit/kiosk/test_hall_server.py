@@ -21,8 +21,10 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.hall.api import identity_key_hash
-from kiosk.hall.server import RunningHall, ServerOptions, create_token, start_in_thread
-from kiosk.hall.server.profiles import HashedProfiles
+from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.profile_lookup import HashedProfiles
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
 from tests.helpers.waiting import wait_for

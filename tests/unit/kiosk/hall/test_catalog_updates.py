@@ -16,7 +16,8 @@ import pytest
 
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.catalog import load_catalog
-from kiosk.catalog_sync import (
+from kiosk.hall import api
+from kiosk.hall.catalog_updates import (
     CACHE_FILE,
     CatalogCache,
     CatalogRefused,
@@ -24,8 +25,9 @@ from kiosk.catalog_sync import (
     SyncOutcome,
     validate_release,
 )
-from kiosk.hall import api
-from kiosk.hall.server import RunningHall, ServerOptions, create_token, start_in_thread
+from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import Settings, load_settings
 
 WAIT_SECONDS = 15.0

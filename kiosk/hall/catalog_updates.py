@@ -34,13 +34,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
+from drivers.background import BackgroundThread
 from kiosk.catalog import Catalog, parse_catalog
 from kiosk.clock import Clock
 from kiosk.hall import api
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
+from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.settings import ConfigError, Settings
 from kiosk.store import Journal
-from kiosk.sync import HallLink, LinkStatus
 from kiosk.triage import RuleSet, check_rules, parse_rules, rules_for
 
 log = logging.getLogger(__name__)
@@ -229,8 +230,7 @@ class CatalogSync:
         self._refused: tuple[str, str] | None = None
         self._listeners: list[ReleaseListener] = []
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread = BackgroundThread("catalog-sync", self._run, join_seconds=10.0)
         self.checks = 0  # completed checks (tests, technicians)
 
     # ---- listeners -------------------------------------------------------------------
@@ -346,22 +346,20 @@ class CatalogSync:
             self.request_check()
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self._thread.running:
             return
-        self._stop.clear()
         if self._events is not None:
             self._events.subscribe(self._on_hall_event)
         if self._link is not None:
             self._link.subscribe(self._on_link)
         self._wake.set()  # the first check at once
-        self._thread = threading.Thread(target=self._run, name="catalog-sync", daemon=True)
         self._thread.start()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             self._wake.wait(self._interval)
             self._wake.clear()
-            if self._stop.is_set():
+            if stop.is_set():
                 return
             try:
                 self.check()
@@ -373,8 +371,6 @@ class CatalogSync:
             self._events.unsubscribe(self._on_hall_event)
         if self._link is not None:
             self._link.unsubscribe(self._on_link)
-        self._stop.set()
+        self._thread.stop_event.set()
         self._wake.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=10)
+        self._thread.stop()

@@ -1,4 +1,4 @@
-"""Delivering the journal's outbox to the hall server, and the state of the link.
+"""Delivering the journal's outbox to the hall server (the link's state: kiosk/hall/link.py).
 
 The sync worker is one thread. Each cycle it takes the oldest undelivered
 records in batches and hands them to a sender (the hall server client, or a
@@ -21,21 +21,18 @@ import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
+from drivers.background import BackgroundThread
 from kiosk.clock import Clock
+from kiosk.hall.link import HallLink, LinkDown, LinkStatus
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal, OutboxRecord
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_KIND = "heartbeat"  # kiosk/hall/api.py: the latest per kiosk is in /v1/devices
-
-
-class LinkDown(Exception):
-    """The hall server cannot be reached, or answered with something unusable:
-    try again later. The message is for a technician (never personal data)."""
 
 
 @dataclass(frozen=True)
@@ -51,136 +48,6 @@ class OutboxSender(Protocol):
     def send(self, records: Sequence[OutboxRecord]) -> Delivery:
         """Deliver one batch; raises LinkDown when it could not."""
         ...
-
-
-@dataclass(frozen=True)
-class LinkStatus:
-    """For the screen and the technicians."""
-
-    online: bool
-    offline_since: datetime | None
-    pending: int
-    last_error: str | None
-    last_contact: datetime | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "online": self.online,
-            "offline_since": None if self.offline_since is None else self.offline_since.isoformat(),
-            "pending": self.pending,
-            "last_error": self.last_error,
-            "last_contact": None if self.last_contact is None else self.last_contact.isoformat(),
-        }
-
-
-LinkListener = Callable[[LinkStatus], None]
-
-
-class ServerClock:
-    """The kiosk's clock corrected by the hall server's time (sent with every answer).
-
-    Day boundaries and waiting times use it, so a kiosk whose own clock is wrong
-    neither restarts numbering mid-day nor shows negative waits. Before any answer
-    (and with no offset remembered) it is the kiosk's own clock."""
-
-    def __init__(self, base: Clock, offset_seconds: float = 0.0) -> None:
-        self._base = base
-        self._offset = timedelta(seconds=offset_seconds)
-        self._lock = threading.Lock()
-
-    @property
-    def offset_seconds(self) -> float:
-        with self._lock:
-            return self._offset.total_seconds()
-
-    def observe(self, server_time: datetime) -> float:
-        """The server said it is `server_time` now; returns the new offset in seconds."""
-        offset = server_time - self._base.now()
-        with self._lock:
-            self._offset = offset
-        return offset.total_seconds()
-
-    def now(self) -> datetime:
-        with self._lock:
-            offset = self._offset
-        return self._base.now() + offset
-
-    def monotonic(self) -> float:
-        return self._base.monotonic()
-
-
-class HallLink:
-    """Online or offline since when, shared by the hall client and the sync worker.
-
-    A kiosk starts offline ("not connected yet") until the server first answers."""
-
-    def __init__(self, clock: Clock, pending: Callable[[], int] | None = None) -> None:
-        self._clock = clock
-        self._pending = pending or (lambda: 0)
-        self._lock = threading.Lock()
-        self._online = False
-        self._offline_since: datetime | None = clock.now()
-        self._last_error: str | None = "not connected yet"
-        self._last_contact: datetime | None = None
-        self._listeners: list[LinkListener] = []
-
-    @property
-    def online(self) -> bool:
-        with self._lock:
-            return self._online
-
-    def subscribe(self, listener: LinkListener) -> None:
-        """`listener(status)` runs on the thread that saw the change."""
-        with self._lock:
-            self._listeners.append(listener)
-
-    def unsubscribe(self, listener: LinkListener) -> None:
-        with self._lock:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-    def mark_online(self) -> None:
-        with self._lock:
-            changed = not self._online
-            self._online = True
-            self._offline_since = None
-            self._last_error = None
-            self._last_contact = self._clock.now()
-        if changed:
-            log.info("hall server reachable: online")
-            self._tell()
-
-    def mark_offline(self, reason: str) -> None:
-        with self._lock:
-            changed = self._online
-            self._online = False
-            if self._offline_since is None:
-                self._offline_since = self._clock.now()
-            self._last_error = reason
-        if changed:
-            log.warning("hall server unreachable, working offline: %s", reason)
-            self._tell()
-
-    def status(self) -> LinkStatus:
-        pending = self._pending()
-        with self._lock:
-            return LinkStatus(
-                self._online, self._offline_since, pending, self._last_error, self._last_contact
-            )
-
-    def changed(self) -> None:
-        """Tell the listeners again (the pending count moved)."""
-        self._tell()
-
-    def _tell(self) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        status = self.status()
-        for listener in listeners:
-            try:
-                listener(status)
-            except Exception:
-                log.exception("a hall link listener failed")
 
 
 HealthSource = Callable[[], Mapping[str, Any]]
@@ -218,8 +85,7 @@ class SyncWorker:
         self._health = health
         self._maintain = maintain
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread = BackgroundThread("hall-sync", self._run, join_seconds=10.0)
         self._failures = 0
         self._next_heartbeat: float | None = None
         self._cycle_lock = threading.Lock()
@@ -308,12 +174,10 @@ class SyncWorker:
     # ---- the thread ----------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self._thread.running:
             return
-        self._stop.clear()
         self._journal.add_listener(self._on_record)
         self._link.subscribe(self._on_link)
-        self._thread = threading.Thread(target=self._run, name="hall-sync", daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
@@ -329,8 +193,8 @@ class SyncWorker:
             self._failures = 0
             self._wake.set()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def _run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
             try:
                 self.cycle()
             except Exception:  # the worker must outlive any surprise
@@ -340,13 +204,11 @@ class SyncWorker:
             self._wake.clear()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._thread.stop_event.set()
         self._wake.set()
         self._journal.remove_listener(self._on_record)
         self._link.unsubscribe(self._on_link)
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self._thread.stop()
 
     def status(self) -> LinkStatus:
         return self._link.status()

@@ -1,7 +1,7 @@
 """Taxpayer profiles as the server finds them: by a hash of the key, never the key.
 
 The server reads the same file as the embedded hall (identification.taxpayers,
-through kiosk.hall.profiles) and indexes it by `identity_key_hash` of every
+through kiosk.hall.taxpayers_file) and indexes it by `identity_key_hash` of every
 credit code, ID number and appointment code in it.
 """
 
@@ -14,7 +14,7 @@ from typing import Protocol
 
 from drivers.idcard.card import id_check_digit
 from kiosk.hall.api import identity_key_hash
-from kiosk.hall.profiles import TaxpayersFile, parse_taxpayers
+from kiosk.hall.taxpayers_file import TaxpayersFile, parse_taxpayers
 from kiosk.settings import read_toml
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind, TaxpayerProfile
 

@@ -18,10 +18,12 @@ from kiosk.clock import FakeClock, SystemClock
 from kiosk.hall import api
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.http import HttpHall
-from kiosk.hall.server import RunningHall, create_token, start_in_thread
+from kiosk.hall.link import HallLink
+from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.tokens import create_token
 from kiosk.settings import Settings, load_settings
 from kiosk.store import Journal
-from kiosk.sync import HallLink, SyncWorker
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind
 
 
@@ -202,11 +204,11 @@ def test_offline_tickets_reach_the_server_through_the_outbox_once(
     assert worker.cycle()  # a second pass sends nothing again
     assert journal.pending_outbox() == 0
     assert journal.refused_outbox() == []
-    answer = hall._request("GET", api.PATH_RECORDS, api.RecordsOut)
+    answer = hall.wire.request("GET", api.PATH_RECORDS, api.RecordsOut)
     reserved = [record.ticket_id for record in answer.records if record.kind == "ticket.reserved"]
     assert sorted(reserved) == sorted(reservation.ticket_id for reservation in issued)
     for reservation in issued:
-        ticket = hall._request(
+        ticket = hall.wire.request(
             "GET", api.PATH_TICKET.format(ticket_id=reservation.ticket_id), api.TicketOut
         )
         assert (ticket.number, ticket.status) == (reservation.number, "waiting")
@@ -223,7 +225,7 @@ def test_a_commit_the_server_missed_is_retried_until_it_takes_it(
     assert hall.ticket_status(reservation.ticket_id) == "waiting"
     server.start()
     hall.maintain()
-    ticket = hall._request(
+    ticket = hall.wire.request(
         "GET", api.PATH_TICKET.format(ticket_id=reservation.ticket_id), api.TicketOut
     )
     assert (ticket.status, ticket.channel) == ("waiting", "e_ticket")

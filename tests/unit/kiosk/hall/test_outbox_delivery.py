@@ -3,22 +3,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.hall.link import HallLink, LinkDown, LinkStatus
+from kiosk.hall.outbox_delivery import HEARTBEAT_KIND, Delivery, SyncWorker
 from kiosk.store import Journal, OutboxRecord
-from kiosk.sync import (
-    HEARTBEAT_KIND,
-    Delivery,
-    HallLink,
-    LinkDown,
-    LinkStatus,
-    ServerClock,
-    SyncWorker,
-)
 from tests.helpers.waiting import wait_for
 
 
@@ -240,13 +232,3 @@ def test_the_worker_thread_delivers_a_new_record_without_waiting_for_its_interva
     finally:
         worker.stop()
     assert not any(thread.name == "hall-sync" for thread in threading.enumerate())
-
-
-def test_the_server_clock_follows_the_servers_time() -> None:
-    kiosk_clock = FakeClock(datetime(2026, 11, 23, 15, 50, tzinfo=UTC))  # 23:50 in Shanghai
-    clock = ServerClock(kiosk_clock)
-    assert clock.now() == kiosk_clock.now()
-    server_now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # the kiosk is 13h50 fast
-    assert clock.observe(server_now) == pytest.approx(-13.833 * 3600, abs=5)
-    kiosk_clock.advance(60)
-    assert clock.now() == server_now + timedelta(seconds=60)

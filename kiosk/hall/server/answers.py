@@ -1,0 +1,86 @@
+"""What the routes share: the error tables of the document, ticket answers, SSE framing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Path as PathParam
+
+from kiosk.hall import api
+from kiosk.hall.server.events import PING_SECONDS
+from kiosk.hall.server.hall import HallClock
+from kiosk.hall.server.store import HallStore, TicketRow
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": api.ErrorOut, "description": "The body cannot be decoded."},
+    401: {"model": api.ErrorOut, "description": "No valid bearer token."},
+    404: {"model": api.ErrorOut, "description": "Unknown ticket, window or queue."},
+    409: {"model": api.ErrorOut, "description": "The state forbids it."},
+    413: {"model": api.ErrorOut, "description": "The body is too large."},
+}
+PUBLIC_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": api.ErrorOut, "description": "Unknown ticket."},
+}
+TICKET_ID = Annotated[str, PathParam(pattern=api.TICKET_ID_PATTERN)]
+PING = ": ping\n\n"
+
+
+def ticket_out(clock: HallClock, ticket: TicketRow) -> api.TicketOut:
+    return api.TicketOut(
+        **clock.stamp(),
+        ticket_id=ticket.ticket_id,
+        number=ticket.number,
+        queue_code=ticket.queue_code,
+        status=ticket.status,
+        channel=ticket.channel,
+        issued_at=ticket.issued_at,
+        called_at=ticket.called_at,
+        window=ticket.window,
+        kiosk_id=ticket.kiosk_id,
+    )
+
+
+def public_state(store: HallStore, ticket: TicketRow) -> api.TicketPublicOut:
+    queue = store.queue(ticket.queue_code)
+    ahead, estimate = store.people_ahead(ticket)
+    return api.TicketPublicOut(
+        server_time=store.now(),
+        number=ticket.number,
+        queue_code=queue.code,
+        queue_name_zh=queue.name_zh,
+        queue_name_en=queue.name_en,
+        status=ticket.status,
+        people_ahead=ahead,
+        estimated_wait_minutes=estimate,
+        window=ticket.window,
+        called_at=ticket.called_at,
+    )
+
+
+def utc_text(moment: datetime) -> str:
+    """Fixed-width UTC text: stored times then compare correctly as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def sse(event: str, data: str, event_id: int | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {data}\n\n"
+
+
+async def follow(
+    queue: asyncio.Queue[dict[str, Any] | None],
+) -> AsyncIterator[dict[str, Any] | None]:
+    """Each event as the broker sends it, None after PING_SECONDS without one (the
+    stream then pings); ends when the broker closes the stream."""
+    while True:
+        try:
+            event = await asyncio.wait_for(queue.get(), PING_SECONDS)
+        except TimeoutError:
+            yield None
+            continue
+        if event is None:
+            return
+        yield event

@@ -1,0 +1,52 @@
+"""The hall's event stream (server-sent events) for kiosks and window software."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import StreamingResponse
+
+from kiosk.hall import api
+from kiosk.hall.server.answers import ERRORS, PING, follow, sse
+from kiosk.hall.server.dependencies import Client, Hall
+
+router = APIRouter()
+
+
+@router.get(
+    api.PATH_EVENTS,
+    responses={
+        **ERRORS,
+        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."},
+    },
+    response_class=StreamingResponse,
+)
+async def events(
+    client_id: Client,
+    server: Hall,
+    last_event_id: Annotated[str | None, Header(max_length=32)] = None,
+) -> StreamingResponse:
+    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    subscriber, missed = server.broker.subscribe(last)
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield ": connected\n\n"
+            for old in missed:
+                yield sse(old["kind"], json.dumps(old), old["id"])
+            async for event in follow(subscriber.queue):
+                if event is None:
+                    yield PING
+                else:
+                    yield sse(event["kind"], json.dumps(event), event["id"])
+        finally:
+            server.broker.unsubscribe(subscriber)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
