@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
-from kiosk.hall.local import CALL_FIRST_QUEUES, MAX_NUMBER
+from kiosk.queue import CALL_FIRST_QUEUES, MAX_NUMBER
 from kiosk.settings import QueueSection, Settings
 from kiosk.sqlite import open_database
 

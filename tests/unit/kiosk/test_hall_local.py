@@ -8,6 +8,8 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError, TicketChannel
 from kiosk.hall.local import LocalHall
+from kiosk.queue import SCHEMA
+from kiosk.sqlite import SqliteDatabase
 from tests.helpers.fakes import make_settings
 
 # 2026-11-23 09:00 in Shanghai is 01:00 UTC.
@@ -105,9 +107,10 @@ def test_commit_and_void_refuse_a_ticket_in_the_wrong_state(
 
 def test_a_queue_that_issued_999_numbers_says_so(tmp_path: Path, clock: FakeClock) -> None:
     hall = open_hall(tmp_path, clock)
-    hall._db.execute(  # the 999th number of the day was issued
-        "INSERT INTO counters VALUES (?, 'green', 999)", ("2026-11-23",)
-    )
+    beside = SqliteDatabase(tmp_path / "hall.sqlite3", SCHEMA)
+    with beside.transaction() as tx:  # the 999th number of the day was issued
+        tx.execute("INSERT INTO counters VALUES (?, 'green', 999)", ("2026-11-23",))
+    beside.close()
     with pytest.raises(HallError, match="issued all 999 numbers"):
         hall.reserve("green", [], "K01")
     hall.close()
