@@ -147,9 +147,11 @@ class QueueEngine:
 
     @staticmethod
     def _insert(tx: Transaction, ticket: TicketRow, offline: bool) -> None:
+        # `offline` named only when set: embedded halls' files from before it lack it.
+        flag = (", offline", ", 1") if offline else ("", "")
         tx.execute(
-            f"INSERT INTO tickets ({TICKET_COLUMNS}, offline) VALUES"
-            " (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL, ?)",
+            f"INSERT INTO tickets ({TICKET_COLUMNS}{flag[0]}) VALUES"
+            f" (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL{flag[1]})",
             (
                 ticket.ticket_id,
                 ticket.business_day.isoformat(),
@@ -160,7 +162,6 @@ class QueueEngine:
                 json_list(ticket.matters),
                 ticket.kiosk_id,
                 ticket.issued_at.isoformat(),
-                int(offline),
             ),
         )
 
