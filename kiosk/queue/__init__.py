@@ -9,22 +9,11 @@ The rules (numbering, call order, estimates, quotas, pauses) are in `engine`; th
 tables in `tickets`; the one interface to a database in `storage`.
 """
 
-from kiosk.queue.engine import QueueEngine, number_of, seq_of
-from kiosk.queue.model import (
-    CALL_FIRST_QUEUES,
-    MAX_NUMBER,
-    Issued,
-    QueueError,
-    QueueFigures,
-    QueueFull,
-    UnknownQueue,
-    UnknownWindow,
-    WindowChange,
-    WindowPaused,
-    WindowState,
-)
+from kiosk.queue.engine import CALL_FIRST_QUEUES, MAX_NUMBER, QueueEngine
+from kiosk.queue.errors import QueueError, QueueFull, UnknownQueue, UnknownWindow, WindowPaused
+from kiosk.queue.model import Issued, QueueFigures, WindowChange, WindowState
 from kiosk.queue.storage import Database, DatabaseError, Transaction
-from kiosk.queue.tickets import SCHEMA, TicketRow
+from kiosk.queue.tickets import SCHEMA, TicketRow, number_of, seq_of
 
 __all__ = [
     "CALL_FIRST_QUEUES",

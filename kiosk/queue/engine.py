@@ -17,7 +17,6 @@ embedded hall and the hall server compose them with their own tables.
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from collections.abc import Sequence
@@ -26,36 +25,18 @@ from statistics import fmean
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import Clock
-from kiosk.queue.model import (
-    CALL_FIRST_QUEUES,
-    MAX_NUMBER,
-    Issued,
-    QueueFigures,
-    QueueFull,
-    UnknownQueue,
-    UnknownWindow,
-    WindowChange,
-    WindowPaused,
-    WindowState,
-)
+from kiosk.queue.errors import QueueFull, UnknownQueue, UnknownWindow, WindowPaused
+from kiosk.queue.model import Issued, QueueFigures, WindowChange, WindowState
 from kiosk.queue.storage import Transaction
-from kiosk.queue.tickets import IN_QUEUE, TICKET_COLUMNS, TicketRow
+from kiosk.queue.tickets import IN_QUEUE, TICKET_COLUMNS, TicketRow, matters_json, number_of
 from kiosk.settings import QueueSection, Settings
 
+MAX_NUMBER = 999
+# Queues whose tickets a window calls before any other it serves, in this order.
+CALL_FIRST_QUEUES = ("appointment", "priority")
+
 _SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets"
-_IN_QUEUE = "status IN ('reserved', 'waiting')"
-
-
-def number_of(queue: QueueSection, seq: int) -> str:
-    """The number printed on the ticket: G001."""
-    return f"{queue.prefix}{seq:03d}"
-
-
-def seq_of(queue: QueueSection, number: str) -> int | None:
-    """The place of `number` in the queue's day, None when it is not one of its numbers."""
-    if len(number) != 4 or number[0] != queue.prefix or not number[1:].isdigit():
-        return None
-    return int(number[1:])
+_IN_QUEUE = "status IN ({})".format(", ".join(f"'{status}'" for status in IN_QUEUE))
 
 
 class QueueEngine:
@@ -159,7 +140,7 @@ class QueueEngine:
                 ticket.seq,
                 ticket.number,
                 ticket.status,
-                json_list(ticket.matters),
+                matters_json(ticket.matters),
                 ticket.kiosk_id,
                 ticket.issued_at.isoformat(),
             ),
@@ -383,7 +364,3 @@ class QueueEngine:
                 None if current is None else current.ticket_id,
             )
         return states
-
-
-def json_list(codes: Sequence[str]) -> str:
-    return json.dumps([str(code) for code in codes])

@@ -1,45 +1,11 @@
-"""What the queue engine answers, and what it refuses."""
+"""What the queue engine answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from kiosk.queue.tickets import TicketRow
 from kiosk.settings import QueueSection
-
-MAX_NUMBER = 999
-# Queues whose tickets a window calls before any other it serves, in this order.
-CALL_FIRST_QUEUES = ("appointment", "priority")
-
-
-class QueueError(Exception):
-    """The queue cannot do what was asked; the message is fit for a technician."""
-
-
-class UnknownQueue(QueueError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"no queue has the code {code!r}")
-        self.code = code
-
-
-class UnknownWindow(QueueError):
-    def __init__(self, window: int) -> None:
-        super().__init__(f"window {window} serves no queue")
-        self.window = window
-
-
-class QueueFull(QueueError):
-    def __init__(self, queue_code: str, day: date) -> None:
-        super().__init__(f"queue {queue_code} has issued all its numbers of {day.isoformat()}")
-        self.queue_code = queue_code
-        self.day = day
-
-
-class WindowPaused(QueueError):
-    def __init__(self, window: int) -> None:
-        super().__init__(f"window {window} is paused")
-        self.window = window
 
 
 @dataclass(frozen=True)

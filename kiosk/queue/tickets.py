@@ -1,4 +1,4 @@
-"""The queue's tables and its ticket, as the engine reads it.
+"""The queue's tables, its ticket as the engine reads it, and its numbers.
 
 Standard SQL: it creates the same tables on SQLite and PostgreSQL. "window" is
 quoted everywhere because PostgreSQL reserves the word.
@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from kiosk.settings import QueueSection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (
@@ -90,3 +92,20 @@ class TicketRow:
             datetime.fromisoformat(row[11]) if row[11] else None,
             None if row[12] is None else int(row[12]),
         )
+
+
+def number_of(queue: QueueSection, seq: int) -> str:
+    """The number printed on the ticket: G001."""
+    return f"{queue.prefix}{seq:03d}"
+
+
+def seq_of(queue: QueueSection, number: str) -> int | None:
+    """The place of `number` in the queue's day, None when it is not one of its numbers."""
+    if len(number) != 4 or number[0] != queue.prefix or not number[1:].isdigit():
+        return None
+    return int(number[1:])
+
+
+def matters_json(codes: Sequence[str]) -> str:
+    """The `matters` column: the matter codes as a JSON list."""
+    return json.dumps([str(code) for code in codes])
