@@ -69,6 +69,9 @@ class _SqliteTransaction:
     def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
         return [tuple(row) for row in self._cursor(sql, parameters).fetchall()]
 
+    def minutes_between(self, start: str, end: str) -> str:
+        return f"(julianday({end}) - julianday({start})) * 1440.0"
+
 
 class SqliteDatabase:
     """One connection behind one lock; every write is one durable transaction taken

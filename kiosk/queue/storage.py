@@ -2,8 +2,9 @@
 
 The engine writes standard SQL with `?` placeholders (the DB-API "qmark" style)
 and hands it to a `Transaction`; a database that wants another placeholder style
-or dialect rewrites it on its side. Timestamps are ISO 8601 text and days ISO
-dates, so the rules never depend on a database's date arithmetic.
+rewrites it on its side. Timestamps are ISO 8601 text and days ISO dates; the one
+piece of arithmetic on them that has no standard form (minutes between two time
+stamps) is asked of the transaction, in its dialect.
 
 `kiosk.sqlite.SqliteDatabase` is the implementation today.
 """
@@ -35,6 +36,11 @@ class Transaction(Protocol):
 
     def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
         """Every row of a query."""
+        ...
+
+    def minutes_between(self, start: str, end: str) -> str:
+        """An SQL expression: the minutes (a float) from the time stamp in column
+        `start` to the one in column `end`."""
         ...
 
 

@@ -38,6 +38,7 @@ SQLITE_ONLY = re.compile(
     r"ifnull|group_concat|(?<![\"\w])window(?![\"\w])",
     re.IGNORECASE,
 )
+MARKER = re.compile(r"MINUTES_BETWEEN\((\w+), (\w+)\)")
 
 
 def _queue(code: str, prefix: str, windows: list[int], minutes: float = 10) -> dict[str, Any]:
@@ -60,23 +61,28 @@ QUEUES = [
 
 
 class Recording:
-    """A Transaction that keeps every statement it was given."""
+    """A Transaction that keeps every statement the engine wrote, before the
+    database's dialect is put in."""
 
     def __init__(self, inner: Transaction, statements: list[str]) -> None:
         self._inner = inner
         self._statements = statements
 
-    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
+    def _kept(self, sql: str) -> str:
         self._statements.append(sql)
-        return self._inner.execute(sql, parameters)
+        return MARKER.sub(lambda m: self._inner.minutes_between(m[1], m[2]), sql)
+
+    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
+        return self._inner.execute(self._kept(sql), parameters)
 
     def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
-        self._statements.append(sql)
-        return self._inner.one(sql, parameters)
+        return self._inner.one(self._kept(sql), parameters)
 
     def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
-        self._statements.append(sql)
-        return self._inner.all(sql, parameters)
+        return self._inner.all(self._kept(sql), parameters)
+
+    def minutes_between(self, start: str, end: str) -> str:
+        return f"MINUTES_BETWEEN({start}, {end})"  # the dialect's, put in when it runs
 
 
 class Queue:
