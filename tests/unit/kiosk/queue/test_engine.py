@@ -41,23 +41,18 @@ SQLITE_ONLY = re.compile(
 MARKER = re.compile(r"MINUTES_BETWEEN\((\w+), (\w+)\)")
 
 
-def _queue(code: str, prefix: str, windows: list[int], minutes: float = 10) -> dict[str, Any]:
-    return {
-        "code": code,
-        "prefix": prefix,
-        "name_zh": code,
-        "name_en": code,
-        "windows": windows,
-        "service_minutes": minutes,
-    }
+# The hall's queues (config/kiosk.toml: green 4 minutes, comprehensive 12) at the
+# windows of this test: window 2 serves appointments, priority and comprehensive.
+WINDOWS = {"green": [3], "comprehensive": [1, 2, 3], "appointment": [1, 2], "priority": [2]}
 
 
-QUEUES = [
-    _queue("green", "G", [3], minutes=4),
-    _queue("comprehensive", "A", [1, 2, 3], minutes=12),
-    _queue("appointment", "Y", [1, 2]),
-    _queue("priority", "V", [2]),
-]
+def hall_settings(tmp_path: Path) -> Settings:
+    base = make_settings(tmp_path)
+    queues = [
+        {**base.queue(code).model_dump(mode="json"), "windows": windows}
+        for code, windows in WINDOWS.items()
+    ]
+    return make_settings(tmp_path, queues=queues)
 
 
 class Recording:
@@ -132,7 +127,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def queue(tmp_path: Path, clock: FakeClock) -> Iterator[Queue]:
-    made = Queue(tmp_path / "hall.sqlite3", make_settings(tmp_path, queues=QUEUES), clock)
+    made = Queue(tmp_path / "hall.sqlite3", hall_settings(tmp_path), clock)
     yield made
     strange = [sql for sql in made.statements if SQLITE_ONLY.search(sql)]
     assert strange == [], "SQL only SQLite understands"
@@ -153,7 +148,7 @@ def test_numbering_restarts_at_the_halls_midnight_and_continues_after_a_reopen(
     assert queue.issue("green").number == "G001"
     clock.advance(14 * 3600 + 56 * 60)
     assert queue.issue("green").number == "G002"  # 23:58 in Shanghai, 15:58 UTC
-    reopened = Queue(queue.path, make_settings(tmp_path, queues=QUEUES), clock)
+    reopened = Queue(queue.path, hall_settings(tmp_path), clock)
     assert reopened.issue("green").number == "G003"  # the counter is in the file
     ticket = reopened.issue("green")  # 00:00 on the 24th in Shanghai; the 23rd in UTC
     assert (ticket.number, ticket.business_day) == ("G001", date(2026, 11, 24))
@@ -163,9 +158,7 @@ def test_numbering_restarts_at_the_halls_midnight_and_continues_after_a_reopen(
 def test_a_full_queue_refuses_and_a_block_must_fit_below_the_limit(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    limited = Queue(
-        tmp_path / "hall.sqlite3", make_settings(tmp_path, queues=QUEUES), clock, number_limit=4
-    )
+    limited = Queue(tmp_path / "hall.sqlite3", hall_settings(tmp_path), clock, number_limit=4)
     green = limited.engine.queue("green")
     day = limited.engine.business_day()
     with limited.tx() as tx:
