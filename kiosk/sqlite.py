@@ -1,9 +1,18 @@
-"""Opening SQLite files the way the kiosk needs them: durable and with clear errors."""
+"""Opening SQLite files the way the kiosk needs them: durable and with clear errors.
+
+`SqliteDatabase` is the queue's storage (`kiosk.queue.storage.Database`) on one
+SQLite file.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+from kiosk.queue.storage import DatabaseError, Row, Transaction, Value
 
 
 class StorageError(Exception):
@@ -38,3 +47,66 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
         )
         raise StorageError(f"cannot use {path}: {reason}") from None
     return connection
+
+
+class _SqliteTransaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def _cursor(self, sql: str, parameters: Sequence[Value]) -> sqlite3.Cursor:
+        try:
+            return self._connection.execute(sql, tuple(parameters))
+        except sqlite3.Error as error:
+            raise DatabaseError(str(error)) from None
+
+    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
+        return self._cursor(sql, parameters).rowcount
+
+    def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
+        row = self._cursor(sql, parameters).fetchone()
+        return None if row is None else tuple(row)
+
+    def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
+        return [tuple(row) for row in self._cursor(sql, parameters).fetchall()]
+
+    def minutes_between(self, start: str, end: str) -> str:
+        return f"(julianday({end}) - julianday({start})) * 1440.0"
+
+
+class SqliteDatabase:
+    """One connection behind one lock; every write is one durable transaction taken
+    with BEGIN IMMEDIATE, so two writers never interleave (WAL, synchronous=FULL).
+    The `?` placeholders of the engine are SQLite's own."""
+
+    def __init__(self, path: Path, *schemas: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._connection = open_database(path, "\n".join(schemas))
+
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._lock:
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                yield _SqliteTransaction(self._connection)
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._rollback()
+                raise DatabaseError(str(error)) from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        # One connection: the lock alone keeps a read from seeing half a write.
+        with self._lock:
+            yield _SqliteTransaction(self._connection)
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()

@@ -1,0 +1,27 @@
+"""The hall server's store: the queue engine (`kiosk.queue`) on one SQLite file,
+with the server's own tables: tokens, idempotent answers and leases, the kiosks'
+records, device health. One part per module; HallStore is all of them."""
+
+from __future__ import annotations
+
+from kiosk.hall.server.store.base import StoreError
+from kiosk.hall.server.store.credentials import Credentials, hash_token
+from kiosk.hall.server.store.devices import DeviceHealth
+from kiosk.hall.server.store.issuing import Issuing
+from kiosk.hall.server.store.records import Records
+from kiosk.hall.server.store.tickets import Tickets
+from kiosk.hall.server.store.windows import WindowActions
+from kiosk.queue import QueueFigures, TicketRow, WindowChange
+
+__all__ = [
+    "HallStore",
+    "QueueFigures",
+    "StoreError",
+    "TicketRow",
+    "WindowChange",
+    "hash_token",
+]
+
+
+class HallStore(Credentials, Issuing, Tickets, WindowActions, Records, DeviceHealth):
+    """Everything the hall server keeps; see the parts for each."""

@@ -1,0 +1,135 @@
+"""What every part of the hall server's store shares: the database, the queue
+engine, the clock, and the refusals as HTTP statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from kiosk.clock import Clock
+from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
+from kiosk.queue import (
+    SCHEMA,
+    QueueEngine,
+    QueueError,
+    UnknownQueue,
+    UnknownWindow,
+    WindowPaused,
+)
+from kiosk.settings import QueueSection, Settings
+from kiosk.sqlite import SqliteDatabase
+
+# The server's own tables, beside the queue's. AUTOINCREMENT is SQLite's: the
+# records keep their arrival order even after old ones are deleted.
+SERVER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS leases (
+    client_id TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    first INTEGER NOT NULL,
+    last INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leases_by_client ON leases (client_id, business_day, queue);
+CREATE TABLE IF NOT EXISTS answers (
+    client_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    PRIMARY KEY (client_id, idempotency_key)
+);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ticket_id TEXT,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (client_id, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS records_by_kind ON records (kind);
+CREATE TABLE IF NOT EXISTS devices (
+    client_id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS device_events (
+    client_id TEXT NOT NULL,
+    device TEXT NOT NULL,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (client_id, device)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    client_id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """A request the hall cannot satisfy; `status` is the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field  # for 422: the body field at fault
+
+
+def refusal(error: QueueError) -> StoreError:
+    """The queue engine's refusal as the answer of the API."""
+    if isinstance(error, UnknownQueue):
+        return StoreError(422, f"queue_code: {error}", "queue_code")
+    if isinstance(error, UnknownWindow):
+        return StoreError(404, f"window: no queue is served at window {error.window}")
+    if isinstance(error, WindowPaused):
+        return StoreError(409, f"{error}: resume it first")
+    return StoreError(409, str(error))  # QueueFull: no number left today
+
+
+class StoreBase:
+    """One SQLite file (kiosk.sqlite.SqliteDatabase): every change is one durable
+    transaction, so a server killed at any moment restarts with its numbering and
+    everything it answered as committed."""
+
+    def __init__(
+        self,
+        path: Path,
+        settings: Settings,
+        clock: Clock,
+        offline_floor: int = DEFAULT_OFFLINE_FLOOR,
+    ) -> None:
+        self.path = path
+        self.settings = settings
+        self.clock = clock
+        self.offline_floor = offline_floor
+        # Numbers from the offline floor up are the kiosks' own: never issued here.
+        self.engine = QueueEngine(settings, clock, number_limit=offline_floor)
+        self.zone = self.engine.zone
+        self.db = SqliteDatabase(path, SCHEMA, SERVER_SCHEMA)
+
+    @contextmanager
+    def refusals(self) -> Iterator[None]:
+        try:
+            yield
+        except QueueError as error:
+            raise refusal(error) from None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def business_day(self, now: datetime | None = None) -> date:
+        return self.engine.business_day(now)
+
+    def queue(self, code: str) -> QueueSection:
+        with self.refusals():
+            return self.engine.queue(code)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,92 @@
+"""The kiosks' device health: the latest heartbeat of each, and the device events
+(a keypad gone silent, the printer's paper) that arrived after it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kiosk.hall.server.store.base import StoreBase
+from kiosk.queue import Transaction
+
+
+def note_heartbeat(tx: Transaction, client_id: str, record: dict[str, Any], received: str) -> None:
+    """Keep the newest heartbeat of the client."""
+    tx.execute(
+        "INSERT INTO devices (client_id, at, received_at, payload)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET"
+        " at = excluded.at, received_at = excluded.received_at,"
+        " payload = excluded.payload WHERE excluded.at >= devices.at",
+        (client_id, record["at"], received, json.dumps(record.get("payload"))),
+    )
+
+
+def note_device_event(
+    tx: Transaction, client_id: str, record: dict[str, Any], received: str
+) -> None:
+    """Device events between heartbeats update that device's state in /v1/devices at
+    once; the newest event wins."""
+    kind = str(record["kind"])
+    payload = record.get("payload") or {}
+    if kind in ("keypad.online", "keypad.offline"):
+        device = f"keypad:{payload.get('address')}"
+        state: dict[str, Any] = {
+            "address": payload.get("address"),
+            "window": payload.get("window"),
+            "online": kind == "keypad.online",
+        }
+    elif kind == "printer.status":
+        device = "printer"
+        state = {
+            "printer": payload.get("condition"),
+            "printer_severity": payload.get("severity"),
+        }
+    elif kind in ("keypads.port_lost", "keypads.port_back"):
+        device = "keypad_bus"
+        state = {"keypad_bus": "ok" if kind == "keypads.port_back" else "lost"}
+    else:
+        return
+    tx.execute(
+        "INSERT INTO device_events (client_id, device, at, received_at, state)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id, device) DO UPDATE SET"
+        " at = excluded.at, received_at = excluded.received_at, state = excluded.state"
+        " WHERE excluded.at >= device_events.at",
+        (client_id, device, record["at"], received, json.dumps(state, ensure_ascii=False)),
+    )
+
+
+class DeviceHealth(StoreBase):
+    def devices(self) -> list[dict[str, Any]]:
+        """The latest heartbeat per client, with the device events newer than it
+        (payload["keypads"][address] = {address, window, online, at}, "printer", ...)."""
+        with self.db.read() as tx:
+            rows = tx.all(
+                "SELECT client_id, at, received_at, payload FROM devices ORDER BY client_id"
+            )
+            events = tx.all(
+                "SELECT client_id, device, at, received_at, state FROM device_events"
+                " ORDER BY client_id, device"
+            )
+        found: dict[str, dict[str, Any]] = {
+            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": json.loads(r[3])}
+            for r in rows
+        }
+        for client_id, device, at, received_at, text in events:
+            entry = found.setdefault(
+                client_id,
+                {"client_id": client_id, "at": at, "received_at": received_at, "payload": {}},
+            )
+            if at > entry["at"]:
+                entry["at"], entry["received_at"] = at, received_at
+            payload = entry["payload"]
+            heartbeat_at = next((r[1] for r in rows if r[0] == client_id), "")
+            state = json.loads(text)
+            if device.startswith("keypad:"):
+                keypads = payload.get("keypads")
+                if not isinstance(keypads, dict):
+                    keypads = payload["keypads"] = {}
+                if at >= heartbeat_at or str(state["address"]) not in keypads:
+                    keypads[str(state["address"])] = {**state, "at": at}
+            elif at >= heartbeat_at:
+                payload.update(state)
+        return [found[client_id] for client_id in sorted(found)]

@@ -1,0 +1,59 @@
+"""The one interface between the queue's rules and a database.
+
+The engine writes standard SQL with `?` placeholders (the DB-API "qmark" style)
+and hands it to a `Transaction`; a database that wants another placeholder style
+rewrites it on its side. Timestamps are ISO 8601 text and days ISO dates; the one
+piece of arithmetic on them that has no standard form (minutes between two time
+stamps) is asked of the transaction, in its dialect.
+
+`kiosk.sqlite.SqliteDatabase` is the implementation today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+Value = str | int | float | None
+Row = tuple[Any, ...]
+
+
+class DatabaseError(Exception):
+    """The database failed a statement or a commit; the transaction was rolled back."""
+
+
+class Transaction(Protocol):
+    """Statements inside one transaction (or one consistent read)."""
+
+    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        ...
+
+    def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
+        """The first row of a query, None when it has none."""
+        ...
+
+    def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
+        """Every row of a query."""
+        ...
+
+    def minutes_between(self, start: str, end: str) -> str:
+        """An SQL expression: the minutes (a float) from the time stamp in column
+        `start` to the one in column `end`."""
+        ...
+
+
+class Database(Protocol):
+    """Where the queue lives. Writers are serialised: numbering needs it."""
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """A write transaction: committed when the block ends, rolled back when it
+        raises. Raises DatabaseError."""
+        ...
+
+    def read(self) -> AbstractContextManager[Transaction]:
+        """Consistent reads, no writes. Raises DatabaseError."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,111 @@
+"""The queue's tables, its ticket as the engine reads it, and its numbers.
+
+Standard SQL: it creates the same tables on SQLite and PostgreSQL. "window" is
+quoted everywhere because PostgreSQL reserves the word.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.settings import QueueSection
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (business_day, queue)
+);
+CREATE TABLE IF NOT EXISTS tickets (
+    ticket_id TEXT PRIMARY KEY,
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN
+        ('reserved', 'waiting', 'called', 'finished', 'void')),
+    channel TEXT,
+    matters TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    offline INTEGER NOT NULL DEFAULT 0,
+    issued_at TEXT NOT NULL,
+    called_at TEXT,
+    finished_at TEXT,
+    "window" INTEGER,
+    UNIQUE (business_day, queue, seq)
+);
+CREATE INDEX IF NOT EXISTS tickets_by_queue ON tickets (business_day, queue, status, seq);
+CREATE TABLE IF NOT EXISTS windows (
+    "window" INTEGER PRIMARY KEY,
+    paused INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+TICKET_COLUMNS = (
+    "ticket_id, business_day, queue, seq, number, status, channel, matters, kiosk_id,"
+    ' issued_at, called_at, finished_at, "window"'
+)
+
+# Statuses of a ticket that holds a place in its queue.
+IN_QUEUE = ("reserved", "waiting")
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One ticket of the queue: reserved (number held, not yet printed), waiting,
+    called (to `window`), finished, or void."""
+
+    ticket_id: str
+    business_day: date
+    queue_code: str
+    seq: int
+    number: str
+    status: str
+    channel: str | None
+    matters: list[str]
+    kiosk_id: str
+    issued_at: datetime
+    called_at: datetime | None
+    finished_at: datetime | None
+    window: int | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> TicketRow:
+        """From the columns of TICKET_COLUMNS, in that order."""
+        return cls(
+            str(row[0]),
+            date.fromisoformat(row[1]),
+            str(row[2]),
+            int(row[3]),
+            str(row[4]),
+            str(row[5]),
+            row[6],
+            list(json.loads(row[7])),
+            str(row[8]),
+            datetime.fromisoformat(row[9]),
+            datetime.fromisoformat(row[10]) if row[10] else None,
+            datetime.fromisoformat(row[11]) if row[11] else None,
+            None if row[12] is None else int(row[12]),
+        )
+
+
+def number_of(queue: QueueSection, seq: int) -> str:
+    """The number printed on the ticket: G001."""
+    return f"{queue.prefix}{seq:03d}"
+
+
+def seq_of(queue: QueueSection, number: str) -> int | None:
+    """The place of `number` in the queue's day, None when it is not one of its numbers."""
+    if len(number) != 4 or number[0] != queue.prefix or not number[1:].isdigit():
+        return None
+    return int(number[1:])
+
+
+def matters_json(codes: Sequence[str]) -> str:
+    """The `matters` column: the matter codes as a JSON list."""
+    return json.dumps([str(code) for code in codes])
