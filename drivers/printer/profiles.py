@@ -39,20 +39,14 @@ class PrinterProfile:
         return self.font_columns[0]
 
 
+# What a profile takes from the database as it is.
+_FROM_DATABASE = ("dots", "font_columns", "code_pages", "native_qr", "cutter")
+
+
 def _from_database(name: str, title: str, model: str, *, default_baud: int) -> PrinterProfile:
     found = capabilities(model)
-    return PrinterProfile(
-        name=name,
-        title=title,
-        model=model,
-        dots=found.dots,
-        font_columns=found.font_columns,
-        code_pages=found.code_pages,
-        native_qr=found.native_qr,
-        cutter=found.cutter,
-        chinese_mode=True,
-        default_baud=default_baud,
-    )
+    values = {field: getattr(found, field) for field in _FROM_DATABASE}
+    return PrinterProfile(name=name, title=title, model=model, default_baud=default_baud, **values)
 
 
 # Each profile is the database model with the same paper, resolution, fonts, QR

@@ -12,6 +12,8 @@ the opcode byte after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from drivers.printer import python_escpos as lib
 
 ESC, GS, FS, DLE = lib.ESC, lib.GS, lib.FS, lib.DLE
@@ -76,8 +78,6 @@ BARCODE = GS + b"k"  # GS k m d... NUL (m <= 6), GS k m n d1...dn (m >= 65)
 BARCODE_NUL_TERMINATED_MAX = 6
 GRAPHICS = GS + b"8L"  # GS 8 L p1 p2 p3 p4 ...: 32-bit length
 DEFINE_BIT_IMAGE = GS + b"*"  # GS * x y d...: x * y * 8 bytes
-# ESC ( fn, GS ( fn, FS ( fn pL pH d1...dk: k = pL + 256 pH.
-SIZED_COMMANDS = frozenset({ESC + b"(", GS + b"(", FS + b"("})
 REAL_TIME_LENGTHS = {
     STATUS_REQUEST: 3,
     DLE + lib.ENQ: 3,  # DLE ENQ n
@@ -98,6 +98,67 @@ COMMAND_LENGTHS: dict[bytes, int] = (
     | {FS + opcode: 4 for opcode in (b"S", b"p", b"?")}
     | {CHINESE_ON: 2, CHINESE_OFF: 2, FS + b"2": 76}
 )
+
+# Commands with a payload the emulator does not draw, and how long each is: a
+# function of the bytes from the command on, giving (command bytes, payload bytes
+# after them), or (0, 0) while the command is incomplete.
+Buffer = bytes | bytearray
+Length = Callable[[Buffer, int], tuple[int, int]]
+INCOMPLETE = (0, 0)
+
+
+def have(buf: Buffer, pos: int, length: int) -> bool:
+    return len(buf) - pos >= length
+
+
+def sized_length(buf: Buffer, pos: int) -> tuple[int, int]:
+    """ESC ( / GS ( / FS ( fn pL pH d1...dk: k = pL + 256 pH bytes after five."""
+    return (5, buf[pos + 3] | buf[pos + 4] << 8) if have(buf, pos, 5) else INCOMPLETE
+
+
+def _bit_image_length(buf: Buffer, pos: int) -> tuple[int, int]:
+    if not have(buf, pos, 5):
+        return INCOMPLETE
+    columns = buf[pos + 3] | buf[pos + 4] << 8
+    return 5, columns * (3 if buf[pos + 2] in BIT_IMAGE_24_DOT_MODES else 1)
+
+
+def _nul_terminated(buf: Buffer, pos: int, start: int) -> tuple[int, int]:
+    end = buf.find(0, pos + start)
+    return INCOMPLETE if end < 0 else (end - pos + 1, 0)
+
+
+def _barcode_length(buf: Buffer, pos: int) -> tuple[int, int]:
+    if not have(buf, pos, 3):
+        return INCOMPLETE
+    if buf[pos + 2] <= BARCODE_NUL_TERMINATED_MAX:
+        return _nul_terminated(buf, pos, 3)
+    return (4, buf[pos + 3]) if have(buf, pos, 4) else INCOMPLETE
+
+
+def _graphics_length(buf: Buffer, pos: int) -> tuple[int, int]:
+    if not have(buf, pos, 3):
+        return INCOMPLETE
+    if buf[pos + 2] != GRAPHICS[2]:
+        return 2, 0
+    if not have(buf, pos, 7):
+        return INCOMPLETE
+    return 7, int.from_bytes(buf[pos + 3 : pos + 7], "little")
+
+
+def _define_bit_image_length(buf: Buffer, pos: int) -> tuple[int, int]:
+    return (4, buf[pos + 2] * buf[pos + 3] * 8) if have(buf, pos, 4) else INCOMPLETE
+
+
+UNDRAWN_PAYLOADS: dict[bytes, Length] = {
+    BIT_IMAGE: _bit_image_length,
+    SET_TABS: lambda buf, pos: _nul_terminated(buf, pos, 2),
+    BARCODE: _barcode_length,
+    GRAPHICS[:2]: _graphics_length,
+    DEFINE_BIT_IMAGE: _define_bit_image_length,
+    ESC + b"(": sized_length,
+    FS + b"(": sized_length,
+}
 
 # -- status answers (DLE EOT n) ----------------------------------------------------
 

@@ -20,7 +20,8 @@ from drivers.printer.document import Align, ImageBlock, PrintDocument, TextBlock
 from drivers.printer.escpos import render
 from drivers.printer.images import MAX_IMAGE_ROWS, Bitmap, fit_size, load_bitmap, to_bitmap
 from drivers.printer.profiles import PROFILES
-from drivers.sim.printer import MARGIN, PrinterEmulator
+from drivers.sim.printer import PrinterEmulator
+from drivers.sim.slip import MARGIN
 
 P80 = PROFILES["generic80"]
 P58 = PROFILES["generic58"]
