@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cannot listen on 127.0.0.1:{args.tcp}: {exc}", file=sys.stderr)
             return 1
         print(f"socket://{host}:{port}", flush=True)
-    threading.Thread(target=_read_commands, args=(emulator,), daemon=True).start()
+    BackgroundThread("printer-emulator-commands", lambda stop: _read_commands(emulator)).start()
     return serve_until(stop, emulator.stop)
 
 
