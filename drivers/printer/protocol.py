@@ -67,7 +67,7 @@ CHINESE_DOUBLE_WIDTH = 0x04
 CHINESE_DOUBLE_HEIGHT = 0x08
 OLD_FULL_CUT = ESC + b"i"
 OLD_PARTIAL_CUT = ESC + b"m"
-# GS V m n with m in these feeds n dots, (65, 66) first, then cuts.
+# GS V m n: these m take a fourth byte n; with 65 and 66 the printer first feeds n dots.
 CUT_WITH_FEED = frozenset({65, 66, 97, 98, 103, 104})
 CUT_FEED_FIRST = frozenset({65, 66})
 DOTS_PER_LINE = 30  # the default line pitch
