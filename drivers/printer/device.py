@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from drivers.printer.commands import status_request
 from drivers.printer.document import PrintDocument
-from drivers.printer.escpos import RenderResult, render, status_request
+from drivers.printer.escpos import RenderResult, render
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.status import (
     PrinterCondition,

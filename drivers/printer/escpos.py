@@ -1,28 +1,26 @@
 """ESC/POS encoding: a `PrintDocument` to the exact bytes a printer gets.
 
 Pure functions; the only I/O is reading the picture files that `ImageBlock`s
-name (`drivers.printer.images`). Text is GB18030 in the printer's Chinese
-(double-byte) mode, limited to the one- and two-byte part of GB18030:
-four-byte characters (rare CJK Ext-B name characters, emoji) do not print
-on these printers and are replaced by `SUBSTITUTE` (DEVICES.md §1).
-
-Widths are counted in columns of font A: one column (12 dots) for ASCII,
-two (24 dots) for every double-byte character.
+name (`drivers.printer.images`). Text is encoded by `drivers.printer.text`,
+commands by `drivers.printer.commands`, QR codes by `drivers.printer.qr`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 
-import qrcode
-import qrcode.constants
-from qrcode.exceptions import DataOverflowError
-
+from drivers.printer.commands import (
+    QR_MAX_BYTES,
+    align,
+    bold,
+    char_size,
+    clamp,
+    feed_lines,
+    qr_native,
+    raster_bitmap,
+)
 from drivers.printer.document import (
     Align,
     Block,
@@ -32,41 +30,15 @@ from drivers.printer.document import (
     RuleBlock,
     TextBlock,
 )
-from drivers.printer.images import Bitmap, ImageError, load_bitmap
+from drivers.printer.images import ImageError, load_bitmap
 from drivers.printer.profiles import PrinterProfile
+from drivers.printer.protocol import CHINESE_ON, INIT, LF, PARTIAL_CUT
+from drivers.printer.qr import fit_module, qr_raster
+from drivers.printer.text import display_width, encode_text, normalize, wrap
 
 logger = logging.getLogger(__name__)
 
-ESC = b"\x1b"
-GS = b"\x1d"
-FS = b"\x1c"
-DLE = b"\x10"
-LF = b"\n"
-
-INIT = ESC + b"@"
-CHINESE_ON = FS + b"&"
-CHINESE_OFF = FS + b"."
-PARTIAL_CUT = GS + b"V\x01"
 FEED_BEFORE_CUT = 4
-
-# A missing-character box: two bytes in GB18030 (A1 F5), in every printer's font.
-SUBSTITUTE = "□"
-SUBSTITUTE_BYTES = SUBSTITUTE.encode("gb18030")
-
-_ALIGN_CODES = {Align.LEFT: 0, Align.CENTER: 1, Align.RIGHT: 2}
-_QR_ERROR_M = 0x31
-# Model 2, level M, byte mode: the largest symbol (version 40) holds 2331 bytes.
-QR_MAX_BYTES = 2331
-_QR_QUIET_MODULES = 4
-# Zero-width characters: dropped rather than shown as a box.
-_ZERO_WIDTH_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
-_AS_SPACE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
-# A line should not start with these; the previous character moves down with them.
-_CLOSING_PUNCTUATION = frozenset("，。、；：？！）》」』】〕〉”’…")
-_TOKEN_RE = re.compile(r" +|[\x21-\x7e]+|.", re.DOTALL)
-# A picture goes out as GS v 0 bands of at most this many rows: cheap printers
-# garble one large raster image that overflows their receive buffer.
-RASTER_BAND_ROWS = 255
 
 
 @dataclass(frozen=True)
@@ -76,295 +48,6 @@ class RenderResult:
     substituted: tuple[str, ...]
     # Picture files that could not be read and were left out, in order.
     skipped_images: tuple[str, ...] = ()
-
-
-# -- text -----------------------------------------------------------------------
-
-
-def _normalize(text: str) -> str:
-    """NFC, control and line-separator characters as spaces, zero-width marks dropped."""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
-        category = unicodedata.category(ch)
-        if category in _AS_SPACE_CATEGORIES:
-            out.append(" ")
-        elif category not in _ZERO_WIDTH_CATEGORIES:
-            out.append(ch)
-    return "".join(out)
-
-
-def _encode_char(ch: str) -> bytes | None:
-    """The printable encoding of one normalized character, or None if it must be substituted."""
-    if " " <= ch <= "~":
-        return ch.encode("ascii")
-    if unicodedata.category(ch) == "Co":  # private use: no glyph on any printer
-        return None
-    try:
-        encoded = ch.encode("gb18030")
-    except UnicodeEncodeError:  # lone surrogates
-        return None
-    return encoded if len(encoded) == 2 else None
-
-
-def _char_width(ch: str) -> int:
-    return 1 if " " <= ch <= "~" else 2
-
-
-def encode_text(text: str) -> tuple[bytes, list[str]]:
-    """One line as printer bytes, and the characters that had to be substituted.
-
-    Control characters become spaces; characters with no one- or two-byte
-    GB18030 encoding become `SUBSTITUTE` and are listed (once per occurrence).
-    """
-    parts: list[bytes] = []
-    substituted: list[str] = []
-    for ch in _normalize(text):
-        encoded = _encode_char(ch)
-        if encoded is None:
-            substituted.append(ch)
-            encoded = SUBSTITUTE_BYTES
-        parts.append(encoded)
-    return b"".join(parts), substituted
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes when printed: 1 per ASCII character, 2 per other character."""
-    return sum(_char_width(ch) for ch in _normalize(text))
-
-
-def wrap(text: str, columns: int) -> list[str]:
-    """Break `text` into lines of at most `columns` columns.
-
-    Newlines are hard breaks. Chinese may break between any two characters
-    (not before closing punctuation when avoidable); Latin words break at
-    spaces, and a word longer than a line is cut. Returned lines are
-    normalized (see `encode_text`) and carry no trailing spaces. A character
-    two columns wide gets a line of its own when `columns` is 1.
-    """
-    if columns < 1:
-        raise ValueError(f"columns must be at least 1, got {columns}")
-    lines: list[str] = []
-    for paragraph in re.split(r"\r\n|\r|\n", text):
-        lines.extend(_wrap_paragraph(_normalize(paragraph), columns))
-    return lines
-
-
-def _wrap_paragraph(paragraph: str, columns: int) -> list[str]:
-    lines: list[str] = []
-    current: list[str] = []
-    width = 0
-
-    def end_line() -> None:
-        nonlocal current, width
-        lines.append("".join(current).rstrip(" "))
-        current, width = [], 0
-
-    for token in _TOKEN_RE.findall(paragraph):
-        token_width = display_width(token)
-        if width + token_width <= columns:
-            current.append(token)
-            width += token_width
-        elif token.startswith(" "):
-            if current:
-                end_line()  # the spaces at a break are dropped
-        elif token_width > columns and token.isascii():
-            for char in token:  # a word longer than a whole line: cut it
-                if width + 1 > columns:
-                    end_line()
-                current.append(char)
-                width += 1
-        else:
-            carried = _carry_for_punctuation(current, token, columns)
-            if current:
-                end_line()
-            current = [*carried, token]
-            width = display_width("".join(current))
-    if current or not lines:
-        end_line()
-    return _drop_leading_spaces(lines)
-
-
-def _carry_for_punctuation(current: list[str], token: str, columns: int) -> list[str]:
-    """Move the last character down with a closing punctuation mark, if that helps."""
-    if token not in _CLOSING_PUNCTUATION or columns < 4 or len(current) < 2:
-        return []
-    last = current[-1]
-    if len(last) != 1 or last.isascii() or last in _CLOSING_PUNCTUATION:
-        return []
-    if not "".join(current[:-1]).strip(" "):
-        return []
-    current.pop()
-    return [last]
-
-
-def _drop_leading_spaces(lines: list[str]) -> list[str]:
-    """Continuation lines never start with the space the break happened at."""
-    return [lines[0], *(line.lstrip(" ") for line in lines[1:])] if lines else [""]
-
-
-# -- commands -------------------------------------------------------------------
-
-
-def status_request(n: int) -> bytes:
-    """DLE EOT n: real-time status query, answered with one byte."""
-    if n not in (1, 2, 3, 4):
-        raise ValueError(f"DLE EOT n must be 1..4, got {n}")
-    return DLE + b"\x04" + bytes([n])
-
-
-def align(alignment: Align) -> bytes:
-    return ESC + b"a" + bytes([_ALIGN_CODES[alignment]])
-
-
-def char_size(width: int, height: int) -> bytes:
-    """GS ! n: magnification 1..8 in each direction."""
-    width = _clamp(width, 1, 8)
-    height = _clamp(height, 1, 8)
-    return GS + b"!" + bytes([((width - 1) << 4) | (height - 1)])
-
-
-def bold(on: bool) -> bytes:
-    return ESC + b"E" + (b"\x01" if on else b"\x00")
-
-
-def feed_lines(lines: int) -> bytes:
-    """ESC d n: print the buffer and feed n lines (nothing for n <= 0)."""
-    lines = _clamp(lines, 0, 255)
-    return ESC + b"d" + bytes([lines]) if lines else b""
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
-
-
-def qr_native(data: bytes, module: int) -> bytes:
-    """GS ( k, model 2, error level M: select model, size, level, store, print."""
-    if len(data) > QR_MAX_BYTES:
-        raise ValueError(f"QR data is {len(data)} bytes; at most {QR_MAX_BYTES} fit")
-    stored = len(data) + 3
-    return b"".join(
-        (
-            GS + b"(k\x04\x00\x31\x41\x32\x00",
-            GS + b"(k\x03\x00\x31\x43" + bytes([_clamp(module, 1, 16)]),
-            GS + b"(k\x03\x00\x31\x45" + bytes([_QR_ERROR_M]),
-            GS + b"(k" + bytes([stored & 0xFF, stored >> 8]) + b"\x31\x50\x30" + data,
-            GS + b"(k\x03\x00\x31\x51\x30",
-        )
-    )
-
-
-def _qr_matrix(data: bytes, border: int) -> list[list[bool]]:
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=border
-    )
-    code.add_data(data, optimize=0)
-    try:
-        code.make(fit=True)
-    except (DataOverflowError, ValueError) as exc:  # qrcode 8 says "Invalid version (41)"
-        raise ValueError(f"QR data is {len(data)} bytes: too long for one symbol") from exc
-    return [[bool(cell) for cell in row] for row in code.get_matrix()]
-
-
-# Byte-mode capacity of QR versions 1..40 at error level M (ISO/IEC 18004, table 7).
-_QR_CAPACITY_M = (
-    14,
-    26,
-    42,
-    62,
-    84,
-    106,
-    122,
-    152,
-    180,
-    213,
-    251,
-    287,
-    331,
-    362,
-    412,
-    450,
-    504,
-    560,
-    624,
-    666,
-    711,
-    779,
-    857,
-    911,
-    997,
-    1059,
-    1125,
-    1190,
-    1264,
-    1370,
-    1452,
-    1538,
-    1628,
-    1722,
-    1809,
-    1911,
-    1989,
-    2099,
-    2213,
-    2331,
-)
-
-
-def qr_version(data: bytes) -> int:
-    """The smallest QR version (1..40) that holds `data` in byte mode at level M.
-
-    A table look-up: building the symbol only to measure it cost 8 ms a ticket.
-    """
-    for version, capacity in enumerate(_QR_CAPACITY_M, start=1):
-        if len(data) <= capacity:
-            return version
-    raise ValueError(f"QR data is {len(data)} bytes; at most {QR_MAX_BYTES} fit")
-
-
-def fit_module(data: bytes, module: int, dots: int) -> int:
-    """The module size, shrunk if the symbol and its quiet zone would not fit `dots`."""
-    modules_across = 17 + 4 * qr_version(data) + 2 * _QR_QUIET_MODULES
-    largest = max(1, dots // modules_across)
-    return _clamp(module, 1, min(16, largest))
-
-
-def raster_image(rows: list[list[bool]]) -> bytes:
-    """GS v 0: a bitmap, True = black, rows padded to whole bytes."""
-    height = len(rows)
-    width = len(rows[0]) if rows else 0
-    width_bytes = math.ceil(width / 8)
-    body = bytearray()
-    for row in rows:
-        bits = "".join("1" if black else "0" for black in row).ljust(width_bytes * 8, "0")
-        body += int(bits, 2).to_bytes(width_bytes, "big") if width_bytes else b""
-    return _raster_header(width_bytes, height) + bytes(body)
-
-
-def _raster_header(width_bytes: int, height: int) -> bytes:
-    return (
-        GS + b"v0\x00" + bytes([width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8])
-    )
-
-
-def raster_bitmap(bitmap: Bitmap) -> bytes:
-    """A bitmap as GS v 0 images of at most `RASTER_BAND_ROWS` rows each, top to bottom."""
-    out = bytearray()
-    row_bytes = bitmap.width_bytes
-    for top in range(0, bitmap.height, RASTER_BAND_ROWS):
-        rows = min(RASTER_BAND_ROWS, bitmap.height - top)
-        out += _raster_header(row_bytes, rows)
-        out += bitmap.bits[top * row_bytes : (top + rows) * row_bytes]
-    return bytes(out)
-
-
-def qr_raster(data: bytes, module: int) -> bytes:
-    """A QR code (level M, quiet zone included) as a GS v 0 bitmap."""
-    module = _clamp(module, 1, 16)
-    rows: list[list[bool]] = []
-    for matrix_row in _qr_matrix(data, _QR_QUIET_MODULES):
-        scaled = [cell for cell in matrix_row for _ in range(module)]
-        rows.extend([scaled] * module)
-    return raster_image(rows)
 
 
 # -- pictures -------------------------------------------------------------------
@@ -406,8 +89,8 @@ class _Renderer:
         self.out += encoded + LF
 
     def text(self, block: TextBlock) -> None:
-        width = _clamp(block.width, 1, 8)
-        height = _clamp(block.height, 1, 8)
+        width = clamp(block.width, 1, 8)
+        height = clamp(block.height, 1, 8)
         self.out += align(block.align) + char_size(width, height)
         if block.bold:
             self.out += bold(True)
@@ -419,7 +102,7 @@ class _Renderer:
 
     def rule(self, block: RuleBlock) -> None:
         columns = self.profile.columns
-        pattern = _normalize(block.char).strip() or "-"
+        pattern = normalize(block.char).strip() or "-"
         repeats = max(1, columns // display_width(pattern))
         self.out += align(Align.LEFT)
         self.line(wrap(pattern * repeats, columns)[0])

@@ -6,19 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-# Bits 1 and 4 are set in every real status byte; anything else is noise or a stale byte.
-STATUS_FIXED_BITS = 0x12
-
-OFFLINE_BIT = 0x08  # n=1
-COVER_OPEN_BIT = 0x04  # n=2
-FEED_BUTTON_BIT = 0x08  # n=2
-PAPER_END_STOP_BIT = 0x20  # n=2
-ERROR_BIT = 0x40  # n=2
-CUTTER_ERROR_BIT = 0x08  # n=3
-UNRECOVERABLE_BIT = 0x20  # n=3
-AUTO_RECOVERABLE_BIT = 0x40  # n=3
-PAPER_NEAR_END_BITS = 0x0C  # n=4
-PAPER_END_BITS = 0x60  # n=4
+from drivers.printer.protocol import (
+    AUTO_RECOVERABLE_BIT,
+    COVER_OPEN_BIT,
+    CUTTER_ERROR_BIT,
+    ERROR_BIT,
+    FEED_BUTTON_BIT,
+    OFFLINE_BIT,
+    PAPER_END_BITS,
+    PAPER_END_STOP_BIT,
+    PAPER_NEAR_END_BITS,
+    STATUS_FIXED_BITS,
+    STATUS_KINDS,
+    UNRECOVERABLE_BIT,
+)
 
 
 class PrinterCondition(Enum):
@@ -65,7 +66,7 @@ def decode_status(n: int, byte: int | None) -> PrinterStatus:
     `byte` None means the printer did not answer; a byte without the fixed
     bits 0x12 is not a status answer. Both give UNKNOWN, never READY.
     """
-    if n not in (1, 2, 3, 4):
+    if n not in STATUS_KINDS:
         raise ValueError(f"DLE EOT n must be 1..4, got {n}")
     if byte is None:
         return PrinterStatus(PrinterCondition.UNKNOWN, f"no answer to status request {n}")

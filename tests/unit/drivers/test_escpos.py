@@ -7,11 +7,12 @@ import unicodedata
 
 import pytest
 import zxingcpp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from drivers.printer import escpos
+from drivers.printer import qr
+from drivers.printer.commands import QR_MAX_BYTES, char_size, qr_native, status_request
 from drivers.printer.document import (
     Align,
     FeedBlock,
@@ -20,17 +21,9 @@ from drivers.printer.document import (
     RuleBlock,
     TextBlock,
 )
-from drivers.printer.escpos import (
-    SUBSTITUTE,
-    char_size,
-    display_width,
-    encode_text,
-    qr_native,
-    render,
-    status_request,
-    wrap,
-)
+from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES, PrinterProfile
+from drivers.printer.text import SUBSTITUTE, display_width, encode_text, wrap
 
 P80 = PROFILES["generic80"]
 P58 = PROFILES["generic58"]
@@ -322,9 +315,34 @@ def _unprintable(ch: str) -> bool:
         return True
 
 
-@given(st.binary(max_size=escpos.QR_MAX_BYTES))
+@given(st.binary(max_size=QR_MAX_BYTES) | st.from_regex(rb"\A[0-9A-Z $%*+./:-]{0,200}\Z"))
+@example(b"      $********")  # alphanumeric: version 1, where a byte-mode table said 2
+@example(b"1" * 35)  # numeric
 @settings(max_examples=60, deadline=None)
-def test_qr_version_table_matches_the_symbol_qrcode_builds(data: bytes) -> None:
-    """The capacity table gives the same symbol size as building the symbol."""
-    built = len(escpos._qr_matrix(data, 0))
-    assert built == 17 + 4 * escpos.qr_version(data)
+def test_qr_version_matches_the_symbol_qrcode_builds(data: bytes) -> None:
+    """The predicted version is the size of the symbol built in the mode the printer picks."""
+    built = len(qr.qr_matrix(data, 0))
+    assert built == 17 + 4 * qr.qr_version(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "version"),
+    [
+        # ISO/IEC 18004 table 7, level M, version 1: 34 digits, 20 alphanumerics, 14 bytes.
+        (b"1" * 34, 1),
+        (b"1" * 35, 2),
+        (b"A" * 20, 1),
+        (b"A" * 21, 2),
+        (b"a" * 14, 1),
+        (b"a" * 15, 2),
+        (b"      $********", 1),
+        (b"x" * 2331, 40),
+    ],
+)
+def test_qr_version_follows_the_mode_the_printer_picks(data: bytes, version: int) -> None:
+    assert qr.qr_version(data) == version
+
+
+def test_qr_version_of_data_too_long_for_one_symbol_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="too long"):
+        qr.qr_version(b"x" * 2332)

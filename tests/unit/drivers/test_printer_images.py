@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from drivers.printer import images
+from drivers.printer.commands import RASTER_BAND_ROWS, raster_bitmap
 from drivers.printer.document import Align, ImageBlock, PrintDocument, TextBlock
-from drivers.printer.escpos import RASTER_BAND_ROWS, raster_bitmap, render
+from drivers.printer.escpos import render
 from drivers.printer.images import MAX_IMAGE_ROWS, Bitmap, fit_size, load_bitmap, to_bitmap
 from drivers.printer.profiles import PROFILES
-from drivers.sim.printer import MARGIN, PrinterEmulator
+from drivers.sim.printer import PrinterEmulator
+from drivers.sim.slip import MARGIN
 
 P80 = PROFILES["generic80"]
 P58 = PROFILES["generic58"]

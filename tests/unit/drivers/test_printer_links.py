@@ -13,7 +13,8 @@ from drivers.printer.document import Align, PrintDocument, QrBlock, TextBlock
 from drivers.printer.profiles import PROFILES
 from drivers.printer.status import PrinterCondition
 from drivers.sim.printer import PrinterEmulator
-from drivers.sim.usb import EmulatedUsbBus, EmulatedUsbPrinter
+from drivers.sim.usb import EmulatedUsbBus
+from drivers.sim.usb_printer import EmulatedUsbPrinter
 from drivers.transport import Transport
 
 P80 = PROFILES["generic80"]

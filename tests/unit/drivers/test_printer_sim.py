@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from drivers.printer.document import Align, FeedBlock, PrintDocument, QrBlock, TextBlock
-from drivers.printer.escpos import qr_raster, render
+from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES
+from drivers.printer.qr import qr_raster
 from drivers.sim.printer import PrintedTicket, PrinterEmulator
 from drivers.transport import Transport
 

@@ -1,5 +1,5 @@
 """USB printers through pyusb (usb://VID:PID): URL parsing, and the driver's real code over
-pyusb's real usb.core onto an emulated USB printer (drivers.sim.usb) wrapping the ESC/POS
+pyusb's real usb.core onto an emulated USB printer (drivers.sim.usb_printer) wrapping the ESC/POS
 emulator. Nothing here sleeps: the emulated bus answers at once and the back-off clock is fake.
 """
 
@@ -22,13 +22,9 @@ from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES
 from drivers.printer.status import PrinterCondition
 from drivers.sim.printer import PrinterEmulator
-from drivers.sim.usb import (
-    UNIDIRECTIONAL,
-    EmulatedEndpoint,
-    EmulatedInterface,
-    EmulatedUsbBus,
-    EmulatedUsbPrinter,
-)
+from drivers.sim.usb import EmulatedUsbBus
+from drivers.sim.usb_descriptors import UNIDIRECTIONAL, EmulatedEndpoint, EmulatedInterface
+from drivers.sim.usb_printer import EmulatedUsbPrinter
 from drivers.transport import BACKOFF_INITIAL_S, Transport, TransportError
 from drivers.usb_port import UsbAddress, UsbPort, UsbPortError, usb_address
 
