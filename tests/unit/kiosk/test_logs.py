@@ -6,8 +6,8 @@ import io
 import json
 import logging
 
+from drivers.idcard.card import mask_id_number
 from kiosk.logs import scrub, setup_logging
-from kiosk.text import mask_id_number
 
 # A fictitious number built from the GB 11643 example, so no real one sits in the source.
 EXAMPLE_ID = "110105" + "19491231" + "002X"
