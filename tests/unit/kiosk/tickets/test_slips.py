@@ -9,8 +9,8 @@ from PIL import Image
 
 from drivers.printer.document import ImageBlock, TextBlock
 from drivers.printer.escpos import render
-from drivers.printer.text import wrap
 from drivers.printer.profiles import PROFILES
+from drivers.printer.text import wrap
 from kiosk.settings import TICKET_TEXTS, ConfigError, load_settings
 from kiosk.tickets import LABELS, TicketService, windows_text
 from kiosk.triage import route_visit
