@@ -309,6 +309,7 @@ def _hall_page(window: KioskWindow, kiosk: Kiosk, tmp_path: Path) -> tuple[HallL
         lambda initial, title, done: None,
         lambda: None,
         lambda: None,
+        lambda: window.visit.language,
     )
     page = HallLinkPage(context, window)
     page.setGeometry(window.rect())
