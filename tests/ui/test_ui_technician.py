@@ -556,3 +556,24 @@ def test_every_page_has_its_title_in_the_text_catalog() -> None:
     keys = [f"technician.page_{page.key}" for page in PAGE_CLASSES]
     assert len(keys) == 9
     assert [key for key in keys if key not in default_texts()] == []
+
+
+def test_a_job_reports_its_result_or_its_error_on_the_gui_thread(qapp: QApplication) -> None:
+    from ui.automation import wait_until
+    from ui.technician.jobs import Jobs
+
+    jobs = Jobs()
+    results: list[tuple[object, str, bool]] = []
+    gui = threading.current_thread()
+
+    def done(result: object, error: BaseException | None) -> None:
+        results.append((result, str(error or ""), threading.current_thread() is gui))
+
+    def fail() -> object:
+        raise ValueError("no printer")
+
+    jobs.run(lambda: 42, done)
+    jobs.run(fail, done)
+    wait_until(lambda: not jobs.busy(), "both jobs")
+    jobs.close()
+    assert sorted(results, key=str) == sorted([(42, "", True), (None, "no printer", True)], key=str)
