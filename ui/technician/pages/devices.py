@@ -124,11 +124,7 @@ class DevicesPage(Page):
             column.addWidget(TextLabel(texts.NOT_CONFIGURED))
             self._actions(column, "reader", "identification", [])
             return
-        column.addWidget(TextLabel(texts.fill(texts.PORT, port=watcher.port)))
-        state = watcher.status.value
-        column.addWidget(
-            TextLabel(texts.fill(texts.DEVICE_STATE, state=texts.READER_STATES.get(state, state)))
-        )
+        _port_and_state(column, watcher.port, watcher.status.value)
         column.addWidget(TextLabel(texts.fill(texts.SAM_ID, sam=watcher.sam_id or texts.NOT_READ)))
         column.addWidget(
             TextLabel(texts.fill(texts.LAST_ERROR, error=watcher.last_error or texts.NONE))
@@ -142,11 +138,7 @@ class DevicesPage(Page):
             column.addWidget(TextLabel(texts.NOT_CONFIGURED))
             self._actions(column, "scanner", "identification", [])
             return
-        column.addWidget(TextLabel(texts.fill(texts.PORT, port=watcher.port)))
-        state = watcher.status.value
-        column.addWidget(
-            TextLabel(texts.fill(texts.DEVICE_STATE, state=texts.READER_STATES.get(state, state)))
-        )
+        _port_and_state(column, watcher.port, watcher.status.value)
         column.addWidget(
             TextLabel(texts.fill(texts.LAST_ERROR, error=watcher.last_error or texts.NONE))
         )
@@ -322,3 +314,10 @@ class DevicesPage(Page):
             silent=silent_text,
         )
         self._finish("keypads", [summary])
+
+
+def _port_and_state(column: QVBoxLayout, port: str, state: str) -> None:
+    """A reader's or a scanner's first two lines (both report the same states)."""
+    column.addWidget(TextLabel(texts.fill(texts.PORT, port=port)))
+    shown = texts.READER_STATES.get(state, state)
+    column.addWidget(TextLabel(texts.fill(texts.DEVICE_STATE, state=shown)))

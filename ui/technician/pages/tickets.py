@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.technician import (
     TodayReport,
 )
 from ui.technician import texts
-from ui.technician.pages.base import MenuContext, Page
-from ui.technician.pages.today import report_of
+from ui.technician.pages.base import MenuContext
+from ui.technician.pages.today import DayReportPage
 from ui.widgets import TextLabel, TouchButton
 
 
-class TicketsPage(Page):
+class TicketsPage(DayReportPage):
     key = "tickets"
 
     def __init__(self, context: MenuContext, parent: QWidget | None = None) -> None:
@@ -23,14 +21,7 @@ class TicketsPage(Page):
         self.rows: dict[str, tuple[str, str]] = {}  # number -> (ticket id, status)
         self.add_button(texts.REFRESH, self.refresh)
 
-    def refresh(self) -> None:
-        self.context.jobs.run(lambda: report_of(self.kiosk), self._show)
-
-    def _show(self, report: Any, error: BaseException | None) -> None:
-        self.clear_body()
-        if error is not None or not isinstance(report, TodayReport):
-            self.add_line(str(error))
-            return
+    def show_report(self, report: TodayReport) -> None:
         if not report.tickets:
             self.add_line(texts.NO_TICKETS)
         self.rows = {}
@@ -62,17 +53,11 @@ class TicketsPage(Page):
         )
 
     def ask_void(self, number: str) -> None:
-        self.clear_body()
-        self.add_line(texts.fill(texts.VOID_REASON, number=number), "subtitle")
-        for reason in texts.VOID_REASONS:
-            button = TouchButton(reason)
-            button.clicked.connect(lambda _=False, r=reason: self.void(number, r.en))
-            self.body.addWidget(button)
-        cancel = TouchButton(texts.CANCEL)
-        cancel.clicked.connect(self.refresh)
-        self.body.addWidget(cancel)
-        self.body.addStretch(1)
-        self.follow_language()
+        self.choose(
+            texts.fill(texts.VOID_REASON, number=number),
+            texts.VOID_REASONS,
+            lambda reason: self.void(number, reason.en),
+        )
 
     def void(self, number: str, reason: str) -> None:
         ticket_id, _status = self.rows[number]
@@ -85,12 +70,4 @@ class TicketsPage(Page):
 
         self.context.audit.record("void", number=number, reason=reason)
 
-        def done(result: object, error: BaseException | None) -> None:
-            self.say(
-                texts.fill(texts.VOIDED, number=number)
-                if error is None
-                else texts.fill(texts.VOID_FAILED, reason=str(error))
-            )
-            self.refresh()
-
-        self.context.jobs.run(work, done)
+        self.change_then_refresh(work, texts.fill(texts.VOIDED, number=number), texts.VOID_FAILED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import glob
 import io
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,49 @@ def write_csv(report: TodayReport, directory: Path) -> Path:
     return path
 
 
-class TodayPage(Page):
+class DayReportPage(Page):
+    """A page over the day's report, read from the journal off the GUI thread."""
+
+    def refresh(self) -> None:
+        self.context.jobs.run(lambda: report_of(self.kiosk), self._report_read)
+
+    def _report_read(self, report: Any, error: BaseException | None) -> None:
+        self.clear_body()
+        if error is not None or not isinstance(report, TodayReport):
+            self.add_line(str(error))
+            return
+        self.show_report(report)
+
+    def show_report(self, report: TodayReport) -> None:
+        raise NotImplementedError
+
+    def choose(
+        self, heading: Text, choices: tuple[Text, ...], chosen: Callable[[Text], None]
+    ) -> None:
+        """Preset choices (no keyboard needed), or Cancel."""
+        self.clear_body()
+        self.add_line(heading, "subtitle")
+        for choice in choices:
+            button = TouchButton(choice)
+            button.clicked.connect(lambda _=False, c=choice: chosen(c))
+            self.body.addWidget(button)
+        cancel = TouchButton(texts.CANCEL)
+        cancel.clicked.connect(self.refresh)
+        self.body.addWidget(cancel)
+        self.body.addStretch(1)
+        self.follow_language()
+
+    def change_then_refresh(self, work: Callable[[], None], done: Text, failed: Text) -> None:
+        """Run `work` off the GUI thread, say `done` or `failed` (with the reason), show anew."""
+
+        def finished(result: object, error: BaseException | None) -> None:
+            self.say(done if error is None else texts.fill(failed, reason=str(error)))
+            self.refresh()
+
+        self.context.jobs.run(work, finished)
+
+
+class TodayPage(DayReportPage):
     key = "today"
 
     def __init__(self, context: MenuContext, parent: QWidget | None = None) -> None:
@@ -61,14 +104,7 @@ class TodayPage(Page):
         self.usb_button = self.add_button(texts.EXPORT_TO, self.export_usb)
         self.add_button(texts.REFRESH, self.refresh)
 
-    def refresh(self) -> None:
-        self.context.jobs.run(lambda: report_of(self.kiosk), self._show_report)
-
-    def _show_report(self, report: Any, error: BaseException | None) -> None:
-        self.clear_body()
-        if error is not None or not isinstance(report, TodayReport):
-            self.add_line(str(error))
-            return
+    def show_report(self, report: TodayReport) -> None:
         self.report = report
         queues = ", ".join(f"{q} {n}" for q, n in report.tickets_by_queue.items()) or "0"
         self.add_line(texts.fill(texts.TICKETS_BY_QUEUE, lines=queues))
@@ -127,17 +163,11 @@ class TodayPage(Page):
     def ask_note(self, follow_up: FollowUpRow) -> None:
         """A preset note (no keyboard needed), or Cancel."""
         number = follow_up.ticket_number or "—"
-        self.clear_body()
-        self.add_line(texts.fill(texts.CLOSE_NOTE, number=number), "subtitle")
-        for note in texts.CLOSE_NOTES:
-            button = TouchButton(note)
-            button.clicked.connect(lambda _=False, n=note: self.close_follow_up(follow_up, n))
-            self.body.addWidget(button)
-        cancel = TouchButton(texts.CANCEL)
-        cancel.clicked.connect(self.refresh)
-        self.body.addWidget(cancel)
-        self.body.addStretch(1)
-        self.follow_language()
+        self.choose(
+            texts.fill(texts.CLOSE_NOTE, number=number),
+            texts.CLOSE_NOTES,
+            lambda note: self.close_follow_up(follow_up, note),
+        )
 
     def close_follow_up(self, follow_up: FollowUpRow, note: Text) -> None:
         kiosk = self.kiosk
@@ -158,15 +188,9 @@ class TodayPage(Page):
             "follow_up_closed", evaluation_id=evaluation_id, number=number, note=note.en
         )
 
-        def done(result: object, error: BaseException | None) -> None:
-            self.say(
-                texts.fill(texts.FOLLOW_UP_CLOSED, number=number)
-                if error is None
-                else texts.fill(texts.FOLLOW_UP_FAILED, reason=str(error))
-            )
-            self.refresh()
-
-        self.context.jobs.run(work, done)
+        self.change_then_refresh(
+            work, texts.fill(texts.FOLLOW_UP_CLOSED, number=number), texts.FOLLOW_UP_FAILED
+        )
 
     def export(self, directory: Path | None = None) -> Path | None:
         if self.report is None:
