@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -21,7 +22,6 @@ from ui.technician.pages.device_tests import (
     sample_slip,
     scan_one_code,
 )
-from ui.technician.pages.settings import SettingsPage
 from ui.widgets import TextLabel, TouchButton, card_frame
 
 
@@ -29,6 +29,7 @@ class DevicesPage(Page):
     """One block per device: port, online or not, last error; a test for each."""
 
     key = "devices"
+    settings_requested = Signal(str)  # a settings section: the menu shows it
     READ_SECONDS = 15.0
     SCAN_SECONDS = 15.0
 
@@ -188,18 +189,8 @@ class DevicesPage(Page):
     # ---- navigation --------------------------------------------------------------------
 
     def open_settings(self, section: str) -> None:
-        """The Settings page's section for this device (port, baud, profile)."""
-        menu: Any = self.parentWidget()
-        while menu is not None and not hasattr(menu, "show_page"):
-            menu = menu.parentWidget()
-        if menu is None:
-            return
-        settings = menu.page("settings")
-        if isinstance(settings, SettingsPage):
-            settings.section = next(
-                (s for s in settings.sections if s.name == section), settings.section
-            )
-        menu.show_page("settings")
+        """Ask the menu for the Settings page's section of this device (port, baud, profile)."""
+        self.settings_requested.emit(section)
 
     # ---- tests -------------------------------------------------------------------------
 

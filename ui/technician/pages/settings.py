@@ -50,6 +50,10 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         self.show_section(self.section.name)
 
+    def choose_section(self, name: str) -> None:
+        """The section shown next (an unknown name keeps the current one)."""
+        self.section = next((s for s in self.sections if s.name == name), self.section)
+
     def show_section(self, name: str) -> None:
         self.section = next(s for s in self.sections if s.name == name)
         self.clear_body()
