@@ -206,6 +206,19 @@ def text(key: str) -> Text:
     return active_texts().text(key)
 
 
+def text_table(prefix: str) -> dict[str, Text]:
+    """The texts under `prefix.` as the hall words them now, by the rest of their key."""
+    return active_texts().table(prefix)
+
+
+def text_list(key: str) -> tuple[Text, ...]:
+    """The list of texts at `key` (choices shown in order) as the hall words them now."""
+    found = active_texts().entry(key)
+    if isinstance(found, Text):
+        raise KeyError(f"{key} is one text, not a list")
+    return found
+
+
 def catalog_section(section: str) -> Callable[[str], object]:
     """A module `__getattr__`: NAME reads `section.name`, a text, a list or a table."""
 

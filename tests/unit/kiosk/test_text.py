@@ -23,6 +23,8 @@ from kiosk.text import (
     install_texts,
     read_catalog_file,
     text,
+    text_list,
+    text_table,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,7 +87,7 @@ def test_every_declared_name_has_its_text_and_every_text_a_name(section: str) ->
 
 
 def test_every_key_the_code_reads_exists() -> None:
-    read = re.compile(r"""\btext\(\s*["']([\w.]+)["']\s*\)""")
+    read = re.compile(r"""\btext(?:_table|_list)?\(\s*["']([\w.]+)["']\s*\)""")
     keys = {
         key
         for folder in ("kiosk", "ui")
@@ -93,7 +95,8 @@ def test_every_key_the_code_reads_exists() -> None:
         for key in read.findall(path.read_text(encoding="utf-8"))
     }
     assert "screen.people_ahead" in keys  # the scan finds what it looks for
-    assert sorted(key for key in keys if key not in default_texts()) == []
+    catalog = default_texts()
+    assert sorted(key for key in keys if key not in catalog and not catalog.table(key)) == []
 
 
 def test_a_name_reads_the_catalog_installed_when_it_is_read() -> None:
@@ -125,6 +128,13 @@ def test_a_table_and_a_list_resolve_through_the_catalog() -> None:
     assert ui.technician.texts.FIELD_TITLES["kiosk.id"].zh == "机号"
     assert ui.technician.texts.FIELD_TITLES["kiosk.data_dir"] == titles["kiosk.data_dir"]
     assert active_texts() is catalog
+
+
+def test_a_module_reads_a_table_or_a_list_by_key() -> None:
+    assert text_table("screen.refusal_actions")["e_tax"] == ui.texts.REFUSAL_ACTIONS["e_tax"]
+    assert text_list("technician.close_notes") == ui.technician.texts.CLOSE_NOTES
+    with pytest.raises(KeyError):
+        text_list("screen.welcome")
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
