@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import fsync_directory, write_atomically
 from kiosk.catalog import load_catalog
 from kiosk.settings import (
     DEFAULTS_FILE,
@@ -30,7 +31,7 @@ from kiosk.settings import (
     read_toml,
     settings_json_schema,
 )
-from kiosk.technician import fsync_directory, is_secret_key, write_atomically
+from kiosk.technician import is_secret_key
 
 LAST_GOOD_SUFFIX = ".last-good"
 

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.text import Language, Text
-from ui import theme
-from ui.texts import DESCRIPTION_SEPARATOR
+from ui import texts, theme
 
 Label = Text | str  # a plain str reads the same in every language (a number, "English")
 
@@ -249,7 +248,7 @@ class MatterRow(_PaintedButton):
     def _sync_description(self) -> None:
         parts = [self.detail.get(self.language())]
         parts += [badge.label.get(self.language()) for badge in self.badges]
-        self.setAccessibleDescription(DESCRIPTION_SEPARATOR.get(self.language()).join(parts))
+        self.setAccessibleDescription(texts.DESCRIPTION_SEPARATOR.get(self.language()).join(parts))
 
     def _name_font(self) -> QFont:
         return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,19 +39,6 @@ def test_font_file_is_loaded_when_no_preferred_family_is_installed(
     family = theme.cjk_family()
     assert family is not None
     assert theme.supports_chinese(QFont(family))
-
-
-def _ui_texts() -> list[tuple[str, Text]]:
-    return [(name, value) for name, value in vars(ui.texts).items() if isinstance(value, Text)]
-
-
-@pytest.mark.parametrize(("name", "text"), _ui_texts(), ids=[name for name, _ in _ui_texts()])
-def test_ui_texts_exist_in_both_languages_with_the_same_fields(name: str, text: Text) -> None:
-    assert text.zh.strip()
-    assert text.en.strip()
-    fields = re.compile(r"\{(\w+)\}")
-    assert set(fields.findall(text.zh)) == set(fields.findall(text.en)), name
-    assert not re.search(r"[\u4e00-\u9fff]", text.en), name
 
 
 def test_touch_button_keeps_its_accessible_name_equal_to_its_label(qapp: QApplication) -> None:

@@ -19,11 +19,12 @@ from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
 from kiosk.service import EXIT_LEFT_KIOSK, EXIT_RESTART
 from kiosk.technician import MASK, AuditTrail, hash_pin
+from kiosk.text import default_texts
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.crash import CrashHandler
 from ui.technician import texts as technician_texts
 from ui.technician.controller import TechnicianController
-from ui.technician.pages import SettingsPage
+from ui.technician.pages import PAGE_CLASSES, SettingsPage
 from ui.window import KioskWindow
 
 PIN = "2468"
@@ -549,3 +550,30 @@ def test_kiosk_run_says_ready_feeds_the_watchdog_and_stops_on_sigterm(tmp_path: 
         except BlockingIOError:
             pass
         assert messages[-1] == b"STOPPING=1"
+
+
+def test_every_page_has_its_title_in_the_text_catalog() -> None:
+    keys = [f"technician.page_{page.key}" for page in PAGE_CLASSES]
+    assert len(keys) == 9
+    assert [key for key in keys if key not in default_texts()] == []
+
+
+def test_a_job_reports_its_result_or_its_error_on_the_gui_thread(qapp: QApplication) -> None:
+    from ui.automation import wait_until
+    from ui.technician.jobs import Jobs
+
+    jobs = Jobs()
+    results: list[tuple[object, str, bool]] = []
+    gui = threading.current_thread()
+
+    def done(result: object, error: BaseException | None) -> None:
+        results.append((result, str(error or ""), threading.current_thread() is gui))
+
+    def fail() -> object:
+        raise ValueError("no printer")
+
+    jobs.run(lambda: 42, done)
+    jobs.run(fail, done)
+    wait_until(lambda: not jobs.busy(), "both jobs")
+    jobs.close()
+    assert sorted(results, key=str) == sorted([(42, "", True), (None, "no printer", True)], key=str)

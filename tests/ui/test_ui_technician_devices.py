@@ -119,6 +119,21 @@ def test_each_device_has_its_block_with_port_state_and_sam_id(
 
 
 @WITH_PIN
+def test_a_devices_port_button_opens_its_settings_section(
+    window: KioskWindow, demo_kiosk: Kiosk
+) -> None:
+    page = devices_page(window)
+    tap(window.technician.layer, "扫码器设置")
+    settle()
+    menu = window.technician.menu
+    assert menu.current == "settings"
+    settings = menu.page("settings")
+    assert isinstance(settings, SettingsPage)
+    assert settings.section.name == "identification"
+    assert not page.isVisible()
+
+
+@WITH_PIN
 def test_read_a_card_shows_it_masked_and_gives_the_reader_back(
     window: KioskWindow, demo_kiosk: Kiosk
 ) -> None:
@@ -310,6 +325,7 @@ def _hall_page(window: KioskWindow, kiosk: Kiosk, tmp_path: Path) -> tuple[HallL
         lambda initial, title, done: None,
         lambda: None,
         lambda: None,
+        lambda: window.visit.language,
     )
     page = HallLinkPage(context, window)
     page.setGeometry(window.rect())

@@ -48,10 +48,7 @@ CLOSING_KEYS = frozenset(
 
 
 def machine_file_of(window: KioskWindow) -> Path:
-    given = getattr(window.kiosk, "config_file", None)
-    if isinstance(given, Path):
-        return given
-    return default_machine_file() or SYSTEM_MACHINE_FILE
+    return window.kiosk.config_file or default_machine_file() or SYSTEM_MACHINE_FILE
 
 
 class _ClosingKeys(QObject):
@@ -155,6 +152,7 @@ class TechnicianController(QObject):
                 self.ask_text,
                 self.restart,
                 self.ask_leave,
+                self._language,
             )
             self._menu = TechnicianMenu(context)
             self._menu.close_requested.connect(lambda: self.close_menu("closed"))

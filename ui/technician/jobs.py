@@ -1,14 +1,15 @@
 """Work the menu starts off the GUI thread (printing, checking files, reading the journal).
 
-Each job runs on its own short-lived Python thread; its result comes back to the GUI
-thread through a queued Qt signal, then to the callback given with it.
+A job is one call, not a loop until stopped, so it runs on a ThreadPoolExecutor rather
+than a drivers.background.BackgroundThread; its result comes back to the GUI thread
+through a queued Qt signal, then to the callback given with it.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import itertools
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from PySide6.QtCore import QObject, Signal
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any, BaseException | None], None]
+# Device tests wait up to 15 s each; enough workers that one never queues behind another.
+WORKERS = 8
 
 
 class Jobs(QObject):
@@ -26,7 +29,8 @@ class Jobs(QObject):
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, Done] = {}
-        self._threads: dict[int, threading.Thread] = {}
+        self._futures: set[concurrent.futures.Future[None]] = set()
+        self._pool = concurrent.futures.ThreadPoolExecutor(WORKERS, "technician-job")
         self._finished.connect(self._deliver)
         self._closed = False
 
@@ -42,16 +46,15 @@ class Jobs(QObject):
             if not self._closed:
                 self._finished.emit(job, result, error)
 
-        thread = threading.Thread(target=target, name=f"technician-job-{job}", daemon=True)
-        self._threads[job] = thread
-        thread.start()
+        future = self._pool.submit(target)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
         return job
 
     def busy(self) -> bool:
         return bool(self._callbacks)
 
     def _deliver(self, job: int, result: object, error: object) -> None:
-        self._threads.pop(job, None)
         callback = self._callbacks.pop(job, None)
         if callback is None:
             return
@@ -62,7 +65,6 @@ class Jobs(QObject):
 
     def close(self, timeout: float = 5.0) -> None:
         self._closed = True
-        for thread in list(self._threads.values()):
-            thread.join(timeout)
-        self._threads.clear()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        concurrent.futures.wait(set(self._futures), timeout)
         self._callbacks.clear()

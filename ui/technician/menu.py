@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.technician import texts
-from ui.technician.pages import PAGE_CLASSES, MenuContext, Page
+from ui.technician.pages import PAGE_CLASSES, DevicesPage, MenuContext, Page, SettingsPage
 from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 NAV_WIDTH = 260
@@ -34,6 +34,8 @@ class TechnicianMenu(QWidget):
         for page_class in PAGE_CLASSES:
             page = page_class(context)
             self.pages[page.key] = page
+            if isinstance(page, DevicesPage):
+                page.settings_requested.connect(self.show_settings)
             self.stack.addWidget(page)
             button = TouchButton(page.title)
             button.setCheckable(True)
@@ -63,6 +65,12 @@ class TechnicianMenu(QWidget):
         self.stack.setCurrentWidget(page)
         page.refresh()
         return page
+
+    def show_settings(self, section: str) -> None:
+        settings = self.pages["settings"]
+        if isinstance(settings, SettingsPage):
+            settings.choose_section(section)
+        self.show_page("settings")
 
     def page(self, key: str) -> Page:
         return self.pages[key]

@@ -1,0 +1,156 @@
+"""What the kiosk shows and prints: the screen, the ticket, evaluation, the technician menu."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from kiosk.settings.base import Section
+from kiosk.text import Text
+
+
+class UiSection(Section):
+    inactivity_seconds: float = Field(60.0, ge=5, le=3600, title="Idle time before the countdown")
+    countdown_seconds: float = Field(20.0, ge=3, le=120, title="Countdown before going home")
+    done_seconds: float = Field(15.0, ge=3, le=120, title="Confirmation screen shown for")
+    fullscreen: bool = True
+    hide_cursor: bool = Field(
+        True,
+        title="Hide the mouse cursor",
+        description="In kiosk mode (full screen); a touchscreen needs no cursor.",
+    )
+    width: int = Field(1080, ge=640, le=3840)
+    height: int = Field(1920, ge=480, le=3840)
+    texts_file: Path | None = Field(
+        None,
+        title="Reworded texts file",
+        description="A TOML file rewording texts of config/texts.toml (same keys, zh and "
+        "en); empty: the texts as shipped.",
+    )
+
+
+# The ticket as printed unless `ticket.layout` says otherwise.
+DEFAULT_TICKET_LAYOUT = (
+    "logo",
+    "hall_name",
+    "number_caption",
+    "number",
+    "queue",
+    "rule",
+    "people_ahead",
+    "wait",
+    "matters",
+    "documents",
+    "rule",
+    "issued_at",
+    "qr",
+    "qr_caption",
+    "footer",
+    "kiosk_id",
+)
+# Every block a layout may name: those of the default, and blank lines.
+TICKET_BLOCKS = tuple(dict.fromkeys((*DEFAULT_TICKET_LAYOUT, "feed")))
+# The printed labels a hall may reword (both languages at once).
+TICKET_TEXTS = (
+    "number",
+    "ahead",
+    "wait",
+    "no_wait",
+    "matters",
+    "documents",
+    "no_documents",
+    "issued",
+    "qr",
+    "guide_title",
+    "guide_where",
+    "guide_qr",
+)
+
+
+def _refuse_unknown(kind: str, given: Iterable[str], known: Sequence[str]) -> None:
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(
+            f"unknown {kind}(s) {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
+        )
+
+
+class TicketSection(Section):
+    layout: tuple[str, ...] = Field(
+        DEFAULT_TICKET_LAYOUT,
+        title="Ticket layout",
+        description=f"Blocks in print order, from: {', '.join(TICKET_BLOCKS)}.",
+    )
+    texts: dict[str, Text] = Field(
+        default_factory=dict,
+        title="Reworded labels",
+        description=f"Labels to reword, with zh and en: {', '.join(TICKET_TEXTS)}.",
+    )
+    logo: Path | None = Field(
+        None,
+        title="Hall logo",
+        description="An image printed at the top (PNG); empty: none. A missing file is "
+        "skipped with a warning, never a lost ticket.",
+    )
+    footer_zh: str = "请留意叫号，过号请重新取号。"
+    footer_en: str = "Please watch for your number; if you miss it, take a new one."
+    show_wait_estimate: bool = True
+
+    @field_validator("layout")
+    @classmethod
+    def _known_blocks(cls, layout: tuple[str, ...]) -> tuple[str, ...]:
+        _refuse_unknown("block", layout, TICKET_BLOCKS)
+        if "number" not in layout:
+            raise ValueError("a ticket must print its number: add 'number'")
+        return layout
+
+    @field_validator("texts")
+    @classmethod
+    def _known_texts(cls, texts: dict[str, Text]) -> dict[str, Text]:
+        _refuse_unknown("label", texts, TICKET_TEXTS)
+        return texts
+
+
+class EvaluationSection(Section):
+    prompt_seconds: float = Field(
+        60.0,
+        ge=10,
+        le=600,
+        title="Time to evaluate",
+        description="A keypad prompt unanswered this long counts as not evaluated.",
+    )
+    follow_up_working_days: int = Field(
+        5,
+        ge=1,
+        le=30,
+        title="Follow-up deadline",
+        description="Working days to follow up a 不满意 or 非常不满意 vote.",
+    )
+
+
+class TechnicianSection(Section):
+    pin_hash: str = Field(
+        "",
+        title="Technician PIN (hash)",
+        description="Set with `kiosk config set-pin`; a salted scrypt hash, never the PIN. "
+        "Empty: the technician menu cannot be opened.",
+        json_schema_extra={"secret": True},
+    )
+    idle_minutes: float = Field(
+        3.0, ge=1, le=60, title="Menu closes after", description="Idle minutes in the menu."
+    )
+    max_attempts: int = Field(
+        5, ge=3, le=10, title="Wrong PINs before lock-out", description="In a row."
+    )
+    lockout_minutes: float = Field(
+        5.0, ge=1, le=120, title="Lock-out", description="Minutes the menu stays locked."
+    )
+    retention_days: int = Field(
+        90,
+        ge=7,
+        le=3650,
+        title="Keep journal records for",
+        description="Days; older records already delivered to the hall are purged daily.",
+    )
