@@ -149,7 +149,7 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "kiosk", "hall", "serve", "--db", str(self.db)]
+        command = [sys.executable, "-m", "cli", "hall", "serve", "--db", str(self.db)]
         deadline = time.monotonic() + START_SECONDS
         while True:
             with self.log_path.open("a", encoding="utf-8") as log_file:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog import Handling, load_catalog, parse_catalog
-from kiosk.cli import main
 from kiosk.settings import ConfigError, load_settings, read_toml
 from kiosk.triage import check_rules, load_rules, parse_rules
 
