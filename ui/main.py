@@ -18,7 +18,8 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
+from typing import Any
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
@@ -50,12 +51,16 @@ def application() -> QApplication:
     return app
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SignalHandler = Callable[[int, FrameType | None], Any] | int | None
+
+
 def install_quit_on_signals(app: QApplication, on_signal: Callable[[], None]) -> QTimer:
     """Ctrl+C and SIGTERM (systemd stopping the kiosk) call `on_signal`.
 
     Python runs signal handlers only between bytecodes; the timer gives it a
     chance while Qt sits in its C++ event loop."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, lambda *_: on_signal())
     timer = QTimer(app)
     timer.setInterval(250)
@@ -109,6 +114,7 @@ class KioskApplication:
         # exit(), not quit(): quit() asks every window first, and kiosk mode refuses to close.
         self._on_stop_signal = on_stop_signal or (lambda: self.qt.exit(0))
         self._signals_timer: QTimer | None = None
+        self._previous_handlers: dict[int, SignalHandler] = {}
         self._watchdog: QTimer | None = None
 
     def start(self) -> None:
@@ -117,6 +123,7 @@ class KioskApplication:
             log_tail()  # the technician menu's Logs page
             # Unhandled exceptions: a calm screen, a crash report, a restart (ui/crash.py).
             self.crash.install()
+            self._previous_handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
             self._signals_timer = install_quit_on_signals(self.qt, self._on_stop_signal)
 
     def show(self, size: tuple[int, int] | None = None) -> None:
@@ -143,6 +150,8 @@ class KioskApplication:
         if self._signals_timer is not None:
             self._signals_timer.stop()
             self._signals_timer = None
+            for signum, handler in self._previous_handlers.items():
+                signal.signal(signum, handler)
         self.crash.close()
         self.window.technician.kiosk_mode = False
         self.window.close()

@@ -50,7 +50,8 @@ Design (issue #9):
 
 from kiosk.soak.audit import AuditResult, audit
 from kiosk.soak.faults import FAULTS, Fault, FaultSpecError, parse_faults
-from kiosk.soak.run import SoakError, SoakOptions, SoakResult, run_soak
+from kiosk.soak.result import SoakError, SoakOptions, SoakResult
+from kiosk.soak.run import run_soak
 
 __all__ = [
     "FAULTS",
