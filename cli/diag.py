@@ -10,7 +10,7 @@ import time
 from datetime import date
 from typing import Any
 
-from cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_command, emit
+from cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Handler, add_command, emit
 from drivers.idcard.card import IdCard
 
 
@@ -241,51 +241,40 @@ def cmd_diag_scanner(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_device_command(
+    diag_commands: Any, name: str, handler: Handler, help_text: str, baud: int | None
+) -> argparse.ArgumentParser:
+    """A command about one device: its port, and its baud rate (None: the profile's)."""
+    command = add_command(diag_commands, name, handler, help_text)
+    command.add_argument("--port", required=True, help="device path or pyserial URL")
+    command.add_argument("--baud", type=int, default=baud)
+    return command
+
+
 def add_diag_commands(commands: Any) -> None:
     diag = commands.add_parser("diag", help="talk to one real device")
     diag_commands = diag.add_subparsers(dest="diag_command", required=True)
-    diag_printer = add_command(
-        diag_commands, "printer", cmd_diag_printer, "printer status, test ticket"
+    diag_printer = add_device_command(
+        diag_commands, "printer", cmd_diag_printer, "printer status, test ticket", None
     )
-    diag_printer.add_argument("--port", required=True, help="device path or pyserial URL")
     diag_printer.add_argument("--profile", default="generic80")
-    diag_printer.add_argument("--baud", type=int)
     action = diag_printer.add_mutually_exclusive_group()
     action.add_argument("--status", action="store_true", help="report status (default)")
     action.add_argument("--test-ticket", action="store_true", help="print a test ticket")
-    diag_idcard = add_command(
+    add_device_command(
         diag_commands,
         "idcard",
         cmd_diag_idcard,
         "SAM status and id, and the card on the reader (ID number masked)",
+        115200,
     )
-    diag_idcard.add_argument("--port", required=True, help="device path or pyserial URL")
-    diag_idcard.add_argument("--baud", type=int, default=115200)
-    add_diag_keypads_command(diag_commands)
-    diag_scanner = add_command(
-        diag_commands,
-        "scanner",
-        cmd_diag_scanner,
-        "print scanned codes (long numbers masked) and what the kiosk makes of them",
-    )
-    diag_scanner.add_argument("--port", required=True, help="device path or pyserial URL")
-    diag_scanner.add_argument("--baud", type=int, default=9600)
-    diag_scanner.add_argument("--suffix", choices=["CR", "CRLF"], default="CR")
-    diag_scanner.add_argument("--count", type=int, default=1, help="scans to wait for")
-    diag_scanner.add_argument(
-        "--timeout", type=float, default=30.0, help="seconds to wait for all the scans"
-    )
-
-
-def add_diag_keypads_command(diag_commands: Any) -> None:
-    diag_keypads = add_command(
+    diag_keypads = add_device_command(
         diag_commands,
         "keypads",
         cmd_diag_keypads,
         "scan the KP1 bus, or print its events as they come",
+        9600,
     )
-    diag_keypads.add_argument("--port", required=True, help="device path or pyserial URL")
-    diag_keypads.add_argument("--baud", type=int, default=9600)
     diag_keypads.add_argument(
         "--addresses",
         type=_address_range,
@@ -304,4 +293,16 @@ def add_diag_keypads_command(diag_commands: Any) -> None:
         type=float,
         metavar="SECONDS",
         help="poll the keypads that answer and print their events",
+    )
+    diag_scanner = add_device_command(
+        diag_commands,
+        "scanner",
+        cmd_diag_scanner,
+        "print scanned codes (long numbers masked) and what the kiosk makes of them",
+        9600,
+    )
+    diag_scanner.add_argument("--suffix", choices=["CR", "CRLF"], default="CR")
+    diag_scanner.add_argument("--count", type=int, default=1, help="scans to wait for")
+    diag_scanner.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for all the scans"
     )

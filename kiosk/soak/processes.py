@@ -88,12 +88,17 @@ class ServerProcess:
         popen, self.popen = self.popen, None
         if popen is None:
             return
-        popen.terminate()
-        try:
-            popen.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait(timeout=10)
+        terminate(popen)
+
+
+def terminate(popen: subprocess.Popen[str]) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within STOP_SECONDS."""
+    popen.terminate()
+    try:
+        popen.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        popen.wait(timeout=10)
 
 
 def _drain(stream: IO[str]) -> None:
@@ -225,12 +230,7 @@ class KioskProcess:
         popen, self.popen = self.popen, None
         if popen is None:
             return
-        popen.terminate()
-        try:
-            popen.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait(timeout=10)
+        terminate(popen)
         deadline = time.monotonic() + 5
         while self.final is None and time.monotonic() < deadline:
             time.sleep(0.05)  # the reader thread reads the last line
