@@ -1,7 +1,11 @@
 """One kiosk of `kiosk sim soak`: the real KioskWindow offscreen, driven by taxpayers.
 
 `python -m ui.soak_kiosk --config FILE --rate R [--seed N]`, started by
-kiosk/soak/run.py (read its package docstring for the whole design).
+kiosk/soak/processes.py (read its package docstring for the whole design). The kiosk
+is the one of `kiosk run`, built and started by ui/main.py (`launch`, then
+`KioskApplication.start/show/stop`): retention and the crash handler included; a
+crash ends the process, which the orchestrator sees as a kiosk that did not stop
+cleanly.
 
 Taxpayers arrive at R per minute (Poisson), tap 取号, a random category and matter,
 identify with an ID card when the matter is real-name (the card is placed by the

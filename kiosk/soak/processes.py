@@ -70,6 +70,8 @@ class ServerProcess:
             if line.startswith("listening on http://127.0.0.1:"):
                 self.port = int(line.rsplit(":", 1)[1])
                 self.popen = popen
+                # Readers of a child's stdout end with it: no stop to ask for, so no
+                # BackgroundThread.
                 threading.Thread(target=_drain, args=(popen.stdout,), daemon=True).start()
                 return
             popen.wait(timeout=10)
