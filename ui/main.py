@@ -147,6 +147,7 @@ class KioskApplication:
             self.notifier.stopping()
             self._watchdog.stop()
             self._watchdog = None
+            self.notifier.close()
         if self._signals_timer is not None:
             self._signals_timer.stop()
             self._signals_timer = None
