@@ -1,25 +1,39 @@
-"""`make bench`: every benchmark, a table, and bench/results.json."""
+"""`make bench`: every benchmark, a table, and bench/results.json.
+
+`python -m bench --only NAME ...` runs some of them (a table, no results file)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 
 from bench import devices, hall, kiosk_ui, soak, sync, ticket_bytes
 from bench.stats import RESULTS, Figure, table, write_results
 
+BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
+    "kiosk_ui": lambda: [*kiosk_ui.confirm_to_last_byte(), kiosk_ui.cold_start()],
+    "ticket_bytes": ticket_bytes.run,
+    "devices": devices.run,
+    "hall": hall.run,
+    "sync": sync.run,
+    "soak": soak.run,
+}
 
-def main() -> int:
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(BENCHMARKS), help="run only these benchmarks"
+    )
+    args = parser.parse_args(argv)
     figures: list[Figure] = []
-    figures += kiosk_ui.confirm_to_last_byte()
-    figures.append(kiosk_ui.cold_start())
-    figures += ticket_bytes.run()
-    figures += devices.run()
-    figures += hall.run()
-    figures += sync.run()
-    figures += soak.run()
+    for name in args.only or BENCHMARKS:
+        figures += BENCHMARKS[name]()
     print(table(figures))
-    write_results(figures)
-    print(f"\nwritten to {RESULTS}")
+    if args.only is None:
+        write_results(figures)
+        print(f"\nwritten to {RESULTS}")
     return 0
 
 

@@ -58,7 +58,7 @@ def reserve_commit(tickets_per_kiosk: int = TICKETS_PER_KIOSK) -> list[Figure]:
         tokens = [create_token(db, f"K{index:02d}", settings) for index in range(1, KIOSKS + 1)]
         log = (Path(folder) / "server.log").open("w")
         server = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "hall", "serve", "--db", str(db), "--port", "0"],
+            [sys.executable, "-m", "cli", "hall", "serve", "--db", str(db), "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,

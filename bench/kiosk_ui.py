@@ -15,32 +15,36 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from drivers.printer.profiles import get_profile
 from drivers.sim.printer import PrinterEmulator
-from kiosk.app import build_kiosk, load_configuration
+from kiosk.app import load_configuration
 from kiosk.settings import load_settings
 from kiosk.triage import ALWAYS_OPEN
 from ui.automation import find_button, wait_until
-from ui.window import KioskWindow
+from ui.main import launch
 
 BITS_PER_BYTE = 10
 
 
 def confirm_to_last_byte(count: int = 200) -> list[Figure]:
-    app = QApplication.instance() or QApplication([])
-    assert app is not None
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(overrides={"kiosk": {"data_dir": folder}, "routing": ALWAYS_OPEN})
+        settings = load_settings(
+            overrides={
+                "kiosk": {"data_dir": folder},
+                "routing": ALWAYS_OPEN,
+                "ui": {"fullscreen": False},
+            }
+        )
         _, catalog = load_configuration(None)
-        # No PNG rendering in the emulator: the figure is the kiosk's, not the renderer's.
+        # The printer alone, without PNG rendering: the figure is the kiosk's, not the
+        # renderer's, and no keypad bus is polled beside it.
         emulator = PrinterEmulator(out_dir=None, profile=get_profile(settings.printer.profile))
-        kiosk = build_kiosk(settings, catalog, printer_port=emulator.start())
-        window = KioskWindow(kiosk)
-        window.resize(settings.ui.width, settings.ui.height)
-        window.show()
+        kiosk = launch(settings, catalog, printer_port=emulator.start(), supervised=False)
+        window = kiosk.window
         latencies, sizes = [], []
+        kiosk.start()
+        kiosk.show()
         try:
             for index in range(count):
                 window.choose_category("invoices")
@@ -55,8 +59,7 @@ def confirm_to_last_byte(count: int = 200) -> list[Figure]:
                 wait_until(lambda: window.current_screen_name() == "done", "the done screen")
                 window.finish_visit()
         finally:
-            window.close()
-            kiosk.close()
+            kiosk.stop()
             emulator.stop()
     baud = settings.printer.baudrate
     wire = [size * BITS_PER_BYTE / baud * 1000 for size in sizes]
@@ -82,20 +85,22 @@ CHILD = """
 import os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv)
-from kiosk.app import build_demo_kiosk, load_configuration
+from kiosk.app import EmulatedDevices, load_configuration
 from kiosk.settings import load_settings
 from kiosk.triage import ALWAYS_OPEN
 from pathlib import Path
-from ui.window import KioskWindow
+from ui.main import launch
 out = Path(sys.argv[1])
 settings = load_settings(
-    overrides={"kiosk": {"data_dir": str(out / "data")}, "routing": ALWAYS_OPEN}
+    overrides={
+        "kiosk": {"data_dir": str(out / "data")},
+        "routing": ALWAYS_OPEN,
+        "ui": {"fullscreen": False},
+    }
 )
 _, catalog = load_configuration(None)
-kiosk = build_demo_kiosk(settings, catalog, out)
-window = KioskWindow(kiosk)
+kiosk = launch(settings, catalog, emulated=EmulatedDevices(out), supervised=False)
+app, window = kiosk.qt, kiosk.window
 class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
@@ -105,11 +110,10 @@ class FirstPaint(QObject):
         return False
 painted = FirstPaint()
 window.home.installEventFilter(painted)
-window.resize(settings.ui.width, settings.ui.height)
-window.show()
+kiosk.start()
+kiosk.show()
 app.exec()
-window.close()
-kiosk.close()
+kiosk.stop()
 """
 
 

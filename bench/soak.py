@@ -36,7 +36,7 @@ def _rss_kib() -> int:
 def _emulator(*args: str) -> tuple[subprocess.Popen[str], str]:
     """`kiosk sim ...` in its own process, as the real device would be; its path."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", *args],
+        [sys.executable, "-m", "cli", "sim", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -65,7 +65,7 @@ def idle_cpu(seconds: float = IDLE_SECONDS) -> Figure:
             encoding="utf-8",
         )
         kiosk = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "run", "--config", str(machine)],
+            [sys.executable, "-m", "cli", "run", "--config", str(machine)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "KIOSK_CONFIG": "", "QT_QPA_PLATFORM": "offscreen"},

@@ -1,8 +1,12 @@
-"""The composition root: the only place that knows every concrete class.
+"""The composition root of the kiosk's services: the only place that knows every
+concrete class. The Qt application on top of it is ui/main.py.
 
 Start-up order: settings -> catalog -> data directory (journal, embedded hall)
--> devices -> services. Each step that can fail raises StartupError with a
-sentence a technician can act on.
+-> devices (real, or emulated for the demo and the tests) -> services. Each step
+that can fail raises StartupError with a sentence a technician can act on.
+`Kiosk.start_background` and `Kiosk.close` are the one start and stop of every
+thread the services run (printer checks, keypads, outbox, catalog, devices,
+retention).
 """
 
 from __future__ import annotations
@@ -12,17 +16,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from drivers.printer.device import Printer, PrintError
-from drivers.printer.document import PrintDocument
 from drivers.printer.profiles import get_profile
-from drivers.printer.status import PrinterCondition, PrinterStatus
-from drivers.scanner import Scanner
 from drivers.sim.idcard import SamReaderEmulator
 from drivers.sim.keypads import KeypadBusEmulator
 from drivers.sim.printer import PrinterEmulator
-from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
@@ -32,60 +30,56 @@ from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.hall.local import LocalHall
 from kiosk.hall.outbox_delivery import SyncWorker
-from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
-from kiosk.printer_health import PrinterHealth
+from kiosk.retention import RetentionKeeper
 from kiosk.service_windows.keypads import WindowService
 from kiosk.service_windows.opening import all_windows, open_window_service
 from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
+from kiosk.startup import (
+    EscPosSlipPrinter,
+    StartupError,
+    device_health,
+    open_card_watcher,
+    open_printer,
+    open_profiles,
+    open_scanner_watcher,
+    open_sync_worker,
+)
 from kiosk.store import Journal
-from kiosk.tickets import PrintFailure, TicketService
+from kiosk.tickets import TicketService
 from kiosk.triage import RuleSet, rule_problems
 
 log = logging.getLogger(__name__)
 
 
-class StartupError(Exception):
-    """The kiosk cannot start; the message says what to fix."""
+@dataclass(frozen=True)
+class EmulatedDevices:
+    """Devices the kiosk starts for itself on ptys (the demo, the tests, the benchmark):
+    an ESC/POS printer keeping its tickets in `out_dir/tickets` (None: kept in memory
+    only), the keypad bus of every window, an ID card reader holding the sample cards
+    of drivers/sim/cards.toml."""
 
-
-class EscPosSlipPrinter:
-    """Adapts the ESC/POS driver to what the ticket service needs."""
-
-    def __init__(self, transport: Transport, printer: Printer, health: PrinterHealth) -> None:
-        self.transport = transport
-        self.printer = printer
-        self.health = health
-
-    def print_slip(self, document: PrintDocument) -> None:
-        if not self.transport.ensure_open():
-            self.health.record(PrinterStatus(PrinterCondition.OFFLINE, "port not available"))
-            raise PrintFailure(f"printer port {self.transport.url} is not available")
-        try:
-            self.printer.print_document(document)
-        except PrintError as error:
-            if error.status is not None:
-                self.health.record(error.status)
-            raise PrintFailure(str(error)) from None
-        except TransportError as error:
-            self.health.record(PrinterStatus(PrinterCondition.OFFLINE, str(error)))
-            raise PrintFailure(str(error)) from None
-
-    def close(self) -> None:
-        self.transport.close()
+    out_dir: Path | None
+    printer_baud: int | None = None
 
 
 @dataclass
 class Kiosk:
+    """The kiosk's services, typed, as the window receives them. What every kiosk has
+    is never None; what depends on a port or on the hall backend is."""
+
     settings: Settings
     catalog: Catalog
     clock: Clock
     journal: Journal
     hall: HallBackend
     tickets: TicketService
-    printer: EscPosSlipPrinter | None
+    printer: EscPosSlipPrinter
+    # Purges old journal records at start-up and then daily (technician.retention_days).
+    retention: RetentionKeeper
+    # The emulated devices' printers (the demo and the tests); empty on real devices.
     emulators: list[PrinterEmulator] = field(default_factory=list)
     # The machine file it was started with (the technician menu saves changes there).
     config_file: Path | None = None
@@ -190,9 +184,9 @@ class Kiosk:
         )
 
     def start_background(self) -> None:
-        """Work that runs while the kiosk waits for taxpayers: printer checks."""
-        if self.printer is not None:
-            self.printer.health.start()
+        """Work that runs while the kiosk waits for taxpayers: printer checks, the
+        keypads, the outbox, catalog versions, the identification devices, retention."""
+        self.printer.health.start()
         if self.windows is not None:
             self.windows.start()
         if self.sync is not None:
@@ -205,17 +199,19 @@ class Kiosk:
             self.card_watcher.start()
         if self.scanner_watcher is not None:
             self.scanner_watcher.start()
+        self.retention.start()
 
     def close(self) -> None:
+        """Stops what start_background started and closes every port and file."""
+        self.retention.stop()
         if self.card_watcher is not None:
             self.card_watcher.close()
         if self.scanner_watcher is not None:
             self.scanner_watcher.close()
         if self.card_emulator is not None:
             self.card_emulator.stop()
-        if self.printer is not None:
-            self.printer.health.stop()
-            self.printer.close()
+        self.printer.health.stop()
+        self.printer.close()
         for emulator in self.emulators:
             emulator.stop()
         if self.windows is not None:
@@ -239,72 +235,6 @@ def load_configuration(config_file: Path | None) -> tuple[Settings, Catalog]:
         raise StartupError(f"the configuration has errors:\n{lines}") from None
 
 
-def open_printer(
-    settings: Settings, journal: Journal, clock: Clock, port: str | None = None
-) -> EscPosSlipPrinter:
-    printer_settings = settings.printer
-    try:
-        profile = get_profile(printer_settings.profile)
-    except KeyError as error:
-        raise StartupError(f"printer.profile: {error.args[0]}") from None
-    transport = Transport(
-        port or printer_settings.port,
-        baudrate=printer_settings.baudrate,
-        write_timeout=printer_settings.write_timeout_seconds,
-    )
-    try:
-        transport.open()
-    except TransportError as error:
-        # Not fatal: tickets become e-tickets until the printer is back.
-        log.warning("printer not available yet: %s", error)
-    printer = Printer(transport, profile, status_timeout=printer_settings.status_timeout_seconds)
-    health = PrinterHealth(printer.status, journal, clock, printer_settings.status_interval_seconds)
-    return EscPosSlipPrinter(transport, printer, health)
-
-
-def open_profiles(settings: Settings, catalog: Catalog) -> ProfileDirectory:
-    """The embedded hall's taxpayer profiles (identification.taxpayers)."""
-    path = settings.identification.taxpayers
-    path = path if path.is_absolute() else settings.config_dir / path
-    try:
-        return load_taxpayers(
-            path,
-            new_taxpayer_days=settings.identification.new_taxpayer_days,
-            timezone=settings.kiosk.timezone,
-            known_matters={matter.code for matter in catalog.matters},
-        )
-    except ConfigError as error:
-        lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise StartupError(f"the taxpayer profiles have errors:\n{lines}") from None
-
-
-def open_card_watcher(
-    settings: Settings, clock: Clock, port: str | None = None
-) -> CardWatcher | None:
-    """The ID card reader's watcher; None when no reader port is set. The port is
-    opened by the watcher's thread (with back-off), never here."""
-    section = settings.identification
-    url = port or section.reader_port
-    if not url:
-        return None
-    zone = ZoneInfo(settings.kiosk.timezone)
-    return CardWatcher(
-        Transport(url, baudrate=section.reader_baudrate),
-        lambda: clock.now().astimezone(zone).date(),
-        poll_interval=section.card_poll_seconds,
-    )
-
-
-def open_scanner_watcher(settings: Settings, port: str | None = None) -> ScannerWatcher | None:
-    """The QR scanner's watcher; None when no scanner port is set."""
-    section = settings.identification
-    url = port or section.scanner_port
-    if not url:
-        return None
-    suffix = b"\r\n" if section.scanner_suffix == "CRLF" else b"\r"
-    return ScannerWatcher(Scanner(Transport(url, baudrate=section.scanner_baudrate), suffix))
-
-
 def build_kiosk(
     settings: Settings,
     catalog: Catalog,
@@ -314,8 +244,51 @@ def build_kiosk(
     keypad_port: str | None = None,
     reader_port: str | None = None,
     scanner_port: str | None = None,
+    emulated: EmulatedDevices | None = None,
 ) -> Kiosk:
+    """The kiosk's services, for `kiosk run`, `demo`, the soak, the benchmark and the
+    tests: on the ports of the settings, on the ports given (overriding them), or on
+    devices it emulates itself (`emulated`; stopped by `Kiosk.close`)."""
     clock = clock or SystemClock()
+    if emulated is None:
+        return _open_services(
+            settings, catalog, clock, printer_port, keypad_port, reader_port, scanner_port
+        )
+    tickets_dir = None if emulated.out_dir is None else emulated.out_dir / "tickets"
+    printer = PrinterEmulator(
+        out_dir=tickets_dir,
+        baud=emulated.printer_baud,
+        profile=get_profile(settings.printer.profile),
+    )
+    # The keypads of every window, on an emulated bus (they only answer; nobody presses).
+    keypads = KeypadBusEmulator(
+        sorted(settings.keypads.address_windows(all_windows(settings))), baud=None
+    )
+    cards = SamReaderEmulator()  # none placed: a test or the demo's script places one
+    try:
+        kiosk = _open_services(
+            settings, catalog, clock, printer.start(), keypads.start(), cards.start(), scanner_port
+        )
+    except BaseException:
+        printer.stop()
+        keypads.stop()
+        cards.stop()
+        raise
+    kiosk.emulators.append(printer)
+    kiosk.keypad_emulator = keypads
+    kiosk.card_emulator = cards
+    return kiosk
+
+
+def _open_services(
+    settings: Settings,
+    catalog: Catalog,
+    clock: Clock,
+    printer_port: str | None,
+    keypad_port: str | None,
+    reader_port: str | None,
+    scanner_port: str | None,
+) -> Kiosk:
     data = settings.data_path
     link: HallLink | None = None
     hall: HallBackend
@@ -378,6 +351,13 @@ def build_kiosk(
         hall,
         tickets,
         printer,
+        RetentionKeeper(
+            journal,
+            clock,
+            settings.technician.retention_days,
+            # The embedded hall has no server to wait for: old records go, delivered or not.
+            keep_undelivered=settings.hall.backend != "embedded",
+        ),
         windows=windows,
         link=link,
         sync=sync,
@@ -389,94 +369,4 @@ def build_kiosk(
     )
     if catalog_sync is not None:
         catalog_sync.subscribe(kiosk.offer_catalog)
-    return kiosk
-
-
-def open_sync_worker(
-    settings: Settings,
-    journal: Journal,
-    hall: HttpHall,
-    link: HallLink,
-    clock: Clock,
-    printer: EscPosSlipPrinter | None,
-    devices: Callable[[], dict[str, object]] | None = None,
-) -> SyncWorker:
-    """The outbox delivery to the hall server, with a device health heartbeat."""
-
-    def health() -> dict[str, object]:
-        report = None if printer is None else printer.health.report
-        return {
-            "kiosk": settings.kiosk.id,
-            "printer": "none" if report is None else report.status.condition.value,
-            "printer_severity": "fault" if report is None else report.severity,
-            "pending": journal.pending_outbox(),
-            **(devices() if devices is not None else {}),
-        }
-
-    return SyncWorker(
-        journal,
-        hall,
-        link,
-        clock,
-        interval_seconds=settings.hall.sync_interval_seconds,
-        heartbeat_seconds=settings.hall.heartbeat_seconds,
-        health=health,
-        maintain=hall.maintain,
-    )
-
-
-def device_health(
-    card_watcher: CardWatcher | None,
-    scanner_watcher: ScannerWatcher | None,
-    windows: WindowService | None,
-) -> dict[str, object]:
-    """The reader's, the scanner's and the keypads' state for the heartbeat (no data)."""
-    keypads: dict[str, bool] = {}
-    if windows is not None:
-        keypads = {str(state.window): state.online for state in windows.status()}
-    return {
-        "card_reader": "none" if card_watcher is None else card_watcher.status.value,
-        "scanner": "none" if scanner_watcher is None else scanner_watcher.status.value,
-        "keypads_online": keypads,
-    }
-
-
-def build_demo_kiosk(
-    settings: Settings,
-    catalog: Catalog,
-    out_dir: Path,
-    *,
-    clock: Clock | None = None,
-    printer_baud: int | None = None,
-) -> Kiosk:
-    """The embedded default on emulated devices: a pty printer that keeps its tickets."""
-    emulator = PrinterEmulator(
-        out_dir=out_dir / "tickets",
-        baud=printer_baud,
-        profile=get_profile(settings.printer.profile),
-    )
-    path = emulator.start()
-    # The keypads of every window, on an emulated bus (they only answer; nobody presses).
-    keypads = KeypadBusEmulator(
-        sorted(settings.keypads.address_windows(all_windows(settings))), baud=None
-    )
-    # An ID card reader holding the sample cards of drivers/sim/cards.toml (none placed).
-    cards = SamReaderEmulator()
-    try:
-        kiosk = build_kiosk(
-            settings,
-            catalog,
-            clock=clock,
-            printer_port=path,
-            keypad_port=keypads.start(),
-            reader_port=cards.start(),
-        )
-    except BaseException:
-        emulator.stop()
-        keypads.stop()
-        cards.stop()
-        raise
-    kiosk.emulators.append(emulator)
-    kiosk.keypad_emulator = keypads
-    kiosk.card_emulator = cards
     return kiosk

@@ -6,7 +6,7 @@ covers the screen with "请稍候 / Please wait", writes a crash report to
 
 - the restart quits the event loop with EXIT_RESTART (75). Under systemd
   (`kiosk install-service`) the unit's Restart=always starts the kiosk again;
-  without systemd, `ui.main.run` re-executes the same command line itself.
+  without systemd, `ui.main.restart_without_systemd` re-executes the same command line itself.
 
 The report holds the traceback only: no local variables, and ID-like numbers
 (identity numbers, phone numbers, card numbers) replaced by their length.
@@ -30,7 +30,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 
 from kiosk.logs import scrub
-from kiosk.service import EXIT_RESTART, Notifier, watchdog_interval_seconds
+from kiosk.systemd import EXIT_RESTART, Notifier, watchdog_interval_seconds
 from ui.technician import texts
 from ui.widgets import TextLabel
 
@@ -85,7 +85,7 @@ class CalmScreen(QWidget):
 
 
 class CrashHandler(QObject):
-    """Installed as sys.excepthook and threading.excepthook by `ui.main.run`."""
+    """Installed as sys.excepthook and threading.excepthook by `ui.main.KioskApplication`."""
 
     _crashed = Signal()
 

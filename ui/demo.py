@@ -20,14 +20,14 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from drivers.keypad.protocol import KeypadEvent
-from kiosk.app import Kiosk, StartupError, build_demo_kiosk
+from kiosk.app import EmulatedDevices, Kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import OffsetClock
 from kiosk.settings import ConfigError, Settings, load_settings
+from kiosk.startup import StartupError
 from kiosk.triage import ALWAYS_OPEN
 from ui.automation import AutomationError, settle, tap, wait_until
-from ui.main import application, install_quit_on_signals, route_qt_messages_to_logging
-from ui.theme import apply_theme
+from ui.main import KioskApplication, launch, restart_without_systemd
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -83,27 +83,27 @@ def run_demo(
         print(f"kiosk demo: cannot prepare {out_dir}: {error}", file=sys.stderr)
         return EXIT_STARTUP
 
-    route_qt_messages_to_logging()
-    app = application()  # after QT_QPA_PLATFORM is settled
-    apply_theme(app)
     clock = OffsetClock()
     try:
-        kiosk = build_demo_kiosk(settings, catalog, out_dir, clock=clock)
+        demo = launch(
+            settings,
+            catalog,
+            clock=clock,
+            emulated=EmulatedDevices(out_dir),
+            # The scripted visit fails loudly with one line; a window a person touches is
+            # looked after like a kiosk's.
+            supervised=not headless,
+        )
     except (StartupError, OSError) as error:
         print(f"kiosk demo: cannot start: {error}", file=sys.stderr)
         return EXIT_STARTUP
-    window = KioskWindow(kiosk)
-    kiosk.start_background()
     try:
-        if headless:
-            return ScriptedVisit(window, kiosk, clock, out_dir).play()
-        window.resize(*portrait_size(app))
-        window.show()
-        signals_timer = install_quit_on_signals(app)
-        try:
-            return app.exec()
-        finally:
-            signals_timer.stop()
+        with demo:
+            if headless:
+                return ScriptedVisit(demo, clock, out_dir).play()
+            demo.show(portrait_size(demo.qt))
+            code = demo.exec()
+        return restart_without_systemd(code)
     except DemoError as error:
         print(f"kiosk demo: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -111,10 +111,6 @@ def run_demo(
         log.debug("the demo failed", exc_info=True)
         print(f"kiosk demo failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED
-    finally:
-        window.close()
-        window.shutdown()
-        kiosk.close()
 
 
 def portrait_size(app: QApplication) -> tuple[int, int]:
@@ -132,17 +128,22 @@ def portrait_size(app: QApplication) -> tuple[int, int]:
 class ScriptedVisit:
     """Three taxpayers and a walk-away, played through the real widgets."""
 
-    window: KioskWindow
-    kiosk: Kiosk
+    demo: KioskApplication
     clock: OffsetClock
     out_dir: Path
     screens: list[Path] = field(default_factory=list)
     printed_slips: int = 0
 
+    @property
+    def window(self) -> KioskWindow:
+        return self.demo.window
+
+    @property
+    def kiosk(self) -> Kiosk:
+        return self.demo.kiosk
+
     def play(self) -> int:
-        settings = self.kiosk.settings
-        self.window.resize(settings.ui.width, settings.ui.height)
-        self.window.show()
+        self.demo.show()
         (self.out_dir / "screens").mkdir(parents=True, exist_ok=True)
         try:
             self._script()
@@ -267,7 +268,7 @@ class ScriptedVisit:
             self.tap(key)
         self.snap("keypad")
         self.tap("返回")
-        cards = getattr(self.kiosk, "card_emulator", None)
+        cards = self.kiosk.card_emulator
         if cards is not None:
             cards.insert("long_term")  # drivers/sim/cards.toml: a fictitious senior
             self.wait(

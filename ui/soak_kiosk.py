@@ -1,7 +1,11 @@
 """One kiosk of `kiosk sim soak`: the real KioskWindow offscreen, driven by taxpayers.
 
 `python -m ui.soak_kiosk --config FILE --rate R [--seed N]`, started by
-kiosk/soak/run.py (read its package docstring for the whole design).
+kiosk/soak/processes.py (read its package docstring for the whole design). The kiosk
+is the one of `kiosk run`, built and started by ui/main.py (`launch`, then
+`KioskApplication.start/show/stop`): retention and the crash handler included; a
+crash ends the process, which the orchestrator sees as a kiosk that did not stop
+cleanly.
 
 Taxpayers arrive at R per minute (Poisson), tap 取号, a random category and matter,
 identify with an ID card when the matter is real-name (the card is placed by the
@@ -23,7 +27,6 @@ import json
 import logging
 import os
 import random
-import signal
 import sys
 import threading
 import time
@@ -33,12 +36,13 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import StartupError, build_kiosk, load_configuration
+from kiosk.app import load_configuration
 from kiosk.logs import setup_logging
+from kiosk.startup import StartupError
+from kiosk.systemd import EXIT_RESTART
 from ui import texts
 from ui.automation import AutomationError, tap, wait_until
-from ui.main import application, route_qt_messages_to_logging
-from ui.theme import apply_theme
+from ui.main import application, launch
 from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -71,11 +75,13 @@ def counts(app: QApplication | None) -> dict[str, int]:
 
 
 class Driver:
-    def __init__(self, window: KioskWindow, rate: float, seed: int) -> None:
+    def __init__(
+        self, window: KioskWindow, rate: float, seed: int, terminated: threading.Event
+    ) -> None:
         self.window = window
         self.rate = rate
         self.rng = random.Random(seed)
-        self.terminated = False
+        self.terminated = terminated  # SIGTERM, or stdin closed
         self.arrivals_over = threading.Event()
         self.in_visit = False
 
@@ -87,7 +93,7 @@ class Driver:
 
     def run(self) -> None:
         next_arrival = time.monotonic() + self.rng.expovariate(self.rate / 60)
-        while not self.terminated:
+        while not self.terminated.is_set():
             now = time.monotonic()
             if self.arrivals_over.is_set():
                 self.pump(0.2)
@@ -180,66 +186,74 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     setup_logging(json_lines=False, level=logging.INFO)
-    route_qt_messages_to_logging()
-    app = application()
-    apply_theme(app)
-    before = counts(app)
+    before = counts(application())
+    terminated = threading.Event()
+
+    def crashed() -> None:
+        # The crash report is in the data directory; the orchestrator sees a kiosk that
+        # did not stop cleanly, and the audit fails.
+        os._exit(EXIT_RESTART)
+
     try:
         settings, catalog = load_configuration(args.config)
-        kiosk = build_kiosk(settings, catalog)
+        kiosk = launch(
+            settings,
+            catalog,
+            config_file=args.config,
+            on_stop_signal=terminated.set,
+            restart=crashed,
+        )
     except StartupError as error:
         print(f"soak kiosk: cannot start: {error}", file=sys.stderr)
         return 2
-    window = KioskWindow(kiosk)
-    window.resize(settings.ui.width, settings.ui.height)
-    window.show()
-    kiosk.start_background()
-    driver = Driver(window, args.rate, args.seed)
-
-    def terminate(*_: object) -> None:
-        driver.terminated = True
-
-    signal.signal(signal.SIGTERM, terminate)
-    signal.signal(signal.SIGINT, terminate)
-
-    def commands() -> None:
-        for line in sys.stdin:
-            if line.strip() == "stop":
-                driver.arrivals_over.set()
-        driver.terminated = True  # stdin closed: the orchestrator is gone, stop cleanly
-
-    reader = threading.Thread(target=commands, name="soak-commands", daemon=True)
+    driver = Driver(kiosk.window, args.rate, args.seed, terminated)
+    reader = threading.Thread(target=commands, args=(driver,), name="soak-commands", daemon=True)
     reader.start()
 
     def report() -> None:
         idle = driver.arrivals_over.is_set() and not driver.in_visit
-        say({"pending": kiosk.journal.pending_outbox(), "idle": idle})
+        say({"pending": kiosk.kiosk.journal.pending_outbox(), "idle": idle})
 
     heartbeat = QTimer()
     heartbeat.setInterval(1000)
     heartbeat.timeout.connect(report)
-    heartbeat.start()
-    say({"ready": True})
-    try:
-        driver.run()
-    finally:
-        heartbeat.stop()
-        window.close()
-        window.shutdown()
-        kiosk.close()
-        window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        app.processEvents()
+    with kiosk:
+        kiosk.show()
+        heartbeat.start()
+        say({"ready": True})
+        try:
+            driver.run()
+        finally:
+            heartbeat.stop()
+    kiosk.window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    kiosk.qt.processEvents()
+    say({"stopped": stopped_counts(kiosk.qt, before, reader)})
+    return 0
+
+
+def commands(driver: Driver) -> None:
+    """The orchestrator's commands on stdin, read on a thread of this harness (it ends
+    with stdin, so it is no BackgroundThread: nothing could stop a blocked read)."""
+    for line in sys.stdin:
+        if line.strip() == "stop":
+            driver.arrivals_over.set()
+    driver.terminated.set()  # stdin closed: the orchestrator is gone, stop cleanly
+
+
+def stopped_counts(
+    app: QApplication, before: dict[str, int], reader: threading.Thread
+) -> dict[str, object]:
     after = counts(app)
     deadline = time.monotonic() + SETTLE_SECONDS
+    settled = threading.Event()  # never set: only its timeout paces the checks
     while after["threads"] > before["threads"] and time.monotonic() < deadline:
-        time.sleep(0.05)  # threads told to stop may take a moment to end
+        settled.wait(0.05)  # threads told to stop may take a moment to end
         after = counts(app)
     if reader.is_alive():  # the stdin reader is this harness's own thread, not the kiosk's
         after["threads"] -= 1
     left = sorted(thread.name for thread in threading.enumerate() if thread is not reader)
-    say({"stopped": {"before": before, "after": after, "threads_left": left}})
-    return 0
+    return {"before": before, "after": after, "threads_left": left}
 
 
 if __name__ == "__main__":

@@ -11,17 +11,20 @@ Design (issue #9):
   cut, the votes pressed on the keypads. The ID card reader is opened through a symlink
   in the kiosk's folder (as udev would name it), so unplugging it removes the link and
   plugging it back points the link at a new pty.
-- Each kiosk is a subprocess, `python -m ui.soak_kiosk` (ui/soak_kiosk.py): the real
-  KioskWindow offscreen on the http backend, driven through its screens by taxpayers
-  arriving at `--rate` per minute AT EACH KIOSK (Poisson arrivals, random categories and
-  matters; a real-name matter asks the orchestrator, on stdout, to put a card on the
-  reader). It reports outcomes, its outbox's pending count and, at a clean stop
-  (SIGTERM), its thread / Qt timer / fd counts before the kiosk was built and after it
-  was closed.
+- Each kiosk is a subprocess, `python -m ui.soak_kiosk` (ui/soak_kiosk.py): the kiosk
+  of `kiosk run` (ui/main.py's one root) offscreen on the http backend, driven through
+  its screens by taxpayers arriving at `--rate` per minute AT EACH KIOSK (Poisson
+  arrivals, random categories and matters; a real-name matter asks the orchestrator, on
+  stdout, to put a card on the reader). It reports outcomes, its outbox's pending
+  count and, at a clean stop (SIGTERM), its thread / Qt timer / fd counts before the
+  kiosk was built and after it was closed.
 - Window software: the orchestrator calls `call-next` and `finish` on random windows
   through the server's API, fast enough that queues drain; FINISHED events reach
   kiosk 1 over the event stream, which prompts that window's keypad; the orchestrator
   presses a random vote on every prompt and remembers it.
+- The modules: run.py (the rush, the drain, the audit's evidence), processes.py (the
+  server and kiosk processes, the devices and machine file of each kiosk), staff.py
+  (the window software and the voters), faults.py, audit.py, result.py.
 - Faults (`--faults`, see faults.py): paper out and refilled (kiosk 1's printer), cover
   open and closed (the last kiosk's printer), ID reader unplugged and plugged back
   (kiosk 1), a keypad silent for a while and another's reply corrupted once, the
@@ -50,7 +53,8 @@ Design (issue #9):
 
 from kiosk.soak.audit import AuditResult, audit
 from kiosk.soak.faults import FAULTS, Fault, FaultSpecError, parse_faults
-from kiosk.soak.run import SoakError, SoakOptions, SoakResult, run_soak
+from kiosk.soak.result import SoakError, SoakOptions, SoakResult
+from kiosk.soak.run import run_soak
 
 __all__ = [
     "FAULTS",

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -33,7 +33,7 @@ def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
 def start_sim(*args: str) -> tuple[subprocess.Popen[str], str]:
     """`kiosk sim ...` in its own process, as on a bench; returns it and its device path."""
     emulator = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "sim", *args],
+        [sys.executable, "-m", "cli", "sim", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -253,7 +253,7 @@ def test_diag_scanner_prints_scans_classified_and_masked() -> None:
     id_like = "110105" + "19491231" + "002X"
     options = ["--port", device, "--count", "2", "--timeout", "30", "--json"]
     diag = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "diag", "scanner", *options],
+        [sys.executable, "-m", "cli", "diag", "scanner", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

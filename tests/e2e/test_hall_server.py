@@ -24,7 +24,7 @@ ENV = {**os.environ, "KIOSK_CONFIG": ""}
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         timeout=60,
@@ -35,7 +35,7 @@ def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
 
 def start_server(db: Path, log: IO[str]) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "hall", "serve", "--db", str(db), "--port", "0"],
+        [sys.executable, "-m", "cli", "hall", "serve", "--db", str(db), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,

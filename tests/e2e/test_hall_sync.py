@@ -440,7 +440,7 @@ class Process:
 
 def start_server(db: Path, port: int = 0) -> tuple[Process, int]:
     server = Process(
-        [sys.executable, "-m", "kiosk", "hall", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "cli", "hall", "serve", "--db", str(db), "--port", str(port)],
         db.parent / "server.log",
     )
     line = server.line()

@@ -26,7 +26,7 @@ def test_a_two_minute_soak_with_every_fault_passes_its_audit(tmp_path: Path) -> 
         [
             sys.executable,
             "-m",
-            "kiosk",
+            "cli",
             "sim",
             "soak",
             "--minutes",
@@ -87,7 +87,7 @@ def test_a_two_minute_soak_with_every_fault_passes_its_audit(tmp_path: Path) -> 
 
 def test_a_bad_fault_spec_is_refused_with_a_clear_message() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "sim", "soak", "--faults", "printer@0.2"],
+        [sys.executable, "-m", "cli", "sim", "soak", "--faults", "printer@0.2"],
         cwd=REPO,
         capture_output=True,
         text=True,

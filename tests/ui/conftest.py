@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from uitest_support import PORTRAIT, SCREEN_OF, TAPS, WORKER_TIMEOUT_MS
 
 from drivers.sim.printer import PrinterEmulator
-from kiosk.app import Kiosk, build_demo_kiosk
+from kiosk.app import EmulatedDevices, Kiosk, build_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError
@@ -87,7 +87,7 @@ def demo_kiosk(
 ) -> Iterator[Kiosk]:
     settings = load_settings(None, overrides=settings_overrides)
     catalog = load_catalog(settings.catalog_path)
-    kiosk = build_demo_kiosk(settings, catalog, tmp_path, clock=fake_clock)
+    kiosk = build_kiosk(settings, catalog, clock=fake_clock, emulated=EmulatedDevices(tmp_path))
     yield kiosk
     kiosk.close()
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 import ui.texts
+from kiosk.app import Kiosk
 from kiosk.text import Text
 from ui import theme
 from ui.demo import run_demo
-from ui.main import run
+from ui.main import KioskApplication, run
 from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
 from ui.window import KioskWindow
 
@@ -156,3 +161,57 @@ def test_demo_reports_a_missing_configuration_file(
 )
 def test_people_ahead_reads_right_for_none_one_and_many(count: int, zh: str, en: str) -> None:
     assert ui.texts.people_ahead(count) == Text(zh=zh, en=en)
+
+
+def _received(systemd: socket.socket, messages: list[bytes]) -> list[bytes]:
+    """What the kiosk has said to "systemd" so far (never blocks the event loop)."""
+    try:
+        while True:
+            messages.append(systemd.recv(64, socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return messages
+
+
+def test_one_start_and_stop_for_retention_crash_handler_signals_and_watchdog(
+    qtbot: QtBot, demo_kiosk: Kiosk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = str(tmp_path / "notify.sock")
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    monkeypatch.setenv("WATCHDOG_USEC", "200000")  # fed every 0.1 s
+    hooks = (sys.excepthook, threading.excepthook)
+    handlers = [signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)]
+    messages: list[bytes] = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as systemd:
+        systemd.bind(address)
+        root = KioskApplication(demo_kiosk)
+        root.start()
+        assert sys.excepthook == root.crash.handle
+        assert signal.getsignal(signal.SIGTERM) not in handlers
+        # Retention purges once at start-up, on its own thread.
+        qtbot.waitUntil(lambda: demo_kiosk.retention.last is not None)
+        root.show()
+        assert root.window.isVisible()
+        qtbot.waitUntil(lambda: _received(systemd, messages).count(b"WATCHDOG=1") >= 2)
+        assert messages[0] == b"READY=1"
+        root.stop()
+        assert _received(systemd, messages)[-1] == b"STOPPING=1"
+    assert (sys.excepthook, threading.excepthook) == hooks
+    assert [signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)] == handlers
+    assert not root.window.isVisible()
+    assert not root.window.desk.worker_thread.isRunning()
+    root.stop()  # twice is harmless
+
+
+@pytest.mark.settings(ui={"fullscreen": False})
+def test_an_unsupervised_root_leaves_the_hooks_and_signals_alone(
+    qtbot: QtBot, demo_kiosk: Kiosk
+) -> None:
+    hooks = (sys.excepthook, threading.excepthook)
+    handler = signal.getsignal(signal.SIGTERM)
+    with KioskApplication(demo_kiosk, supervised=False) as root:
+        root.show((540, 960))
+        assert (sys.excepthook, threading.excepthook) == hooks
+        assert signal.getsignal(signal.SIGTERM) == handler
+        assert (root.window.width(), root.window.height()) == (540, 960)
+        qtbot.waitUntil(lambda: demo_kiosk.retention.last is not None)
+    assert not root.window.desk.worker_thread.isRunning()

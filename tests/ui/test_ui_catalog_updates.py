@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from uitest_support import LANDSCAPE, PORTRAIT
 
-from kiosk.app import Kiosk, build_demo_kiosk
+from kiosk.app import EmulatedDevices, Kiosk, build_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.hall.catalog_updates import CatalogRelease
 from kiosk.hall.server.hall import ServerOptions
@@ -175,7 +175,11 @@ def test_a_new_version_on_the_hall_server_reaches_the_screens_of_a_running_kiosk
             },
         }
     )
-    kiosk = build_demo_kiosk(kiosk_settings, load_catalog(kiosk_settings.catalog_path), tmp_path)
+    kiosk = build_kiosk(
+        kiosk_settings,
+        load_catalog(kiosk_settings.catalog_path),
+        emulated=EmulatedDevices(tmp_path),
+    )
     apply_theme(qapp)
     window = KioskWindow(kiosk)
     qtbot.addWidget(window)

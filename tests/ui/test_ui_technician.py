@@ -17,7 +17,7 @@ from uitest_support import LANDSCAPE, PORTRAIT
 
 from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
-from kiosk.service import EXIT_LEFT_KIOSK, EXIT_RESTART
+from kiosk.systemd import EXIT_LEFT_KIOSK, EXIT_RESTART
 from kiosk.technician import MASK, AuditTrail, hash_pin
 from kiosk.text import default_texts
 from ui.automation import settle, tap, visible_buttons, visible_texts

@@ -26,7 +26,7 @@ from uitest_support import LANDSCAPE, PORTRAIT
 
 from drivers.idcard.card import id_check_digit
 from drivers.sim.scanner import ScannerEmulator
-from kiosk.app import Kiosk, build_kiosk, open_scanner_watcher
+from kiosk.app import Kiosk, build_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import FakeClock
 from kiosk.config_store import ConfigStore, settings_sections
@@ -35,6 +35,7 @@ from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.identity import credit_code_check_char
 from kiosk.settings import load_settings
+from kiosk.startup import open_scanner_watcher
 from kiosk.technician import AuditTrail
 from ui.automation import settle, tap, visible_buttons, visible_texts, wait_until
 from ui.technician import texts

@@ -17,8 +17,8 @@ from PySide6.QtGui import QCursor, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config_store import ConfigStore
-from kiosk.service import EXIT_LEFT_KIOSK, EXIT_RESTART
 from kiosk.settings import SYSTEM_MACHINE_FILE, default_machine_file
+from kiosk.systemd import EXIT_LEFT_KIOSK, EXIT_RESTART
 from kiosk.technician import AuditTrail, MenuIdle, PinGate, PinResult, state_file_for
 from kiosk.text import Language, Text
 from ui.chrome import ActivityFilter

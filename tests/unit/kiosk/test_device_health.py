@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.app import device_health, open_card_watcher, open_scanner_watcher
 from kiosk.clock import FakeClock
+from kiosk.startup import device_health, open_card_watcher, open_scanner_watcher
 from tests.helpers.fakes import make_settings
 
 

@@ -13,10 +13,10 @@ from drivers.printer.profiles import PROFILES
 from drivers.printer.status import PrinterCondition
 from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport
-from kiosk.app import EscPosSlipPrinter
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
+from kiosk.startup import EscPosSlipPrinter
 from kiosk.store import Journal
 from kiosk.tickets import TicketOutcome, TicketService
 from kiosk.triage import route_visit

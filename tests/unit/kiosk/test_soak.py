@@ -19,7 +19,7 @@ from kiosk.soak.audit import (
     slip_number,
 )
 from kiosk.soak.faults import FAULTS, FaultSpecError, parse_faults
-from kiosk.soak.run import SoakResult
+from kiosk.soak.result import SoakResult
 
 DAY = "2026-11-23"
 

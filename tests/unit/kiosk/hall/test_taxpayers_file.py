@@ -11,13 +11,13 @@ import pytest
 
 from drivers.idcard.card import id_check_digit
 from drivers.sim.idcard import load_cards
-from kiosk.app import StartupError, open_profiles
 from kiosk.catalog import load_catalog
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
 from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
 from kiosk.identity import classify_code, identity_from_card
 from kiosk.settings import CONFIG_DIR, ConfigError, Settings, load_settings
+from kiosk.startup import StartupError, open_profiles
 from kiosk.taxpayer import UNKNOWN_PROFILE, CreditLevel, Identity, IdentityKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

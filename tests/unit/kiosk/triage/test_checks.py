@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog import load_catalog
-from kiosk.cli import main
 from kiosk.settings import load_settings
 from kiosk.triage import check_rules, load_rules, parse_rules
 

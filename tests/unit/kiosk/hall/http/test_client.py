@@ -331,7 +331,7 @@ def test_an_unknown_taxpayer_gets_the_empty_profile_and_the_key_is_never_sent(
 def test_kiosk_hall_status_says_online_and_what_waits(
     server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kiosk.cli import main
+    from cli.main import main
 
     config = tmp_path / "kiosk.toml"
     token = server.token("K01")
@@ -357,7 +357,7 @@ def test_kiosk_hall_status_says_online_and_what_waits(
 def test_the_token_is_never_shown_by_config_show(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kiosk.cli import main
+    from cli.main import main
 
     secret = "tok-" + "s3cr3t" * 4
     config = tmp_path / "kiosk.toml"

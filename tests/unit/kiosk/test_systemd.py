@@ -1,3 +1,5 @@
+"""Running under systemd: the unit file, sd_notify and the watchdog interval."""
+
 from __future__ import annotations
 
 import socket
@@ -5,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
-from kiosk.service import (
+from kiosk.systemd import (
     EXIT_LEFT_KIOSK,
     Notifier,
     UnitOptions,
@@ -36,33 +37,6 @@ def test_install_writes_the_unit_where_asked(tmp_path: Path) -> None:
     path = install_unit(UnitOptions(Path("/x/kiosk"), user_unit=True), tmp_path)
     assert path == tmp_path / "hall-kiosk.service"
     assert "WantedBy=graphical-session.target" in path.read_text(encoding="utf-8")
-
-
-def test_cli_install_service_dry_run_and_path(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["install-service", "--dry-run"]) == 0
-    assert "Restart=always" in capsys.readouterr().out
-    assert main(["install-service", "--user", "--path", str(tmp_path), "--json"]) == 0
-    assert '"ok": true' in capsys.readouterr().out
-    assert (tmp_path / "hall-kiosk.service").exists()
-
-
-def test_cli_set_pin_writes_only_a_hash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import io
-
-    machine = tmp_path / "kiosk.toml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("864209\n"))
-    assert main(["config", "set-pin", "--pin-stdin", "--config", str(machine)]) == 0
-    text = machine.read_text(encoding="utf-8")
-    assert 'pin_hash = "scrypt$' in text
-    assert "864209" not in text
-    monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
-    assert main(["config", "set-pin", "--pin-stdin", "--config", str(machine)]) == 1
-    assert "4 to 12 digits" in capsys.readouterr().out
-    assert machine.read_text(encoding="utf-8") == text
 
 
 def test_sd_notify_over_a_real_datagram_socket(tmp_path: Path) -> None:

@@ -1,0 +1,74 @@
+"""`kiosk hall`: the reference hall server, its tokens, and this kiosk's link to it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from cli.common import EXIT_OK, EXIT_PROBLEMS, add_command, emit, settings_or_say_why
+
+
+def cmd_hall_serve(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.cli import cmd_serve  # FastAPI is loaded only when serving
+
+    return cmd_serve(args)
+
+
+def cmd_hall_token(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.cli import cmd_token
+
+    return cmd_token(args)
+
+
+def cmd_hall_status(args: argparse.Namespace) -> int:
+    """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
+    from kiosk.hall.http import hall_link_report
+
+    settings = settings_or_say_why(args)
+    if settings is None:
+        return EXIT_PROBLEMS
+    report = hall_link_report(settings)
+    lines = [f"{key}: {value}" for key, value in report.items() if value is not None]
+    emit(args, report, "\n".join(lines))
+    return EXIT_OK if report.get("online", True) else EXIT_PROBLEMS
+
+
+def add_hall_commands(commands: Any) -> None:
+    hall = commands.add_parser("hall", help="the reference hall server and its tokens")
+    hall_commands = hall.add_subparsers(dest="hall_command", required=True)
+    hall_serve = add_command(
+        hall_commands, "serve", cmd_hall_serve, "run the reference hall server"
+    )
+    hall_serve.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+    hall_serve.add_argument("--host", default="127.0.0.1")
+    hall_serve.add_argument("--port", type=int, default=8470, help="0: any free port")
+    hall_serve.add_argument("--config", type=Path, help="settings file (queues, hall, catalog)")
+    hall_serve.add_argument("--tls-cert", type=Path, help="PEM certificate: serve HTTPS")
+    hall_serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
+    hall_serve.add_argument("--public-url", help="base URL of the ticket-status page links")
+    hall_serve.add_argument(
+        "--offline-floor",
+        type=int,
+        default=900,
+        help="numbers from here to 999 are the kiosks' own offline ranges (default 900)",
+    )
+    hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
+    token_commands = hall_token.add_subparsers(dest="token_command", required=True)
+    for name, help_text in (
+        ("create", "a new token for a kiosk (printed once)"),
+        ("revoke", "revoke a kiosk's token"),
+        ("list", "the kiosks that have a token"),
+    ):
+        token_command = add_command(token_commands, name, cmd_hall_token, help_text)
+        if name != "list":
+            token_command.add_argument("client_id", metavar="KIOSK_ID")
+        token_command.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+        token_command.add_argument("--config", type=Path, help="settings file")
+    hall_status = add_command(
+        hall_commands,
+        "status",
+        cmd_hall_status,
+        "this kiosk's link to the hall server: online or not, records waiting to be sent",
+    )
+    hall_status.add_argument("--config", type=Path, help="machine configuration file")
