@@ -35,7 +35,7 @@ from kiosk.retention import RetentionKeeper
 from kiosk.service_windows.keypads import WindowService
 from kiosk.service_windows.opening import all_windows, open_window_service
 from kiosk.session import IdleTimer
-from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
+from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings, load_texts
 from kiosk.sqlite import StorageError
 from kiosk.startup import (
     EscPosSlipPrinter,
@@ -48,6 +48,7 @@ from kiosk.startup import (
     open_sync_worker,
 )
 from kiosk.store import Journal
+from kiosk.text import install_texts
 from kiosk.tickets import TicketService
 from kiosk.triage import RuleSet, rule_problems
 
@@ -249,6 +250,7 @@ def build_kiosk(
     """The kiosk's services, for `kiosk run`, `demo`, the soak, the benchmark and the
     tests: on the ports of the settings, on the ports given (overriding them), or on
     devices it emulates itself (`emulated`; stopped by `Kiosk.close`)."""
+    install_texts(load_texts(settings))  # the hall's wording, before anything is shown
     clock = clock or SystemClock()
     if emulated is None:
         return _open_services(

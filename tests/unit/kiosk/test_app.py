@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.app import EmulatedDevices, build_kiosk
 from kiosk.clock import FakeClock
+from kiosk.text import active_texts, install_texts
 from kiosk.tickets import TicketOutcome
 from kiosk.triage import ALWAYS_OPEN, route_visit
 from tests.helpers.fakes import default_catalog, make_settings
@@ -39,3 +40,16 @@ def test_a_kiosk_on_emulated_devices_prints_on_them_and_its_stop_ends_every_thre
     finally:
         kiosk.close()
     wait_for(lambda: not any(thread.is_alive() for thread in started), what="the kiosk's threads")
+
+
+def test_the_kiosk_shows_the_halls_wording_from_its_texts_file(tmp_path: Path) -> None:
+    wording = tmp_path / "texts.toml"
+    wording.write_text('[screen]\nwelcome = { zh = "欢迎来到本厅", en = "Hello" }\n', "utf-8")
+    settings = make_settings(tmp_path, ui={"texts_file": str(wording)})
+    kiosk = build_kiosk(settings, default_catalog(settings), clock=FakeClock())
+    try:
+        assert active_texts().text("screen.welcome").zh == "欢迎来到本厅"
+    finally:
+        kiosk.close()
+        install_texts(None)
+    assert active_texts().text("screen.welcome").zh != "欢迎来到本厅"
