@@ -31,6 +31,7 @@ from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.hall.local import LocalHall
 from kiosk.hall.outbox_delivery import SyncWorker
 from kiosk.identity import IdentificationService
+from kiosk.journal import Journal
 from kiosk.retention import RetentionKeeper
 from kiosk.service_windows.keypads import WindowService
 from kiosk.service_windows.opening import all_windows, open_window_service
@@ -47,7 +48,6 @@ from kiosk.startup import (
     open_scanner_watcher,
     open_sync_worker,
 )
-from kiosk.store import Journal
 from kiosk.text import install_texts
 from kiosk.tickets import TicketService
 from kiosk.triage import RuleSet, rule_problems

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import Clock
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.text import Text
 
 

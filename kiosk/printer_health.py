@@ -17,7 +17,7 @@ from datetime import datetime
 from drivers.background import BackgroundThread
 from drivers.printer.status import PrinterCondition, PrinterStatus
 from kiosk.clock import Clock
-from kiosk.store import Journal
+from kiosk.journal import Journal
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,12 @@ there is nothing else to purge. Runs at start-up and then once a day.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
 from drivers.background import BackgroundThread
 from kiosk.clock import Clock
-from kiosk.store import Journal
+from kiosk.journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -39,33 +38,10 @@ def purge_journal(
     if days < 1:
         raise ValueError("retention must be at least one day")
     cutoff = (clock.now() - timedelta(days=days)).isoformat()
-    delivered = (
-        "" if not keep_undelivered else " AND (o.event_id IS NULL OR o.delivered_at IS NOT NULL)"
-    )
-    old_delivered = (
-        "SELECT e.id FROM events e LEFT JOIN outbox o ON o.event_id = e.id"
-        f" WHERE e.at < ?{delivered}"
-    )
-    lock: threading.Lock = journal._lock
-    db = journal._db
-    with lock:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            db.execute(f"DELETE FROM outbox WHERE event_id IN ({old_delivered})", (cutoff,))
-            cursor = db.execute(
-                "DELETE FROM events WHERE at < ? AND id NOT IN (SELECT event_id FROM outbox)",
-                (cutoff,),
-            )
-            purged = cursor.rowcount
-            kept = db.execute("SELECT COUNT(*) FROM events WHERE at < ?", (cutoff,)).fetchone()[0]
-            db.execute("COMMIT")
-        except Exception:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+    purged, kept = journal.purge_before(cutoff, keep_undelivered=keep_undelivered)
     if purged:
         log.info("retention: purged %d journal records before %s", purged, cutoff)
-    return PurgeResult(cutoff, int(purged), int(kept))
+    return PurgeResult(cutoff, purged, kept)
 
 
 class RetentionKeeper:

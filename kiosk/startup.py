@@ -22,10 +22,10 @@ from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink
 from kiosk.hall.outbox_delivery import SyncWorker
 from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
+from kiosk.journal import Journal
 from kiosk.printer_health import PrinterHealth
 from kiosk.service_windows.keypads import WindowService
 from kiosk.settings import ConfigError, Settings
-from kiosk.store import Journal
 from kiosk.tickets import PrintFailure
 
 log = logging.getLogger(__name__)

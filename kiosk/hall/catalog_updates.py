@@ -40,8 +40,8 @@ from kiosk.clock import Clock
 from kiosk.hall import api
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
 from kiosk.hall.link import HallLink, LinkStatus
+from kiosk.journal import Journal
 from kiosk.settings import ConfigError, Settings
-from kiosk.store import Journal
 from kiosk.triage import RuleSet, check_rules, parse_rules, rules_for
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from typing import Any, Protocol
 from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall.link import HallLink, LinkDown, LinkStatus
+from kiosk.journal import Journal, OutboxRecord
 from kiosk.sqlite import StorageError
-from kiosk.store import Journal, OutboxRecord
 
 log = logging.getLogger(__name__)
 

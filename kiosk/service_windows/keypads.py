@@ -31,8 +31,8 @@ from drivers.transport import TransportError
 from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder, FollowUp
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
+from kiosk.journal import Journal
 from kiosk.service_windows.caller_keys import press_caller_key
-from kiosk.store import Journal
 
 log = logging.getLogger(__name__)
 

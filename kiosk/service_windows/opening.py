@@ -9,9 +9,9 @@ from drivers.transport import Transport, TransportError
 from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationRecorder
 from kiosk.hall.base import HallBackend
+from kiosk.journal import Journal
 from kiosk.service_windows.keypads import WindowService
 from kiosk.settings import Settings
-from kiosk.store import Journal
 
 log = logging.getLogger(__name__)
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.journal import Journal, JournalEvent
 from kiosk.logs import scrub
-from kiosk.store import Journal, JournalEvent
 
 ROLE = "technician"
 MASK = "••••••"
@@ -74,15 +72,8 @@ class AuditTrail:
 
     def records(self, limit: int = 200) -> list[AuditRecord]:
         """The newest `limit` audit records, oldest first."""
-        lock: threading.Lock = self.journal._lock
-        with lock:
-            rows = self.journal._db.execute(
-                "SELECT id, at, kind, ticket_id, payload FROM events WHERE kind LIKE 'audit.%'"
-                " ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        events = [JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
-        return [AuditRecord.from_event(event) for event in reversed(events)]
+        events = self.journal.newest_of_kinds("audit.", limit)
+        return [AuditRecord.from_event(event) for event in events]
 
 
 def describe_changes(changes: Mapping[str, tuple[object, object]]) -> list[str]:

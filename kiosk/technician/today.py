@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kiosk.store import Journal
+from kiosk.journal import Journal
 
 
 @dataclass(frozen=True)

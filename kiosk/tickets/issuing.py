@@ -15,8 +15,8 @@ from typing import Protocol
 from drivers.printer.document import PrintDocument
 from kiosk.catalog import Catalog, Matter
 from kiosk.hall.base import HallBackend, HallError, Reservation, TicketChannel
+from kiosk.journal import Journal
 from kiosk.settings import Settings
-from kiosk.store import Journal
 from kiosk.text import Language
 from kiosk.tickets.documents import DocumentLine, required_documents
 from kiosk.tickets.reprint import ReprintError, issued_today

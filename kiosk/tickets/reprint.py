@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from kiosk.catalog import Catalog
 from kiosk.hall.base import HallBackend, Reservation
+from kiosk.journal import Journal
 from kiosk.settings import Settings
-from kiosk.store import Journal
 from kiosk.text import Language
 from kiosk.triage import Route
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.tickets import TicketService
 from tests.helpers.fakes import RecordingSlipPrinter, default_catalog, make_settings
 

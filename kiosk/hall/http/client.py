@@ -39,8 +39,8 @@ from kiosk.hall.http.numbering import OfflineNumbering
 from kiosk.hall.http.wire import ConnectionTest, HallWire
 from kiosk.hall.link import HallLink, LinkDown, ServerClock
 from kiosk.hall.outbox_delivery import Delivery
+from kiosk.journal import OutboxRecord
 from kiosk.settings import Settings
-from kiosk.store import OutboxRecord
 from kiosk.taxpayer import (
     UNKNOWN_PROFILE,
     Appointment,

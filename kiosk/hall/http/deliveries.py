@@ -16,7 +16,7 @@ from kiosk.hall.http.link_file import LinkFile
 from kiosk.hall.http.wire import HallWire
 from kiosk.hall.link import LinkDown
 from kiosk.hall.outbox_delivery import Delivery
-from kiosk.store import OutboxRecord
+from kiosk.journal import OutboxRecord
 
 log = logging.getLogger(__name__)
 

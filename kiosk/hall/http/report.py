@@ -6,8 +6,8 @@ from typing import Any
 
 from kiosk.clock import SystemClock
 from kiosk.hall.http.client import HttpHall
+from kiosk.journal import Journal
 from kiosk.settings import Settings
-from kiosk.store import Journal
 
 
 def hall_link_report(settings: Settings) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import FakeClock
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder, add_working_days, key_label
-from kiosk.store import Journal
+from kiosk.journal import Journal
 
 # Friday 2026-11-27, 10:00 in Shanghai.
 FRIDAY_MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

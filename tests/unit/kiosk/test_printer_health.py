@@ -15,9 +15,9 @@ from drivers.sim.printer import PrinterEmulator
 from drivers.transport import Transport
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
+from kiosk.journal import Journal
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
 from kiosk.startup import EscPosSlipPrinter
-from kiosk.store import Journal
 from kiosk.tickets import TicketOutcome, TicketService
 from kiosk.triage import route_visit
 from tests.helpers.fakes import default_catalog, make_settings

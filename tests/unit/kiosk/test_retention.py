@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.clock import FakeClock
+from kiosk.journal import Journal
 from kiosk.retention import RetentionKeeper, purge_journal
-from kiosk.store import Journal
 
 
 def test_old_delivered_records_go_and_undelivered_ones_stay(tmp_path: Path) -> None:

@@ -17,10 +17,10 @@ from kiosk.clock import FakeClock
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.local import LocalHall
+from kiosk.journal import Journal
 from kiosk.service_windows.keypads import WindowService
 from kiosk.service_windows.opening import open_window_service
 from kiosk.settings import Settings
-from kiosk.store import Journal
 from tests.helpers.fakes import make_settings
 
 # Monday 2026-11-23, 09:00 in Shanghai.

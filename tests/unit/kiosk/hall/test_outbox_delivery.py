@@ -10,7 +10,7 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.hall.link import HallLink, LinkDown, LinkStatus
 from kiosk.hall.outbox_delivery import HEARTBEAT_KIND, Delivery, SyncWorker
-from kiosk.store import Journal, OutboxRecord
+from kiosk.journal import Journal, OutboxRecord
 from tests.helpers.waiting import wait_for
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.technician import (
     MASK,
     AuditTrail,

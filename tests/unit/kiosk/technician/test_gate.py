@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.technician import (
     AuditTrail,
     MenuIdle,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.technician import (
     today_report,
 )

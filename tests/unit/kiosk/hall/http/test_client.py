@@ -22,8 +22,8 @@ from kiosk.hall.link import HallLink
 from kiosk.hall.outbox_delivery import SyncWorker
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.tokens import create_token
+from kiosk.journal import Journal
 from kiosk.settings import Settings, load_settings
-from kiosk.store import Journal
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind
 
 

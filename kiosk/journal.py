@@ -1,7 +1,7 @@
 """The local journal: every state change, written before anything else happens.
 
 Events are append-only; each also lands in the outbox, from which a sync worker
-(kiosk/sync.py) delivers it to a hall server with its idempotency key, in
+(kiosk/hall/outbox_delivery.py) delivers it to a hall server with its idempotency key, in
 batches, oldest first. A record leaves the outbox only once the server has
 acknowledged it (or refused it for good, which is kept with the reason), so a
 kill at any moment loses nothing and a replay sends the same key again.
@@ -179,6 +179,48 @@ class Journal:
                 ).fetchall()
         return [JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
 
+    def newest_of_kinds(self, kind_prefix: str, limit: int) -> list[JournalEvent]:
+        """The newest `limit` events whose kind starts with `kind_prefix`, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, at, kind, ticket_id, payload FROM events WHERE kind LIKE ? ESCAPE '\\'"
+                " ORDER BY id DESC LIMIT ?",
+                (_like_prefix(kind_prefix), limit),
+            ).fetchall()
+        events = [JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
+        return events[::-1]
+
+    def purge_before(self, cutoff: str, *, keep_undelivered: bool) -> tuple[int, int]:
+        """Delete events older than `cutoff` (ISO time) whose outbox entry is delivered
+        or absent (`keep_undelivered=False`: whether delivered or not). Returns how many
+        went and how many older ones stay (still to be delivered)."""
+        delivered = (
+            " AND (o.event_id IS NULL OR o.delivered_at IS NOT NULL)" if keep_undelivered else ""
+        )
+        old_delivered = (
+            "SELECT e.id FROM events e LEFT JOIN outbox o ON o.event_id = e.id"
+            f" WHERE e.at < ?{delivered}"
+        )
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    f"DELETE FROM outbox WHERE event_id IN ({old_delivered})", (cutoff,)
+                )
+                purged = self._db.execute(
+                    "DELETE FROM events WHERE at < ? AND id NOT IN (SELECT event_id FROM outbox)",
+                    (cutoff,),
+                ).rowcount
+                kept = self._db.execute(
+                    "SELECT COUNT(*) FROM events WHERE at < ?", (cutoff,)
+                ).fetchone()[0]
+                self._db.execute("COMMIT")
+            except Exception:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        return int(purged), int(kept)
+
     def find_event(self, kind: str, **fields: str) -> JournalEvent | None:
         """The newest event of `kind` whose payload holds all of `fields`."""
         for name in fields:
@@ -275,3 +317,9 @@ class Journal:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern matching `prefix` literally, then anything."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.journal import Journal
 from kiosk.sqlite import StorageError
-from kiosk.store import Journal
 
 
 def test_events_are_durable_and_queued_for_delivery(tmp_path: Path) -> None:
@@ -43,3 +43,19 @@ def test_a_data_directory_that_is_a_file_gives_a_clear_message(tmp_path: Path) -
     blocker.write_text("not a directory")
     with pytest.raises(StorageError, match=r"cannot create the data directory .*data"):
         Journal(blocker / "journal.sqlite3", FakeClock())
+
+
+def test_newest_of_kinds_takes_the_prefix_literally_and_keeps_order(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3", FakeClock())
+    for kind in ("audit.menu_entered", "auditXsetting", "audit.setting", "ticket.printed"):
+        journal.record(kind, {"n": kind})
+    journal.record("audit.menu_left", {})
+    newest = journal.newest_of_kinds("audit.", 2)
+    assert [event.kind for event in newest] == ["audit.setting", "audit.menu_left"]
+    assert [e.kind for e in journal.newest_of_kinds("audit.", 10)] == [
+        "audit.menu_entered",
+        "audit.setting",
+        "audit.menu_left",
+    ]
+    assert journal.newest_of_kinds("audit%", 10) == []
+    journal.close()
