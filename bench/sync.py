@@ -21,8 +21,8 @@ from kiosk.hall.link import HallLink
 from kiosk.hall.outbox_delivery import SyncWorker
 from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.tokens import create_token
+from kiosk.journal import Journal
 from kiosk.settings import load_settings
-from kiosk.store import Journal
 
 RECORDS = 10_000
 

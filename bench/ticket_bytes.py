@@ -11,7 +11,7 @@ from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES
 from kiosk.clock import FakeClock
 from kiosk.hall.local import LocalHall
-from kiosk.store import Journal
+from kiosk.journal import Journal
 from kiosk.tickets import TicketService, required_documents
 from kiosk.triage import route_visit
 from tests.helpers.fakes import default_catalog, make_settings

@@ -84,7 +84,7 @@ class WindowService:
     def __init__(
         self,
         hall: HallBackend,
-        desk: EvaluationRecorder,
+        evaluations: EvaluationRecorder,
         journal: Journal,
         bus: KeypadBus,
         clock: Clock,
@@ -101,7 +101,7 @@ class WindowService:
         if unknown:
             raise ValueError(f"addresses {sorted(unknown)} are not on the bus")
         self.hall = hall
-        self.desk = desk
+        self.evaluations = evaluations
         self._journal = journal
         self._bus = bus
         self._clock = clock
@@ -128,7 +128,7 @@ class WindowService:
         if self._loop.running:
             return
         for address in self._window_of:  # votes kept before a restart are not counted twice
-            seq = self.desk.last_keypad_seq(address)
+            seq = self.evaluations.last_keypad_seq(address)
             if seq is not None:
                 self._bus.seen(address, seq)
         self.hall.subscribe(self._on_hall_event)
@@ -178,10 +178,10 @@ class WindowService:
 
     def open_follow_ups(self) -> list[FollowUp]:
         """差评 not followed up yet, oldest first (for the technician menu)."""
-        return self.desk.open_follow_ups()
+        return self.evaluations.open_follow_ups()
 
     def close_follow_up(self, evaluation_id: str, note: str) -> None:
-        self.desk.close_follow_up(evaluation_id, note)
+        self.evaluations.close_follow_up(evaluation_id, note)
 
     def scan(self, timeout: float = 10.0) -> dict[int, str | None]:
         """INFO to every configured address: address -> "model/firmware", None when that
@@ -240,7 +240,7 @@ class WindowService:
         self._port_back()
         self._note_answers()
         self._send_prompts()  # a staff key just finished a service
-        for window in self.desk.expire_prompts():
+        for window in self.evaluations.expire_prompts():
             log.info("window %d: the prompt went unanswered (not evaluated)", window)
             self._idle(window)
 
@@ -253,7 +253,7 @@ class WindowService:
             press_caller_key(self.hall, window, record.event)
             return
         # Raises when the journal cannot keep it: then not acknowledged, it comes again.
-        evaluation = self.desk.vote(window, level, keypad=(record.address, record.seq))
+        evaluation = self.evaluations.vote(window, level, keypad=(record.address, record.seq))
         log.info(
             "window %d: vote %d for %s",
             window,
@@ -287,7 +287,7 @@ class WindowService:
                 if not self._finished:
                     return
                 event = self._finished.popleft()
-            self.desk.service_finished(
+            self.evaluations.service_finished(
                 event.window, event.number, event.staff_id, ticket_id=event.ticket_id
             )
             address = self._address_of[event.window]

@@ -41,7 +41,7 @@ def open_window_service(
     except TransportError as error:
         log.warning("keypad bus not available yet: %s", error)
     bus = KeypadBus(transport, sorted(windows), reply_timeout=section.reply_timeout_seconds)
-    desk = EvaluationRecorder(
+    evaluations = EvaluationRecorder(
         journal,
         clock,
         timezone=settings.kiosk.timezone,
@@ -50,7 +50,7 @@ def open_window_service(
     )
     return WindowService(
         hall,
-        desk,
+        evaluations,
         journal,
         bus,
         clock,

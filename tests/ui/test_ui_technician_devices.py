@@ -273,8 +273,8 @@ def test_a_follow_up_is_listed_with_its_deadline_and_closed_with_a_preset_note(
 ) -> None:
     windows = demo_kiosk.windows
     assert windows is not None
-    windows.desk.vote(4, EvaluationLevel.VERY_DISSATISFIED)
-    windows.desk.vote(5, EvaluationLevel.SATISFIED)
+    windows.evaluations.vote(4, EvaluationLevel.VERY_DISSATISFIED)
+    windows.evaluations.vote(5, EvaluationLevel.SATISFIED)
     [follow_up] = windows.open_follow_ups()
     controller = open_menu(window)
     controller.menu.show_page("today")

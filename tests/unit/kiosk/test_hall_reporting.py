@@ -136,7 +136,7 @@ def test_evaluations_and_follow_ups_arrive_once_even_when_sent_again(
     _url, server, _db = hall
     assert kiosk.windows is not None
     assert kiosk.sync is not None
-    desk = kiosk.windows.desk
+    desk = kiosk.windows.evaluations
     evaluation = desk.vote(3, EvaluationLevel.VERY_DISSATISFIED)
     [follow_up] = kiosk.windows.open_follow_ups()
     kiosk.windows.close_follow_up(follow_up.evaluation_id, "已电话回访 / Called back")
