@@ -22,7 +22,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.numeric import FloatLoader
 from psycopg_pool import ConnectionPool
 
-from kiosk.queue.storage import DatabaseError, Row, Transaction, Value
+from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
 
 # The key of the advisory lock every writer holds until its transaction ends.
 WRITERS_LOCK = 0x4B494F53  # "KIOS"
@@ -93,25 +93,15 @@ def _create(connection: psycopg.Connection[TupleRow], ddl: str) -> None:
                 connection.execute(statement)
 
 
-class _PostgresTransaction:
+class _PostgresTransaction(CursorTransaction):
     def __init__(self, connection: psycopg.Connection[TupleRow]) -> None:
         self._connection = connection
 
-    def _cursor(self, sql: str, parameters: Sequence[Value]) -> psycopg.Cursor[TupleRow]:
+    def cursor(self, sql: str, parameters: Sequence[Value]) -> psycopg.Cursor[TupleRow]:
         try:
             return self._connection.execute(to_postgres(sql), tuple(parameters))
         except psycopg.Error as error:
             raise DatabaseError(_reason(error)) from None
-
-    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
-        return self._cursor(sql, parameters).rowcount
-
-    def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
-        row = self._cursor(sql, parameters).fetchone()
-        return None if row is None else tuple(row)
-
-    def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
-        return [tuple(row) for row in self._cursor(sql, parameters).fetchall()]
 
     def minutes_between(self, start: str, end: str) -> str:
         return f"EXTRACT(EPOCH FROM ({end}::timestamptz - {start}::timestamptz)) / 60.0"
