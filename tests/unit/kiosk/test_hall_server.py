@@ -24,9 +24,11 @@ from kiosk.hall.api import identity_key_hash
 from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.profile_lookup import HashedProfiles
 from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.store import Location
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
+from tests.helpers.postgres import PostgresCluster
 from tests.helpers.waiting import wait_for
 
 WAIT = 10.0
@@ -54,7 +56,9 @@ def settings(tmp_path: Path) -> Settings:
 class Hall:
     """A running server and a client with a kiosk token."""
 
-    def __init__(self, db: Path, settings: Settings, clock: FakeClock | None, **options: Any):
+    def __init__(
+        self, db: Location, settings: Settings, clock: FakeClock | None, **options: Any
+    ) -> None:
         self.db = db
         self.settings = settings
         self.token = create_token(db, "K01", settings)
@@ -94,9 +98,17 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))  # 09:30 in Shanghai
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
+    if request.param == "sqlite":
+        return tmp_path / "hall.sqlite3"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.fresh_url()
+
+
 @pytest.fixture
-def hall(tmp_path: Path, settings: Settings, clock: FakeClock) -> Iterator[Hall]:
-    running = Hall(tmp_path / "hall.sqlite3", settings, clock)
+def hall(location: Location, settings: Settings, clock: FakeClock) -> Iterator[Hall]:
+    running = Hall(location, settings, clock)
     yield running
     running.stop()
 
