@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -39,3 +40,13 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         pytest.fail(str(missing), pytrace=False)
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's data live, once in a SQLite file and once in a PostgreSQL
+    schema of its own (a postgresql:// URL)."""
+    if request.param == "sqlite":
+        return tmp_path / "hall.sqlite3"
+    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+    return cluster.fresh_url()

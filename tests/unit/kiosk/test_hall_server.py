@@ -28,7 +28,6 @@ from kiosk.hall.server.store import Location
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
-from tests.helpers.postgres import PostgresCluster
 from tests.helpers.waiting import wait_for
 
 WAIT = 10.0
@@ -98,12 +97,9 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))  # 09:30 in Shanghai
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
-    if request.param == "sqlite":
-        return tmp_path / "hall.sqlite3"
-    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-    return cluster.fresh_url()
+@pytest.fixture
+def location(database_location: Location) -> Location:
+    return database_location
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from kiosk.queue.storage import Row, Value
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
 from tests.helpers.fakes import make_settings
-from tests.helpers.postgres import PostgresCluster
 
 # Monday 2026-11-23, 09:00 in Shanghai.
 MORNING = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -132,13 +131,11 @@ def clock() -> FakeClock:
     return FakeClock(MORNING)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
-    if request.param == "sqlite":
-        return lambda: SqliteDatabase(tmp_path / "hall.sqlite3", SCHEMA)
-    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-    url = cluster.fresh_url()
-    return lambda: PostgresDatabase(url, SCHEMA)
+@pytest.fixture
+def opener(database_location: Path | str) -> Opener:
+    if isinstance(database_location, Path):
+        return lambda: SqliteDatabase(database_location, SCHEMA)
+    return lambda: PostgresDatabase(database_location, SCHEMA)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore, Location, StoreError, hash_token
 from kiosk.settings import Settings
 from tests.helpers.fakes import make_settings
-from tests.helpers.postgres import PostgresCluster
 
 MORNING = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 
@@ -28,12 +27,9 @@ def clock() -> FakeClock:
     return FakeClock(MORNING)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
-    if request.param == "sqlite":
-        return tmp_path / "hall.sqlite3"
-    cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
-    return cluster.fresh_url()
+@pytest.fixture
+def location(database_location: Location) -> Location:
+    return database_location
 
 
 @pytest.fixture
