@@ -4,9 +4,11 @@ hall server that several worker processes share.
     database = PostgresDatabase("postgresql://hall@db.example/hall", SCHEMA)
 
 Through psycopg 3 and a `psycopg_pool.ConnectionPool` per process. Every write
-transaction first takes one transaction-level advisory lock, so writers are
-serialised across all processes, as SQLite's BEGIN IMMEDIATE serialises them in one:
-numbering reads the counter and then writes it, and needs that.
+transaction first takes a transaction-level advisory lock, so writers are serialised
+across all processes, as SQLite's BEGIN IMMEDIATE serialises them in one: numbering
+reads the counter and then writes it, and needs that. The lock is per schema (the
+first of the search path), so halls that share a database, each in its own schema
+(`?options=-csearch_path%3Dhall_12`), do not wait for each other.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from psycopg_pool import ConnectionPool
 
 from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
 
-# The key of the advisory lock every writer holds until its transaction ends.
-WRITERS_LOCK = 0x4B494F53  # "KIOS"
+# The advisory lock every writer holds until its transaction ends: our class of
+# locks ("KIOS"), and the schema the tables are in.
+WRITERS_LOCK = "SELECT pg_advisory_xact_lock(1263095635, hashtext(current_schema()))"
 
-# How long a transaction waits for a free connection of the pool.
-CONNECT_SECONDS = 10.0
+# How long opening waits for the server (unless the URL says), and a transaction
+# for a free connection of the pool.
+CONNECT_SECONDS = 10
 
 # psycopg knows only the %s placeholder style, so the engine's `?` is rewritten; a
 # literal % must then be doubled, inside quotes too. Quoted text keeps its `?`.
@@ -87,7 +91,7 @@ def _configure(connection: psycopg.Connection[TupleRow]) -> None:
 def _create(connection: psycopg.Connection[TupleRow], ddl: str) -> None:
     # Under the writers' lock: two processes creating one table at once collide.
     with connection.transaction():
-        connection.execute(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+        connection.execute(WRITERS_LOCK)
         for statement in ddl.split(";"):
             if statement.strip():
                 connection.execute(statement)
@@ -116,7 +120,10 @@ class PostgresDatabase:
         # One connection first: a wrong URL or a server down fails at once, where
         # the pool would retry until its time-out.
         try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+            parts = conninfo.conninfo_to_dict(url)
+            parts.setdefault("connect_timeout", CONNECT_SECONDS)
+            url = conninfo.make_conninfo("", **parts)
+            with psycopg.connect(url, autocommit=True) as connection:
                 _create(connection, postgres_ddl("\n".join(schemas)))
         except psycopg.Error as error:
             raise DatabaseError(f"cannot use {self.description}: {_reason(error)}") from None
@@ -141,7 +148,7 @@ class PostgresDatabase:
             raise DatabaseError(_reason(error)) from None
 
     def transaction(self) -> AbstractContextManager[Transaction]:
-        return self._session(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+        return self._session(WRITERS_LOCK)
 
     def read(self) -> AbstractContextManager[Transaction]:
         # One snapshot for every statement of the block, as SQLite's lock gives.

@@ -21,6 +21,7 @@ from datetime import datetime
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -101,12 +102,17 @@ class PostgresCluster:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{name} failed ({done.returncode}): {done.stderr}{tail}")
 
-    def fresh_url(self) -> str:
-        """The URL of a new, empty schema: a database of its own for one test."""
+    def fresh_url(self, *settings: str) -> str:
+        """The URL of a new, empty schema: a database of its own for one test, its
+        connections with the server `settings` given ("lock_timeout=500")."""
         schema = f"test_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(self.url, autocommit=True) as connection:
             connection.execute(f"CREATE SCHEMA {schema}")
-        return f"{self.url}?options=-csearch_path%3D{schema}"
+        return self.url_of(schema, *settings)
+
+    def url_of(self, schema: str, *settings: str) -> str:
+        options = " ".join(f"-c{setting}" for setting in (f"search_path={schema}", *settings))
+        return f"{self.url}?options={quote(options)}"
 
     def stop(self) -> None:
         try:

@@ -86,6 +86,23 @@ def test_an_unreachable_server_is_named_without_its_password(
     assert "secret" not in str(refused.value)
 
 
+def test_writers_wait_for_each_other_in_one_schema_not_across_schemas(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    first_url = postgres_cluster.fresh_url("lock_timeout=200")
+    other_hall = PostgresDatabase(postgres_cluster.fresh_url("lock_timeout=200"), SCHEMA)
+    first, same_hall = PostgresDatabase(first_url, SCHEMA), PostgresDatabase(first_url, SCHEMA)
+    with first.transaction():
+        with other_hall.transaction() as tx:
+            tx.execute('INSERT INTO windows ("window", paused) VALUES (1, 0)')
+        with pytest.raises(DatabaseError, match="lock timeout"), same_hall.transaction():
+            pass  # the writers' lock: held by `first` until its transaction ends
+    with same_hall.transaction() as tx:
+        assert tx.execute('INSERT INTO windows ("window", paused) VALUES (1, 0)') == 1
+    for database in (first, same_hall, other_hall):
+        database.close()
+
+
 def test_two_worker_processes_reserve_numbers_without_duplicates_or_gaps(url: str) -> None:
     PostgresDatabase(url, SCHEMA).close()  # the tables, before the workers race
     count = 60
