@@ -28,7 +28,7 @@ from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, V
 
 # The advisory lock every writer holds until its transaction ends: our class of
 # locks ("KIOS"), and the schema the tables are in.
-WRITERS_LOCK = "SELECT pg_advisory_xact_lock(1263095635, hashtext(current_schema()))"
+WRITERS_LOCK = "SELECT pg_advisory_xact_lock(1263095635, hashtext(coalesce(current_schema(), '')))"
 
 # How long opening waits for the server (unless the URL says), and a transaction
 # for a free connection of the pool.
