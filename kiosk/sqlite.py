@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.queue.storage import DatabaseError, Row, Transaction, Value
+from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
 
 
 class StorageError(Exception):
@@ -49,25 +49,15 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
     return connection
 
 
-class _SqliteTransaction:
+class _SqliteTransaction(CursorTransaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
 
-    def _cursor(self, sql: str, parameters: Sequence[Value]) -> sqlite3.Cursor:
+    def cursor(self, sql: str, parameters: Sequence[Value]) -> sqlite3.Cursor:
         try:
             return self._connection.execute(sql, tuple(parameters))
         except sqlite3.Error as error:
             raise DatabaseError(str(error)) from None
-
-    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
-        return self._cursor(sql, parameters).rowcount
-
-    def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
-        row = self._cursor(sql, parameters).fetchone()
-        return None if row is None else tuple(row)
-
-    def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
-        return [tuple(row) for row in self._cursor(sql, parameters).fetchall()]
 
     def minutes_between(self, start: str, end: str) -> str:
         return f"(julianday({end}) - julianday({start})) * 1440.0"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the few Debian packages the kiosk needs (Qt's libraries, a CJK font,
-# python3-venv) when they are missing. Idempotent and quiet when all are there.
+# python3-venv, PostgreSQL for the tests) when they are missing. Idempotent and
+# quiet when all are there.
 set -euo pipefail
 
 packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6
           libdbus-1-3 libx11-6 fonts-wqy-microhei libusb-1.0-0
-          chromium)  # chromium: tests/e2e/test_status_page.py drives it headless
+          chromium     # tests/e2e/test_status_page.py drives it headless
+          postgresql)  # the tests start a throwaway cluster (tests/helpers/postgres.py)
 python=${PYTHON:-python3}
 "$python" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
 

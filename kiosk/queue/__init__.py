@@ -1,6 +1,6 @@
 """The queue of a hall, one engine for the embedded hall and the hall server.
 
-    database = SqliteDatabase(path, SCHEMA)        # kiosk.sqlite; any `Database`
+    database = SqliteDatabase(path, SCHEMA)        # or kiosk.postgres.PostgresDatabase
     engine = QueueEngine(settings, clock)
     with database.transaction() as tx:
         issued = engine.issue(tx, engine.queue("green"), ["M0201"], "K01")

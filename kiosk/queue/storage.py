@@ -6,11 +6,12 @@ rewrites it on its side. Timestamps are ISO 8601 text and days ISO dates; the on
 piece of arithmetic on them that has no standard form (minutes between two time
 stamps) is asked of the transaction, in its dialect.
 
-`kiosk.sqlite.SqliteDatabase` is the implementation today.
+`kiosk.sqlite.SqliteDatabase` and `kiosk.postgres.PostgresDatabase` implement it.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -42,6 +43,38 @@ class Transaction(Protocol):
         """An SQL expression: the minutes (a float) from the time stamp in column
         `start` to the one in column `end`."""
         ...
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor a transaction reads its answers from."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> Sequence[Any]: ...
+
+
+class CursorTransaction(ABC):
+    """A `Transaction` over a DB-API connection: a database supplies `cursor` (its
+    placeholders, its errors as DatabaseError) and `minutes_between`."""
+
+    @abstractmethod
+    def cursor(self, sql: str, parameters: Sequence[Value]) -> Cursor: ...
+
+    @abstractmethod
+    def minutes_between(self, start: str, end: str) -> str: ...
+
+    def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
+        return self.cursor(sql, parameters).rowcount
+
+    def one(self, sql: str, parameters: Sequence[Value] = ()) -> Row | None:
+        row = self.cursor(sql, parameters).fetchone()
+        return None if row is None else tuple(row)
+
+    def all(self, sql: str, parameters: Sequence[Value] = ()) -> list[Row]:
+        return [tuple(row) for row in self.cursor(sql, parameters).fetchall()]
 
 
 class Database(Protocol):

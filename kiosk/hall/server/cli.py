@@ -11,7 +11,9 @@ from typing import Any
 
 from kiosk.hall.api import CLIENT_ID_PATTERN
 from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.store import Location
 from kiosk.hall.server.tokens import create_token, list_tokens, revoke_token
+from kiosk.queue import DatabaseError
 from kiosk.settings import ConfigError, Settings, default_machine_file, load_settings
 from kiosk.sqlite import StorageError
 
@@ -27,8 +29,9 @@ def _settings(args: argparse.Namespace) -> Settings | None:
         return None
 
 
-def _db(args: argparse.Namespace) -> Path:
-    db: Path = args.db or DEFAULT_DB
+def _db(args: argparse.Namespace) -> Location:
+    """--db: a SQLite file, or a postgresql:// URL (when the parser keeps it a str)."""
+    db: Location = args.db or DEFAULT_DB
     return db
 
 
@@ -60,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             options=options,
             announce=lambda line: print(line, flush=True),
         )
-    except (OSError, StorageError, ConfigError) as error:
+    except (OSError, StorageError, DatabaseError, ConfigError) as error:
         print(f"kiosk: the hall server cannot start: {error}", file=sys.stderr)
         return 1
     return 0
@@ -91,7 +94,7 @@ def cmd_token(args: argparse.Namespace) -> int:
                 {"tokens": [{"client_id": c, "created_at": at} for c, at in tokens]},
                 "\n".join(f"{c}  created {at}" for c, at in tokens) or "no tokens",
             )
-    except StorageError as error:
+    except (StorageError, DatabaseError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
     return 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from kiosk.clock import Clock, SystemClock
@@ -16,7 +15,7 @@ from kiosk.hall import api
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
-from kiosk.hall.server.store import HallStore
+from kiosk.hall.server.store import HallStore, Location
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class HallServer:
 
     def __init__(
         self,
-        db_path: Path,
+        location: Location,
         settings: Settings,
         clock: Clock | None = None,
         options: ServerOptions | None = None,
@@ -66,7 +65,7 @@ class HallServer:
         self.catalog = CatalogSource(settings.catalog_path, settings.rules_path)
         self.profiles = self.options.profiles or self._profiles_file()
         self.store = HallStore(
-            db_path, settings, clock or SystemClock(), self.options.offline_floor
+            location, settings, clock or SystemClock(), self.options.offline_floor
         )
         self.clock = HallClock(self.store)
         self.broker = EventBroker()

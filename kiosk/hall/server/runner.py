@@ -17,6 +17,7 @@ from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
+from kiosk.hall.server.store import Location
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,10 @@ class _Server(uvicorn.Server):
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # asyncio sets TCP_NODELAY on an accepted connection only when the listening
+    # socket says IPPROTO_TCP (base_events._set_nodelay); with proto 0 uvicorn's two
+    # sends (head, body) would wait ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)
@@ -74,7 +78,7 @@ class RunningHall:
 
 
 def start_in_thread(
-    db_path: Path,
+    location: Location,
     settings: Settings,
     *,
     clock: Clock | None = None,
@@ -85,7 +89,7 @@ def start_in_thread(
     tls_key: Path | None = None,
 ) -> RunningHall:
     """The server on its own thread, accepting requests when this returns."""
-    hall = HallServer(db_path, settings, clock, options)
+    hall = HallServer(location, settings, clock, options)
     sock = _bind(host, port)
     server = _Server(_config(hall, tls_cert, tls_key, access_log=False), hall)
     # uvicorn stops on its own flag (should_exit), not on the thread's stop event.
@@ -117,19 +121,19 @@ def start_in_thread(
 
 
 def run_in_thread(
-    db_path: Path,
+    location: Location,
     settings: Settings,
     *,
     clock: Clock | None = None,
     options: ServerOptions | None = None,
 ) -> tuple[str, Callable[[], None]]:
     """(url, stop) of a server on 127.0.0.1 and a free port."""
-    running = start_in_thread(db_path, settings, clock=clock, options=options)
+    running = start_in_thread(location, settings, clock=clock, options=options)
     return running.url, running.stop
 
 
 def serve(
-    db_path: Path,
+    location: Location,
     settings: Settings,
     *,
     host: str = "127.0.0.1",
@@ -140,7 +144,7 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts."""
-    hall = HallServer(db_path, settings, None, options)
+    hall = HallServer(location, settings, None, options)
     try:
         sock = _bind(host, port)
     except OSError as error:

@@ -24,6 +24,7 @@ from kiosk.hall.api import identity_key_hash
 from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.profile_lookup import HashedProfiles
 from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.store import Location
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
@@ -54,7 +55,9 @@ def settings(tmp_path: Path) -> Settings:
 class Hall:
     """A running server and a client with a kiosk token."""
 
-    def __init__(self, db: Path, settings: Settings, clock: FakeClock | None, **options: Any):
+    def __init__(
+        self, db: Location, settings: Settings, clock: FakeClock | None, **options: Any
+    ) -> None:
         self.db = db
         self.settings = settings
         self.token = create_token(db, "K01", settings)
@@ -95,8 +98,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def hall(tmp_path: Path, settings: Settings, clock: FakeClock) -> Iterator[Hall]:
-    running = Hall(tmp_path / "hall.sqlite3", settings, clock)
+def location(database_location: Location) -> Location:
+    return database_location
+
+
+@pytest.fixture
+def hall(location: Location, settings: Settings, clock: FakeClock) -> Iterator[Hall]:
+    running = Hall(location, settings, clock)
     yield running
     running.stop()
 

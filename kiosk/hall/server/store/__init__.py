@@ -1,10 +1,11 @@
-"""The hall server's store: the queue engine (`kiosk.queue`) on one SQLite file,
-with the server's own tables: tokens, idempotent answers and leases, the kiosks'
-records, device health. One part per module; HallStore is all of them."""
+"""The hall server's store: the queue engine (`kiosk.queue`) on one SQLite file or
+a PostgreSQL database, with the server's own tables: tokens, idempotent answers and
+leases, the kiosks' records, device health. One part per module; HallStore is all
+of them."""
 
 from __future__ import annotations
 
-from kiosk.hall.server.store.base import StoreError
+from kiosk.hall.server.store.base import Location, StoreError
 from kiosk.hall.server.store.credentials import Credentials, hash_token
 from kiosk.hall.server.store.devices import DeviceHealth
 from kiosk.hall.server.store.issuing import Issuing
@@ -15,6 +16,7 @@ from kiosk.queue import QueueFigures, TicketRow, WindowChange
 
 __all__ = [
     "HallStore",
+    "Location",
     "QueueFigures",
     "StoreError",
     "TicketRow",

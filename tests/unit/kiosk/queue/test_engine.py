@@ -1,11 +1,11 @@
-"""The queue engine's rules on a real SQLite file: numbering per queue per day, call
-order, estimates, quotas and pauses. Every statement goes through a recording
-transaction, which also checks the SQL keeps to what PostgreSQL understands too."""
+"""The queue engine's rules on a real SQLite file and on a real PostgreSQL: numbering
+per queue per day, call order, estimates, quotas and pauses. Every statement goes
+through a recording transaction, which also checks the SQL keeps to standard words."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.postgres import PostgresDatabase
 from kiosk.queue import (
     SCHEMA,
+    Database,
     QueueEngine,
     QueueFull,
     TicketRow,
@@ -80,14 +82,18 @@ class Recording:
         return f"MINUTES_BETWEEN({start}, {end})"  # the dialect's, put in when it runs
 
 
+# Opens the one database of a test, again after a close as after a restart.
+Opener = Callable[[], Database]
+
+
 class Queue:
     """The engine, its database and a clock; `tx()` is one write transaction."""
 
-    def __init__(self, path: Path, settings: Settings, clock: FakeClock, **options: Any):
-        self.path = path
+    def __init__(self, opener: Opener, settings: Settings, clock: FakeClock, **options: Any):
+        self.opener = opener
         self.clock = clock
         self.engine = QueueEngine(settings, clock, **options)
-        self.database = SqliteDatabase(path, SCHEMA)
+        self.database = opener()
         self.statements: list[str] = []
 
     @contextmanager
@@ -126,8 +132,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def queue(tmp_path: Path, clock: FakeClock) -> Iterator[Queue]:
-    made = Queue(tmp_path / "hall.sqlite3", hall_settings(tmp_path), clock)
+def opener(database_location: Path | str) -> Opener:
+    if isinstance(database_location, Path):
+        return lambda: SqliteDatabase(database_location, SCHEMA)
+    return lambda: PostgresDatabase(database_location, SCHEMA)
+
+
+@pytest.fixture
+def queue(opener: Opener, tmp_path: Path, clock: FakeClock) -> Iterator[Queue]:
+    made = Queue(opener, hall_settings(tmp_path), clock)
     yield made
     strange = [sql for sql in made.statements if SQLITE_ONLY.search(sql)]
     assert strange == [], "SQL only SQLite understands"
@@ -148,7 +161,8 @@ def test_numbering_restarts_at_the_halls_midnight_and_continues_after_a_reopen(
     assert queue.issue("green").number == "G001"
     clock.advance(14 * 3600 + 56 * 60)
     assert queue.issue("green").number == "G002"  # 23:58 in Shanghai, 15:58 UTC
-    reopened = Queue(queue.path, hall_settings(tmp_path), clock)
+    queue.database.close()
+    reopened = Queue(queue.opener, hall_settings(tmp_path), clock)
     assert reopened.issue("green").number == "G003"  # the counter is in the file
     ticket = reopened.issue("green")  # 00:00 on the 24th in Shanghai; the 23rd in UTC
     assert (ticket.number, ticket.business_day) == ("G001", date(2026, 11, 24))
@@ -156,9 +170,9 @@ def test_numbering_restarts_at_the_halls_midnight_and_continues_after_a_reopen(
 
 
 def test_a_full_queue_refuses_and_a_block_must_fit_below_the_limit(
-    tmp_path: Path, clock: FakeClock
+    opener: Opener, tmp_path: Path, clock: FakeClock
 ) -> None:
-    limited = Queue(tmp_path / "hall.sqlite3", hall_settings(tmp_path), clock, number_limit=4)
+    limited = Queue(opener, hall_settings(tmp_path), clock, number_limit=4)
     green = limited.engine.queue("green")
     day = limited.engine.business_day()
     with limited.tx() as tx:

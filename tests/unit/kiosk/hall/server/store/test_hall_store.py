@@ -1,5 +1,5 @@
-"""HallStore without the web server: the queue engine's refusals as HTTP statuses,
-window actions, and a server file that outlives the store."""
+"""HallStore without the web server, on a SQLite file and on PostgreSQL: the queue
+engine's refusals as HTTP statuses, window actions, and data that outlive the store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.hall.server.store import HallStore, StoreError, hash_token
+from kiosk.hall.server.store import HallStore, Location, StoreError, hash_token
 from kiosk.settings import Settings
 from tests.helpers.fakes import make_settings
 
@@ -28,8 +28,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, settings: Settings, clock: FakeClock) -> Iterator[HallStore]:
-    made = HallStore(tmp_path / "hall.sqlite3", settings, clock, offline_floor=900)
+def location(database_location: Location) -> Location:
+    return database_location
+
+
+@pytest.fixture
+def store(location: Location, settings: Settings, clock: FakeClock) -> Iterator[HallStore]:
+    made = HallStore(location, settings, clock, offline_floor=900)
     yield made
     made.close()
 
@@ -67,9 +72,9 @@ def test_a_window_calls_finishes_and_recalls_through_the_engine(store: HallStore
 
 
 def test_leases_and_numbers_stay_below_the_offline_floor(
-    tmp_path: Path, settings: Settings, clock: FakeClock
+    location: Location, settings: Settings, clock: FakeClock
 ) -> None:
-    store = HallStore(tmp_path / "hall.sqlite3", settings, clock, offline_floor=5)
+    store = HallStore(location, settings, clock, offline_floor=5)
     lease = store.lease("K01", "l1", 3, ["green"])
     assert lease["blocks"] == [{"queue_code": "green", "prefix": "G", "first": 1, "last": 3}]
     assert store.reserve("K01", "r1", "green", [])[0]["number"] == "G004"
@@ -81,12 +86,12 @@ def test_leases_and_numbers_stay_below_the_offline_floor(
 
 
 def test_tokens_are_kept_hashed_and_survive_a_reopen(
-    tmp_path: Path, settings: Settings, clock: FakeClock, store: HallStore
+    location: Location, settings: Settings, clock: FakeClock, store: HallStore
 ) -> None:
     token = store.create_token("K01")
     assert store.client_for(token) == "K01"
     assert store.client_for("not a token") is None
-    reopened = HallStore(tmp_path / "hall.sqlite3", settings, clock)
+    reopened = HallStore(location, settings, clock)
     assert [client for client, _ in reopened.tokens()] == ["K01"]
     with reopened.db.read() as tx:
         assert tx.all("SELECT token_hash FROM tokens") == [(hash_token(token),)]

@@ -1,0 +1,51 @@
+"""The hall server as the runner starts it: on a real uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.hall import api
+from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.settings import load_settings
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[RunningHall]:
+    hall = start_in_thread(tmp_path / "hall.sqlite3", load_settings())
+    yield hall
+    hall.stop()
+
+
+def accepted_socket(client: socket.socket) -> socket.socket:
+    """The server's end of `client`'s connection, found among this process's open
+    files (the server runs on a thread here) by its pair of addresses."""
+    wanted = (client.getpeername(), client.getsockname())
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            candidate = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue  # not a socket (or already closed)
+        try:
+            if (candidate.getsockname(), candidate.getpeername()) == wanted:
+                return candidate
+        except OSError:
+            pass  # a listening or unconnected socket
+        candidate.close()
+    raise AssertionError("no server-side socket for the connection")
+
+
+def test_every_accepted_connection_sends_without_waiting_for_the_clients_ack(
+    running: RunningHall,
+) -> None:
+    host, port = running.url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as client:
+        client.sendall(f"GET {api.PATH_INFO} HTTP/1.1\r\nHost: hall\r\n\r\n".encode())
+        assert client.recv(64).startswith(b"HTTP/1.1 401")  # served: accepted for sure
+        with accepted_socket(client) as server_side:
+            # Nagle off: uvicorn's head and body leave at once, not ~40 ms apart.
+            assert server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
