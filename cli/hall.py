@@ -34,13 +34,23 @@ def cmd_hall_status(args: argparse.Namespace) -> int:
     return EXIT_OK if report.get("online", True) else EXIT_PROBLEMS
 
 
+def database_location(text: str) -> Path | str:
+    """`--db`: a SQLite file, or a PostgreSQL URL kept as it is (a Path would fold its //)."""
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text)
+
+
+DB_HELP = "SQLite file (default hall.sqlite3) or postgresql://USER@HOST/DB"
+
+
 def add_hall_commands(commands: Any) -> None:
     hall = commands.add_parser("hall", help="the reference hall server and its tokens")
     hall_commands = hall.add_subparsers(dest="hall_command", required=True)
     hall_serve = add_command(
         hall_commands, "serve", cmd_hall_serve, "run the reference hall server"
     )
-    hall_serve.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+    hall_serve.add_argument("--db", type=database_location, help=DB_HELP)
     hall_serve.add_argument("--host", default="127.0.0.1")
     hall_serve.add_argument("--port", type=int, default=8470, help="0: any free port")
     hall_serve.add_argument("--config", type=Path, help="settings file (queues, hall, catalog)")
@@ -63,7 +73,7 @@ def add_hall_commands(commands: Any) -> None:
         token_command = add_command(token_commands, name, cmd_hall_token, help_text)
         if name != "list":
             token_command.add_argument("client_id", metavar="KIOSK_ID")
-        token_command.add_argument("--db", type=Path, help="SQLite file (default hall.sqlite3)")
+        token_command.add_argument("--db", type=database_location, help=DB_HELP)
         token_command.add_argument("--config", type=Path, help="settings file")
     hall_status = add_command(
         hall_commands,
