@@ -33,7 +33,7 @@ from kiosk.hall.local import LocalHall
 from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
-from kiosk.session import IdleTimer
+from kiosk.visit.idle import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal

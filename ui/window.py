@@ -30,7 +30,7 @@ from kiosk.catalog import Matter
 from kiosk.hall.base import HallEvent, HallEventKind, QueueState
 from kiosk.identity import CheckIn, CheckInStatus, check_in, classify_code, find_appointment
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
-from kiosk.session import IdlePhase, Visit
+from kiosk.visit import IdlePhase, Visit
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind, TaxpayerProfile
 from kiosk.text import LANGUAGES, Language, Text
 from kiosk.tickets import IssuedTicket, TicketOutcome, required_documents

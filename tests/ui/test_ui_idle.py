@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FakeClock
-from kiosk.session import IdlePhase
+from kiosk.visit import IdlePhase
 from ui.automation import tap, visible_texts
 from ui.window import KioskWindow
 

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.logs import scrub, setup_logging
-from kiosk.session import IdlePhase, IdleTimer
+from kiosk.visit.idle import IdlePhase, IdleTimer
 from kiosk.settings import load_settings
 from kiosk.text import mask_id_number
 from kiosk.triage import REASON_SELF_SERVICE, REASON_SEVERAL, TriageError, route_visit
