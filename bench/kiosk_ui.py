@@ -23,7 +23,7 @@ from kiosk.app import build_kiosk, load_configuration
 from kiosk.settings import load_settings
 from kiosk.triage import ALWAYS_OPEN
 from ui.automation import find_button, wait_until
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 BITS_PER_BYTE = 10
 
@@ -88,7 +88,7 @@ from kiosk.app import build_demo_kiosk, load_configuration
 from kiosk.settings import load_settings
 from kiosk.triage import ALWAYS_OPEN
 from pathlib import Path
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 out = Path(sys.argv[1])
 settings = load_settings(
     overrides={"kiosk": {"data_dir": str(out / "data")}, "routing": ALWAYS_OPEN}

@@ -27,8 +27,8 @@ from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.triage import ALWAYS_OPEN
 from ui.automation import AutomationError, settle, tap, wait_until
 from ui.main import application, install_quit_on_signals, route_qt_messages_to_logging
+from ui.main_window import KioskWindow
 from ui.theme import apply_theme
-from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ from kiosk.logs import setup_logging
 from ui import texts
 from ui.automation import AutomationError, tap, wait_until
 from ui.main import application, route_qt_messages_to_logging
+from ui.main_window import KioskWindow
 from ui.theme import apply_theme
-from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ class Driver:
         say({"card": "insert"})
         try:
             wait_until(
-                lambda: window.current_screen_name() not in ("identify", "keypad"),
+                lambda: window.current_screen_name() not in ("identify", "code_entry"),
                 "the taxpayer identified",
                 CARD_SECONDS,
             )

@@ -22,7 +22,7 @@ from kiosk.settings import load_settings
 from ui.automation import visible_texts
 from ui.screens.category import grid_columns
 from ui.theme import apply_theme
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Tap = Callable[..., None]
 SIGNAL_MS = 10_000

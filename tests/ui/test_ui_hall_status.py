@@ -18,7 +18,7 @@ from kiosk.sync import HallLink
 from ui.hall_status import HallStatusBanner
 from ui.theme import apply_theme
 from ui.widgets import retranslate_tree
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 
 def texts(banner: HallStatusBanner) -> list[str]:

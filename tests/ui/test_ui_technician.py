@@ -24,7 +24,7 @@ from ui.crash import CrashHandler
 from ui.technician import texts as technician_texts
 from ui.technician.controller import TechnicianController
 from ui.technician.pages import SettingsPage
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 PIN = "2468"
 # A cheap hash for tests (the cost is in the stored string; production uses 2**15).

@@ -39,7 +39,7 @@ from ui.automation import settle, tap, visible_buttons, visible_texts, wait_unti
 from ui.technician import texts
 from ui.technician.jobs import Jobs
 from ui.technician.pages import DevicesPage, HallLinkPage, MenuContext, SettingsPage
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 # Built from parts: never a whole ID number or credit code written in a test file.
 RESIDENT_NUMBER = "110105" + "19900307" + "123"

@@ -11,7 +11,7 @@ from kiosk.app import Kiosk
 from kiosk.hall.base import HallError
 from ui.automation import AutomationError, find_button, visible_texts
 from ui.widgets import QrCodeWidget
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Tap = Callable[..., None]
 Wait = Callable[[Callable[[], bool]], None]

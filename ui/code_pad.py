@@ -1,7 +1,7 @@
-"""The on-screen keypad: the kiosk has no keyboard, so codes are typed here.
+"""The on-screen code pad: the kiosk has no keyboard, so codes are typed here.
 
 A `CodeFormat` says which keys a code uses, how long it is, how to show it in
-groups and how to check it as it is typed; `CodeKeypad` shows the keys in a
+groups and how to check it as it is typed; `CodePad` shows the keys in a
 grid that fits the width, the code typed so far, and what is wrong with it.
 """
 
@@ -39,7 +39,7 @@ def no_problem(typed: str) -> Text | None:
 class CodeFormat:
     """How one kind of code is typed."""
 
-    keys: str  # every key, in keypad order
+    keys: str  # every key, in the pad's order
     min_length: int
     max_length: int
     hint: Text  # what to type, shown while nothing is wrong
@@ -74,7 +74,7 @@ def key_columns(width: int) -> int:
     return max(MIN_COLUMNS, min(MAX_COLUMNS, fitting))
 
 
-class CodeKeypad(QWidget):
+class CodePad(QWidget):
     """Keys, the code typed so far, and a live message about it."""
 
     changed = Signal(str)  # the code typed so far
@@ -148,7 +148,7 @@ class CodeKeypad(QWidget):
             self._changed()
 
     def show_problem(self, problem: Text | None) -> None:
-        """A problem found beyond the keypad (e.g. an unknown appointment code); it
+        """A problem found beyond the pad (e.g. an unknown appointment code); it
         stays until the code changes."""
         self._outside_problem = problem
         self._show()
