@@ -33,13 +33,13 @@ from kiosk.hall.local import LocalHall
 from kiosk.hall.profiles import ProfileDirectory, load_taxpayers
 from kiosk.identity import IdentificationService
 from kiosk.printer_health import PrinterHealth
-from kiosk.visit.idle import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings
 from kiosk.sqlite import StorageError
 from kiosk.store import Journal
 from kiosk.sync import HallLink, LinkStatus, SyncWorker
 from kiosk.tickets import PrintFailure, TicketService
 from kiosk.triage import RuleSet, rule_problems
+from kiosk.visit.idle import IdleTimer
 from kiosk.windows import WindowService, all_windows, open_window_service
 
 log = logging.getLogger(__name__)

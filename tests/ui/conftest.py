@@ -24,8 +24,8 @@ from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError
 from kiosk.settings import load_settings
 from ui.automation import tap
-from ui.theme import apply_theme
 from ui.main_window import KioskWindow
+from ui.theme import apply_theme
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,8 @@ from kiosk.text import Text
 from ui import theme
 from ui.demo import run_demo
 from ui.main import run
-from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
 from ui.main_window import KioskWindow
+from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

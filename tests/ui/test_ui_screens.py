@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, SCREEN_OF, TAPS
 
 from ui.automation import settle, tap, visible_buttons, visible_texts
-from ui.widgets import CategoryTile, MatterRow, TextLabel
 from ui.main_window import KioskWindow
+from ui.widgets import CategoryTile, MatterRow, TextLabel
 
 Reach = Callable[[str], None]
 

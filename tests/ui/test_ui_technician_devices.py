@@ -36,10 +36,10 @@ from kiosk.identity import credit_code_check_char
 from kiosk.settings import load_settings
 from kiosk.technician import AuditTrail
 from ui.automation import settle, tap, visible_buttons, visible_texts, wait_until
+from ui.main_window import KioskWindow
 from ui.technician import texts
 from ui.technician.jobs import Jobs
 from ui.technician.pages import DevicesPage, HallLinkPage, MenuContext, SettingsPage
-from ui.main_window import KioskWindow
 
 # Built from parts: never a whole ID number or credit code written in a test file.
 RESIDENT_NUMBER = "110105" + "19900307" + "123"

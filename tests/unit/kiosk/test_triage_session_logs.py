@@ -8,10 +8,10 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.logs import scrub, setup_logging
-from kiosk.visit.idle import IdlePhase, IdleTimer
 from kiosk.settings import load_settings
 from kiosk.text import mask_id_number
 from kiosk.triage import REASON_SELF_SERVICE, REASON_SEVERAL, TriageError, route_visit
+from kiosk.visit.idle import IdlePhase, IdleTimer
 from tests.helpers.fakes import default_catalog
 
 # A fictitious number built from the GB 11643 example, so no real one sits in the source.
