@@ -214,10 +214,11 @@ class VisitMachine(VisitCore):
             self._show_category()
 
     def take_appointment(self) -> None:
+        """签到并取号: only inside the appointment's window, for its matters."""
         checked = self.check_in
-        matters = self.check_in_matters()
-        if checked is None or checked.appointment is None or not matters:
+        if checked is None or checked.appointment is None or not self.can_check_in():
             return
+        matters = self.check_in_matters()
         self.visit.appointment = checked.appointment
         self.real_name_matter = None
         self._show_matters_of(matters[0])
