@@ -15,6 +15,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.text import Text
+from ui.grid import GridColumns
 from ui.widgets import TextLabel, TouchButton
 
 # A unified social credit code (GB 32100) shown as registration authority and type,
@@ -108,8 +109,7 @@ class CodePad(QWidget):
         column.addWidget(self.hint)
         column.addWidget(self.problem_label)
         column.addWidget(keys)
-        self._columns = 0
-        self._reflow(MIN_COLUMNS)
+        self._columns = GridColumns(self._reflow, MIN_COLUMNS)
         self._show()
 
     @staticmethod
@@ -190,15 +190,12 @@ class CodePad(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._reflow(key_columns(event.size().width()))
+        self._columns.set(key_columns(event.size().width()))
 
     def columns(self) -> int:
-        return self._columns
+        return self._columns.count
 
     def _reflow(self, columns: int) -> None:
-        if columns == self._columns:
-            return
-        self._columns = columns
         buttons = [*self.keys.values(), self.delete_button, self.clear_button]
         for button in buttons:
             self.grid.removeWidget(button)
