@@ -151,7 +151,9 @@ class KioskWindow(QMainWindow):
         self.ticket_bridge = TicketBridge(kiosk.tickets, kiosk.hall, self)
         self.devices = DeviceBridge(kiosk.card_watcher, kiosk.scanner_watcher, self)
         self.profiles = ProfileDesk(identification_service(kiosk), self)
-        self.flow = VisitMachine(kiosk, VisitRequestsOnThreads(self.ticket_bridge, self.profiles))
+        self.visit_machine = VisitMachine(
+            kiosk, VisitRequestsOnThreads(self.ticket_bridge, self.profiles)
+        )
         self.last_ticket: IssuedTicket | None = None  # the visit's, or the one before
         self.view = VisitView(self)
         self._connect()
@@ -161,7 +163,7 @@ class KioskWindow(QMainWindow):
             self._health_listener = self.printer_health_changed.emit
             self._health.subscribe(self._health_listener)
 
-        self._activity = ActivityFilter(self.flow.touch, self)
+        self._activity = ActivityFilter(self.visit_machine.touch, self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._activity)
@@ -171,28 +173,28 @@ class KioskWindow(QMainWindow):
         self.idle_check_timer.start()
         # The technician menu: five taps in the top-left corner, then the PIN.
         self.technician = TechnicianController(self)
-        self.set_language(self.flow.default_language)
-        self.flow.go_home()
+        self.set_language(self.visit_machine.default_language)
+        self.visit_machine.go_home()
 
     def _connect(self) -> None:
         """Every touch goes to the visit; every result of a worker thread too."""
-        flow = self.flow
-        self.top_bar.home_clicked.connect(flow.go_home)
+        machine = self.visit_machine
+        self.top_bar.home_clicked.connect(machine.go_home)
         self.top_bar.language_chosen.connect(self._on_language_chosen)
-        self.overlay.continue_clicked.connect(flow.keep_going)
-        self.home.take_number.connect(flow.take_number)
-        self.home.identify.connect(lambda: flow.open_identify(None))
-        self.category.category_chosen.connect(flow.choose_category)
-        self.category.search.connect(flow.open_search)
-        self.category.for_you.matter_chosen.connect(flow.choose_listed_matter)
-        self.matter.matter_chosen.connect(flow.choose_matter)
-        self.search.matter_chosen.connect(flow.choose_listed_matter)
-        self.route.confirm.connect(flow.confirm)
-        self.route.print_guide.connect(flow.print_guide)
+        self.overlay.continue_clicked.connect(machine.keep_going)
+        self.home.take_number.connect(machine.take_number)
+        self.home.identify.connect(lambda: machine.open_identify(None))
+        self.category.category_chosen.connect(machine.choose_category)
+        self.category.search.connect(machine.open_search)
+        self.category.for_you.matter_chosen.connect(machine.choose_listed_matter)
+        self.matter.matter_chosen.connect(machine.choose_matter)
+        self.search.matter_chosen.connect(machine.choose_listed_matter)
+        self.route.confirm.connect(machine.confirm)
+        self.route.print_guide.connect(machine.print_guide)
         self.route.want_window.connect(lambda: self.route.show_offer(False))
-        self.route.priority.connect(flow.ask_priority)
-        self.route.add_matter.connect(flow.add_matter)
-        self.route.home.connect(flow.go_home)
+        self.route.priority.connect(machine.ask_priority)
+        self.route.add_matter.connect(machine.add_matter)
+        self.route.home.connect(machine.go_home)
         for back in (
             self.category.back,
             self.matter.back,
@@ -201,31 +203,31 @@ class KioskWindow(QMainWindow):
             self.identify.back,
             self.code_entry.back,
         ):
-            back.connect(flow.back)
+            back.connect(machine.back)
         for outcome in (self.done, self.eticket, self.failed):
-            outcome.finished.connect(flow.finish_visit)
-        self.identify.type_credit_code.connect(lambda: flow.enter_code(CodeKind.CREDIT_CODE))
+            outcome.finished.connect(machine.finish_visit)
+        self.identify.type_credit_code.connect(lambda: machine.enter_code(CodeKind.CREDIT_CODE))
         self.identify.type_appointment_code.connect(
-            lambda: flow.enter_code(CodeKind.APPOINTMENT_CODE)
+            lambda: machine.enter_code(CodeKind.APPOINTMENT_CODE)
         )
-        self.identify.skip.connect(flow.skip_identification)
-        self.code_entry.code_entered.connect(flow.code_entered)
-        self.checkin.take_appointment.connect(flow.take_appointment)
-        self.checkin.other_matter.connect(flow.after_identification)
-        self.ticket_bridge.ticket_issued.connect(flow.ticket_issued)
-        self.ticket_bridge.ticket_failed.connect(flow.ticket_failed)
-        self.ticket_bridge.guide_printed.connect(flow.guide_printed)
-        self.ticket_bridge.queue_states_read.connect(flow.queue_states_read)
-        self.devices.card_event.connect(flow.card_read)
-        self.devices.scan_event.connect(flow.code_scanned)
-        self.profiles.profile_read.connect(flow.profile_read)
+        self.identify.skip.connect(machine.skip_identification)
+        self.code_entry.code_entered.connect(machine.code_entered)
+        self.checkin.take_appointment.connect(machine.take_appointment)
+        self.checkin.other_matter.connect(machine.after_identification)
+        self.ticket_bridge.ticket_issued.connect(machine.ticket_issued)
+        self.ticket_bridge.ticket_failed.connect(machine.ticket_failed)
+        self.ticket_bridge.guide_printed.connect(machine.guide_printed)
+        self.ticket_bridge.queue_states_read.connect(machine.queue_states_read)
+        self.devices.card_event.connect(machine.card_read)
+        self.devices.scan_event.connect(machine.code_scanned)
+        self.profiles.profile_read.connect(machine.profile_read)
 
     # ---- public API ---------------------------------------------------------------
 
     @property
     def visit(self) -> Visit:
         """What the taxpayer chose so far (the visit machine's)."""
-        return self.flow.visit
+        return self.visit_machine.visit
 
     def current_screen_name(self) -> str:
         widget = self.stack.currentWidget()
@@ -238,7 +240,7 @@ class KioskWindow(QMainWindow):
 
     def set_language(self, language: Language) -> None:
         """Switch every visible text to `language` at once."""
-        self.flow.set_language(language)
+        self.visit_machine.set_language(language)
 
     def idle_overlay_shown(self) -> bool:
         return not self.overlay.isHidden()
@@ -246,26 +248,21 @@ class KioskWindow(QMainWindow):
     def check_idle(self) -> None:
         """Called every 250 ms: the visit's idle time-out, and a new catalog version
         applied once the kiosk is at rest (e.g. once a guide slip is printed)."""
-        self.flow.tick()
-        if self.flow.step is Step.HOME:
+        self.visit_machine.tick()
+        if self.visit_machine.step is Step.HOME:
             self.catalog_updates.apply_if_due()
-
-    def go_home(self) -> None:
-        """Home within the same visit (the top bar's button): the language stays."""
-        self.flow.go_home()
 
     def finish_visit(self) -> None:
         """The visit is over: home, and everything forgotten, the language too."""
-        self.flow.finish_visit()
+        self.visit_machine.finish_visit()
+
+    # For the benchmarks (bench/kiosk_ui.py): straight to a matter, no taps.
 
     def choose_category(self, code: str) -> None:
-        self.flow.choose_category(code)
+        self.visit_machine.choose_category(code)
 
     def choose_matter(self, code: str) -> None:
-        self.flow.choose_matter(code)
-
-    def confirm(self) -> None:
-        self.flow.confirm()
+        self.visit_machine.choose_matter(code)
 
     def shutdown(self) -> None:
         """Stop the timer, the activity filter and the worker threads. Safe to call twice."""
@@ -292,7 +289,7 @@ class KioskWindow(QMainWindow):
 
     def _catalog_may_change(self) -> bool:
         """Between visits: home shown, nothing printing, nobody being looked up."""
-        return not self._shut_down and self.flow.at_rest()
+        return not self._shut_down and self.visit_machine.at_rest()
 
     def _rebuild_catalog_screens(self) -> None:
         """A new catalog version is in use: the screens that hold it show it."""
@@ -307,7 +304,7 @@ class KioskWindow(QMainWindow):
     def _on_hall_event(self, event: object) -> None:
         """A call or a pause changed the queues: the home screen's table follows."""
         changed = isinstance(event, HallEvent) and event.kind is HallEventKind.QUEUE_CHANGED
-        if changed and self.flow.step is Step.HOME and not self._shut_down:
+        if changed and self.visit_machine.step is Step.HOME and not self._shut_down:
             self.ticket_bridge.read_queue_states()
 
     def _on_printer_health(self, report: PrinterHealthReport) -> None:

@@ -71,7 +71,7 @@ class VisitView:
 
     def __init__(self, window: KioskWindow) -> None:
         self._window = window
-        self._flow = window.flow
+        self._machine = window.visit_machine
         self._handlers = {
             Change.STEP: self._show_step,
             Change.LANGUAGE: self._show_language,
@@ -87,16 +87,16 @@ class VisitView:
             Change.TICKET: self._show_ticket,
             Change.COUNTDOWN: self._show_countdown,
         }
-        self._flow.subscribe(self._on_change)
+        self._machine.subscribe(self._on_change)
 
     def detach(self) -> None:
-        self._flow.unsubscribe(self._on_change)
+        self._machine.unsubscribe(self._on_change)
 
     def _on_change(self, change: Change) -> None:
         self._handlers[change]()
 
     def _show_step(self) -> None:
-        window, step = self._window, self._flow.step
+        window, step = self._window, self._machine.step
         screen = window.screens[SCREEN_OF_STEP[step]]
         window.overlay.hide()
         if step is Step.HOME:
@@ -108,66 +108,66 @@ class VisitView:
         window.devices.watch_for_cards(step is Step.IDENTIFY)
         window.stack.setCurrentWidget(screen)
         window.top_bar.home_button.setVisible(step not in NO_HOME_BUTTON)
-        retranslate_tree(screen, self._flow.visit.language)
+        retranslate_tree(screen, self._machine.visit.language)
         if step is Step.HOME:
             window.catalog_updates.apply_if_due()  # a version that waited for the visit to end
 
     def _show_language(self) -> None:
-        language = self._flow.visit.language
+        language = self._machine.visit.language
         self._window.top_bar.show_language(language)
         retranslate_tree(self._window, language)
 
     def _show_category_matters(self) -> None:
-        code = self._flow.visit.category_code
+        code = self._machine.visit.category_code
         if code is None:
             return
         catalog = self._window.kiosk.catalog
         self._window.matter.show_category(catalog.category(code), catalog.matters_in(code))
 
     def _show_for_you(self) -> None:
-        visit = self._flow.visit
+        visit = self._machine.visit
         matters = self._window.kiosk.catalog.matters if visit.identity is not None else ()
         self._window.category.for_you.show_for(visit.identity, visit.profile, matters)
 
     def _prepare_identify(self) -> None:
         self._window.identify.prepare(
-            self._flow.real_name_matter,
-            can_skip=self._flow.may_skip_identification(),
+            self._machine.real_name_matter,
+            can_skip=self._machine.may_skip_identification(),
             has_reader=self._window.devices.has_card_reader(),
         )
 
     def _start_code_entry(self) -> None:
-        self._window.code_entry.start(self._flow.code_kind)
+        self._window.code_entry.start(self._machine.code_kind)
 
     def _show_problem(self) -> None:
-        problem = self._flow.problem
+        problem = self._machine.problem
         text: Text | None = (
             PROBLEM_TEXTS[problem] if isinstance(problem, IdentifyProblem) else problem
         )
-        if self._flow.step is Step.CODE_ENTRY:
+        if self._machine.step is Step.CODE_ENTRY:
             self._window.code_entry.show_problem(text)
         else:
             self._window.identify.show_problem(text)
 
     def _show_looking_up(self) -> None:
-        self._window.identify.show_busy(self._flow.looking_up())
+        self._window.identify.show_busy(self._machine.looking_up())
 
     def _show_check_in(self) -> None:
-        flow = self._flow
-        checked, identity = flow.check_in, flow.visit.identity
+        machine = self._machine
+        checked, identity = machine.check_in, machine.visit.identity
         if checked is None or identity is None:
             return
         self._window.checkin.show_check_in(
             identity,
-            flow.visit.profile,
-            flow.check_in_time(),
-            flow.check_in_matters(),
+            machine.visit.profile,
+            machine.check_in_time(),
+            machine.check_in_matters(),
             checked.message,
-            in_window=flow.can_check_in(),
+            in_window=machine.can_check_in(),
         )
 
     def _show_route(self) -> None:
-        route = self._flow.visit.route
+        route = self._machine.visit.route
         if route is None:
             return
         documents = required_documents(route.matters, self._window.kiosk.catalog)
@@ -175,20 +175,20 @@ class VisitView:
         self._show_route_queue_state()
 
     def _show_guide_slip(self) -> None:
-        self._window.route.set_guide_state(self._flow.guide_slip)
+        self._window.route.set_guide_state(self._machine.guide_slip)
 
     def _show_queue_states(self) -> None:
-        self._window.home.show_queue_states(self._flow.queue_states)
+        self._window.home.show_queue_states(self._machine.queue_states)
         self._show_route_queue_state()
 
     def _show_route_queue_state(self) -> None:
-        route = self._flow.visit.route
+        route = self._machine.visit.route
         if route is not None:
-            state: QueueState | None = self._flow.queue_states.get(route.queue.code)
+            state: QueueState | None = self._machine.queue_states.get(route.queue.code)
             self._window.route.show_queue_state(state)
 
     def _show_ticket(self) -> None:
-        ticket = self._window.last_ticket = self._flow.last_ticket
+        ticket = self._window.last_ticket = self._machine.last_ticket
         if ticket is None:
             return
         if ticket.outcome is TicketOutcome.PRINTED:
@@ -197,7 +197,7 @@ class VisitView:
             self._window.eticket.show_ticket(ticket)
 
     def _show_countdown(self) -> None:
-        seconds = self._flow.countdown
+        seconds = self._machine.countdown
         if seconds is None:
             self._window.overlay.hide()
         else:

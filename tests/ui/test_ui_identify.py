@@ -225,7 +225,7 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert window.visit.appointment is not None
     assert window.visit.appointment.code == "YY10000002"
     assert [matter.code for matter in window.visit.matters] == ["M0101"]
-    context = window.flow.visit_context()
+    context = window.visit_machine.visit_context()
     assert context.appointment == window.visit.appointment
     assert context.identity == window.visit.identity
     assert context.now is not None

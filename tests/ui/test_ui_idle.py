@@ -72,13 +72,13 @@ def test_no_countdown_on_home_but_the_language_returns_to_default(
 
 def test_any_touch_counts_as_activity(window: KioskWindow, fake_clock: FakeClock) -> None:
     fake_clock.advance(30)
-    assert window.flow.idle.idle_for() == 30
+    assert window.visit_machine.idle.idle_for() == 30
     QTest.mouseClick(window.home.hall_name, Qt.MouseButton.LeftButton)  # not a button
-    assert window.flow.idle.idle_for() == 0
+    assert window.visit_machine.idle.idle_for() == 0
     fake_clock.advance(30)
     QTest.keyClick(window, Qt.Key.Key_Space)
-    assert window.flow.idle.idle_for() == 0
-    assert window.flow.idle.phase() is IdlePhase.ACTIVE
+    assert window.visit_machine.idle.idle_for() == 0
+    assert window.visit_machine.idle.phase() is IdlePhase.ACTIVE
 
 
 def test_done_returns_home_by_itself(

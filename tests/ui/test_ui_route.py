@@ -91,8 +91,8 @@ def test_an_overflowing_green_channel_sends_simple_matters_on_and_tells_the_hall
     window.ticket_bridge.read_queue_states()
     qtbot.waitUntil(
         lambda: (
-            window.flow.queue_states.get("green") is not None
-            and window.flow.queue_states["green"].waiting == 16
+            window.visit_machine.queue_states.get("green") is not None
+            and window.visit_machine.queue_states["green"].waiting == 16
         ),
         timeout=WORKER_TIMEOUT_MS,
     )
@@ -137,7 +137,7 @@ def test_after_hours_no_ticket_but_what_to_do_instead(
         _check_labels(window)
     tap(window, "English")
     assert any("tomorrow at 09:00" in text for text in visible_texts(window))
-    window.confirm()  # even asked directly, a refused route issues nothing
+    window.visit_machine.confirm()  # even asked directly, a refused route issues nothing
     assert window.current_screen_name() == "route"
     tap_on("Back to the start")
     assert window.current_screen_name() == "home"
@@ -157,8 +157,8 @@ def test_a_quota_counts_every_kiosk_of_the_hall_not_only_this_one(
     window.ticket_bridge.read_queue_states()
     qtbot.waitUntil(
         lambda: (
-            window.flow.queue_states.get("comprehensive") is not None
-            and window.flow.queue_states["comprehensive"].issued_today == quota
+            window.visit_machine.queue_states.get("comprehensive") is not None
+            and window.visit_machine.queue_states["comprehensive"].issued_today == quota
         ),
         timeout=WORKER_TIMEOUT_MS,
     )
