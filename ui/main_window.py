@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.hall.base import HallEvent, HallEventKind
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
+from kiosk.taxpayer import IdentityKind
 from kiosk.text import Language, Text
 from kiosk.tickets import IssuedTicket
-from kiosk.visit import CodeKind, Step, Visit, VisitMachine
+from kiosk.visit import Step, Visit, VisitMachine
 from ui.calling import CallingLine, Speaker, find_speech_command
 from ui.catalog_updates import CatalogUpdates
 from ui.chrome import ActivityFilter, IdleOverlay, TopBar
@@ -206,9 +207,9 @@ class KioskWindow(QMainWindow):
             back.connect(machine.back)
         for outcome in (self.done, self.eticket, self.failed):
             outcome.finished.connect(machine.finish_visit)
-        self.identify.type_credit_code.connect(lambda: machine.enter_code(CodeKind.CREDIT_CODE))
+        self.identify.type_credit_code.connect(lambda: machine.enter_code(IdentityKind.CREDIT_CODE))
         self.identify.type_appointment_code.connect(
-            lambda: machine.enter_code(CodeKind.APPOINTMENT_CODE)
+            lambda: machine.enter_code(IdentityKind.APPOINTMENT_CODE)
         )
         self.identify.skip.connect(machine.skip_identification)
         self.code_entry.code_entered.connect(machine.code_entered)

@@ -5,7 +5,6 @@ from kiosk.visit.machine import VisitMachine
 from kiosk.visit.quotas import IssuedToday, counts_for_quotas
 from kiosk.visit.state import (
     Change,
-    CodeKind,
     GuideSlip,
     IdentifyProblem,
     Step,
@@ -16,7 +15,6 @@ from kiosk.visit.state import (
 
 __all__ = [
     "Change",
-    "CodeKind",
     "GuideSlip",
     "IdentifyProblem",
     "IdlePhase",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from kiosk.catalog import Matter
 from kiosk.hall.base import QueueState
 from kiosk.identity import CheckIn, CheckInStatus
+from kiosk.taxpayer import IdentityKind
 from kiosk.text import LANGUAGES, Language, Text
 from kiosk.tickets import IssuedTicket, TicketOutcome
 from kiosk.triage import VisitContext
@@ -23,7 +24,6 @@ from kiosk.visit.idle import IdlePhase, IdleTimer
 from kiosk.visit.quotas import IssuedToday, counts_for_quotas
 from kiosk.visit.state import (
     Change,
-    CodeKind,
     GuideSlip,
     IdentifyProblem,
     Step,
@@ -60,7 +60,7 @@ class VisitCore:
         self.last_ticket: IssuedTicket | None = None
         self.countdown: int | None = None  # seconds left while "are you still there?"
         self.real_name_matter: Matter | None = None  # the matter that asked to identify
-        self.code_kind = CodeKind.CREDIT_CODE
+        self.code_kind = IdentityKind.CREDIT_CODE
         self.problem: Text | IdentifyProblem | None = None
         self.check_in: CheckIn | None = None
         self._issued = IssuedToday(host.clock, self._zone)
@@ -178,7 +178,7 @@ class VisitCore:
         self.real_name_matter = None
         self.check_in = None
         self.problem = None
-        self.code_kind = CodeKind.CREDIT_CODE
+        self.code_kind = IdentityKind.CREDIT_CODE
         self._emit(Change.IDENTIFY_OPENED)
         self._emit(Change.CODE_KIND)
         self._emit(Change.FOR_YOU)

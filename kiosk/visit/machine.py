@@ -30,12 +30,14 @@ from kiosk.taxpayer import Identity, IdentityKind, TaxpayerProfile
 from kiosk.text import Text
 from kiosk.triage import route_visit
 from kiosk.visit.core import VisitCore
-from kiosk.visit.state import Change, CodeKind, GuideSlip, IdentifyProblem, Step
+from kiosk.visit.state import Change, GuideSlip, IdentifyProblem, Step
 
 # Steps where a scanned code is taken as the taxpayer identifying themselves.
 SCAN_STEPS = frozenset({Step.HOME, Step.IDENTIFY, Step.CODE_ENTRY})
 # Steps where a card on the reader counts.
 CARD_STEPS = frozenset({Step.IDENTIFY, Step.CODE_ENTRY})
+# The identities a taxpayer may type.
+TYPED_KINDS = frozenset({IdentityKind.CREDIT_CODE, IdentityKind.APPOINTMENT_CODE})
 # Where Back leads from each step (IDENTIFY depends on why it was opened).
 BACK_TO = {
     Step.MATTER: Step.CATEGORY,
@@ -147,7 +149,10 @@ class VisitMachine(VisitCore):
     def skip_identification(self) -> None:
         self._show_category()
 
-    def enter_code(self, kind: CodeKind) -> None:
+    def enter_code(self, kind: IdentityKind) -> None:
+        """Type a credit code or an appointment code (TYPED_KINDS) on the code pad."""
+        if kind not in TYPED_KINDS:
+            raise ValueError(f"a {kind.value} is not typed")
         self.code_kind = kind
         self._emit(Change.CODE_KIND)
         self._enter(Step.CODE_ENTRY)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Protocol
 
 from kiosk.catalog import Catalog, Matter
@@ -56,11 +56,6 @@ class GuideSlip(Enum):
     PRINTING = "printing"
     PRINTED = "printed"
     FAILED = "failed"
-
-
-class CodeKind(StrEnum):
-    CREDIT_CODE = "credit_code"
-    APPOINTMENT_CODE = "appointment_code"
 
 
 class IdentifyProblem(Enum):

@@ -19,7 +19,6 @@ from kiosk import identity as core
 from kiosk.catalog import Matter
 from kiosk.taxpayer import CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from kiosk.text import Text
-from kiosk.visit import CodeKind
 from ui import texts, theme
 from ui.code_pad import CREDIT_CODE_GROUPS, CodeFormat, CodePad
 from ui.screens.base import Screen
@@ -199,14 +198,14 @@ class CodeEntryScreen(Screen):
         super().__init__(parent)
         self.title = TextLabel("", "title")
         self.pads = {
-            CodeKind.CREDIT_CODE: CodePad(credit_code),
-            CodeKind.APPOINTMENT_CODE: CodePad(appointment_code),
+            IdentityKind.CREDIT_CODE: CodePad(credit_code),
+            IdentityKind.APPOINTMENT_CODE: CodePad(appointment_code),
         }
         self._titles = {
-            CodeKind.CREDIT_CODE: texts.CREDIT_CODE_TITLE,
-            CodeKind.APPOINTMENT_CODE: texts.APPOINTMENT_CODE_TITLE,
+            IdentityKind.CREDIT_CODE: texts.CREDIT_CODE_TITLE,
+            IdentityKind.APPOINTMENT_CODE: texts.APPOINTMENT_CODE_TITLE,
         }
-        self.kind = CodeKind.CREDIT_CODE
+        self.kind = IdentityKind.CREDIT_CODE
         self.page.addWidget(self.title)
         for pad in self.pads.values():
             self.page.addWidget(pad)
@@ -220,12 +219,12 @@ class CodeEntryScreen(Screen):
         row.addWidget(self.ok_button)
         self.back_button.clicked.connect(self.back)
         self.ok_button.clicked.connect(self._ok)
-        self.start(CodeKind.CREDIT_CODE)
+        self.start(IdentityKind.CREDIT_CODE)
 
     def pad(self) -> CodePad:
         return self.pads[self.kind]
 
-    def start(self, kind: CodeKind) -> None:
+    def start(self, kind: IdentityKind) -> None:
         """Show the pad for `kind`, empty."""
         self.kind = kind
         self.title.set_text(self._titles[kind])

@@ -16,7 +16,7 @@ from kiosk.taxpayer import (
     IdentityKind,
     TaxpayerProfile,
 )
-from kiosk.visit import Change, CodeKind, IdentifyProblem, Step
+from kiosk.visit import Change, IdentifyProblem, Step
 from tests.helpers.visit import VisitHarness, visit_harness
 
 # A fictitious company's credit code, its check character computed.
@@ -58,9 +58,9 @@ def test_a_typed_credit_code_is_looked_up_then_the_categories(harness: VisitHarn
     machine.open_identify(None)
     assert machine.step is Step.IDENTIFY
     assert machine.may_skip_identification()
-    machine.enter_code(CodeKind.CREDIT_CODE)
+    machine.enter_code(IdentityKind.CREDIT_CODE)
     assert machine.step is Step.CODE_ENTRY
-    assert machine.code_kind is CodeKind.CREDIT_CODE
+    assert machine.code_kind is IdentityKind.CREDIT_CODE
     machine.code_entered(CREDIT_CODE)
     assert machine.step is Step.IDENTIFY
     assert machine.looking_up()
@@ -78,7 +78,7 @@ def test_a_typed_credit_code_is_looked_up_then_the_categories(harness: VisitHarn
 
 def test_a_code_that_cannot_be_right_is_said_on_the_code_entry(harness: VisitHarness) -> None:
     harness.machine.open_identify(None)
-    harness.machine.enter_code(CodeKind.APPOINTMENT_CODE)
+    harness.machine.enter_code(IdentityKind.APPOINTMENT_CODE)
     harness.machine.code_entered("https://example.invalid")
     assert harness.machine.step is Step.CODE_ENTRY
     assert harness.machine.problem is not None
@@ -148,7 +148,7 @@ def test_a_refused_card_is_a_problem_and_the_reader_keeps_counting(
     assert machine.step is Step.HOME
     assert machine.problem is None
     machine.open_identify(None)
-    machine.enter_code(CodeKind.CREDIT_CODE)
+    machine.enter_code(IdentityKind.CREDIT_CODE)
     machine.card_read(CardRefused(CARD_EXPIRED))
     assert machine.step is Step.IDENTIFY  # the card's problem is said where cards go
     assert machine.problem == CARD_EXPIRED
@@ -237,3 +237,10 @@ def test_no_appointment_today_goes_straight_on(harness: VisitHarness) -> None:
     assert machine.check_in is None
     assert machine.check_in_time() == ""
     assert machine.check_in_matters() == []
+
+
+def test_only_codes_are_typed(harness: VisitHarness) -> None:
+    harness.machine.open_identify(None)
+    with pytest.raises(ValueError, match="not typed"):
+        harness.machine.enter_code(IdentityKind.ID_CARD)
+    assert harness.machine.step is Step.IDENTIFY
