@@ -70,6 +70,8 @@ class VisitCore:
         self._done_since: float | None = None
         self._listeners: list[Listener] = []
 
+    # ---- listeners -------------------------------------------------------------------
+
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
@@ -80,6 +82,8 @@ class VisitCore:
     def _emit(self, change: Change) -> None:
         for listener in list(self._listeners):
             listener(change)
+
+    # ---- what the visit knows --------------------------------------------------------
 
     def anonymous_tickets(self) -> bool:
         return self._host.settings.identification.anonymous_tickets
@@ -130,6 +134,8 @@ class VisitCore:
         checked = self.check_in
         in_window = checked is not None and checked.status is CheckInStatus.IN_WINDOW
         return in_window and bool(self.check_in_matters())
+
+    # ---- entering a step, and forgetting ---------------------------------------------
 
     def _enter(self, step: Step) -> None:
         """Show `step` (again): the countdown goes, and the taxpayer counts as present."""
@@ -183,6 +189,8 @@ class VisitCore:
         self._emit(Change.CODE_KIND)
         self._emit(Change.FOR_YOU)
 
+    # ---- results of the work asked for -----------------------------------------------
+
     def ticket_issued(self, request_id: int, ticket: IssuedTicket) -> None:
         if request_id != self._ticket_request:
             return  # the visit it belonged to has ended
@@ -216,6 +224,8 @@ class VisitCore:
     def queue_states_read(self, states: Mapping[str, QueueState]) -> None:
         self.queue_states = dict(states)
         self._emit(Change.QUEUE_STATES)
+
+    # ---- nobody there ----------------------------------------------------------------
 
     def touch(self) -> None:
         """Any touch anywhere: the taxpayer is still there."""

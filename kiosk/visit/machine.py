@@ -50,6 +50,8 @@ BACK_TO = {
 class VisitMachine(VisitCore):
     """The taxpayer's moves: each touch is a method, each result an event."""
 
+    # ---- the taxpayer's way to a route and a ticket ----------------------------------
+
     def back(self) -> None:
         """The Back button of the step shown."""
         if self.step is Step.CATEGORY:
@@ -137,6 +139,8 @@ class VisitMachine(VisitCore):
     def _show_matters_of(self, matter: Matter) -> None:
         self.visit.category_code = matter.category
         self._emit(Change.CATEGORY)
+
+    # ---- identification (实名办税) and appointment check-in (预约签到) -----------------------
 
     def open_identify(self, real_name_matter: Matter | None) -> None:
         """The identify step; `real_name_matter` is the matter that asked for it."""
