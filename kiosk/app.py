@@ -35,7 +35,6 @@ from kiosk.journal import Journal
 from kiosk.retention import RetentionKeeper
 from kiosk.service_windows.keypads import WindowService
 from kiosk.service_windows.opening import all_windows, open_window_service
-from kiosk.session import IdleTimer
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings, load_texts
 from kiosk.sqlite import StorageError
 from kiosk.startup import (
@@ -178,11 +177,6 @@ class Kiosk:
         """Online, or offline since when, and how many records wait; None when the
         kiosk is its own hall (embedded)."""
         return None if self.link is None else self.link.status()
-
-    def idle_timer(self) -> IdleTimer:
-        return IdleTimer(
-            self.clock, self.settings.ui.inactivity_seconds, self.settings.ui.countdown_seconds
-        )
 
     def start_background(self) -> None:
         """Work that runs while the kiosk waits for taxpayers: printer checks, the

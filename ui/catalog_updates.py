@@ -44,10 +44,8 @@ class CatalogUpdates(QObject):
         self._pending: CatalogRelease | None = None
         self.offered.connect(self._on_offered, Qt.ConnectionType.QueuedConnection)
         self._listener = self.offered.emit
-        subscribe = getattr(kiosk, "subscribe_catalog", None)  # test doubles may lack it
-        self._subscribed = subscribe is not None
-        if subscribe is not None:
-            subscribe(self._listener)
+        kiosk.subscribe_catalog(self._listener)
+        self._subscribed = True
 
     def pending(self) -> CatalogRelease | None:
         """A version waiting for the visit under way to end."""

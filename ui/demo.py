@@ -27,8 +27,12 @@ from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.startup import StartupError
 from kiosk.triage import ALWAYS_OPEN
 from ui.automation import AutomationError, settle, tap, wait_until
-from ui.main import KioskApplication, launch, restart_without_systemd
-from ui.window import KioskWindow
+from ui.main import (
+    KioskApplication,
+    launch,
+    restart_without_systemd,
+)
+from ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 

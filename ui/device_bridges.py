@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kiosk.identity import IdentificationService
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile
 
 if TYPE_CHECKING:
-    from kiosk.app import Kiosk
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +45,6 @@ class Identifying(Protocol):
     """What the window needs of kiosk.identity.IdentificationService."""
 
     def identify(self, identity: Identity) -> TaxpayerProfile: ...
-
-
-def identification_service(kiosk: Kiosk) -> Identifying:
-    """The kiosk's own service when it has one; else one over its hall."""
-    service: Identifying | None = getattr(kiosk, "identification", None)
-    if service is not None:
-        return service
-    zone = ZoneInfo(kiosk.settings.kiosk.timezone)
-
-    def today() -> date:
-        return kiosk.clock.now().astimezone(zone).date()
-
-    return IdentificationService(kiosk.hall, kiosk.settings, today)
 
 
 class DeviceBridge(QObject):

@@ -33,8 +33,8 @@ from kiosk.startup import StartupError
 from kiosk.systemd import EXIT_RESTART, Notifier, under_systemd
 from kiosk.technician import log_tail
 from ui.crash import CrashHandler, start_watchdog
+from ui.main_window import KioskWindow
 from ui.theme import apply_theme
-from ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,8 @@ from kiosk.systemd import EXIT_RESTART
 from ui import texts
 from ui.automation import AutomationError, tap, wait_until
 from ui.main import application, launch
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
+from ui.screens.done import DoneScreen, ETicketScreen, FailedScreen
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,9 @@ class Driver:
                     number=ticket.reservation.number,
                     ticket_id=ticket.reservation.ticket_id,
                 )
-            finish = getattr(window.current_screen(), "finish_button", None)
-            if finish is not None and finish.isVisible():
-                tap(window, finish.accessibleName())
+            done = window.current_screen()
+            if isinstance(done, DoneScreen | ETicketScreen | FailedScreen) and done.finish_button.isVisible():
+                tap(window, done.finish_button.accessibleName())
         except AutomationError as error:
             log.warning("a visit got stuck on %s: %s", window.current_screen_name(), error)
             self.outcome("stuck", error=str(error), screen=window.current_screen_name())
@@ -161,7 +162,7 @@ class Driver:
         say({"card": "insert"})
         try:
             wait_until(
-                lambda: window.current_screen_name() not in ("identify", "keypad"),
+                lambda: window.current_screen_name() not in ("identify", "code_entry"),
                 "the taxpayer identified",
                 CARD_SECONDS,
             )

@@ -35,8 +35,8 @@ HEADLINE_PX = 64
 NUMBER_PX = 200
 BUTTON_PX = 34
 TAKE_NUMBER_PX = 72
-KEY_FONT_PX = 40  # on-screen keypad keys
-CODE_PX = 52  # a code as typed on the keypad
+KEY_FONT_PX = 40  # on-screen code pad keys
+CODE_PX = 52  # a code as typed on the code pad
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40

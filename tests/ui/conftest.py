@@ -24,8 +24,8 @@ from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError
 from kiosk.settings import load_settings
 from ui.automation import tap
+from ui.main_window import KioskWindow
 from ui.theme import apply_theme
-from ui.window import KioskWindow
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def window(qtbot: QtBot, qapp: QApplication, demo_kiosk: Kiosk) -> Iterator[Kios
     qtbot.waitExposed(kiosk_window)
     yield kiosk_window
     kiosk_window.close()
-    assert not kiosk_window.desk.worker_thread.isRunning()
+    assert not kiosk_window.ticket_bridge.worker_thread.isRunning()
     assert not kiosk_window.idle_check_timer.isActive()
 
 
@@ -159,7 +159,8 @@ def reach(
 
     def go(screen: str) -> None:
         if screen == "printing":
-            window.show_screen("printing")  # a real print is over too soon to look at
+            # A real print is over too soon to look at: its screen alone, shown.
+            window.stack.setCurrentWidget(window.printing)
         elif screen == "eticket":
             demo_kiosk.emulators[0].paper_end = True
         elif screen == "failed":

@@ -22,8 +22,8 @@ from kiosk.text import Text
 from ui import theme
 from ui.demo import run_demo
 from ui.main import KioskApplication, run
+from ui.main_window import KioskWindow
 from ui.widgets import QrCodeWidget, TouchButton, qr_matrix
-from ui.window import KioskWindow
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -77,10 +77,10 @@ def test_qr_widget_paints_the_matrix(qapp: QApplication) -> None:
 
 
 def test_closing_the_window_stops_the_worker_and_the_timer(window: KioskWindow) -> None:
-    assert window.desk.worker_thread.isRunning()
+    assert window.ticket_bridge.worker_thread.isRunning()
     assert window.idle_check_timer.isActive()
     window.close()
-    assert window.desk.worker_thread.isFinished()
+    assert window.ticket_bridge.worker_thread.isFinished()
     assert not window.idle_check_timer.isActive()
     window.shutdown()  # twice is harmless
 

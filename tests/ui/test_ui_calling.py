@@ -19,7 +19,7 @@ from kiosk.hall.local import LocalHall
 from kiosk.text import Language
 from ui.automation import settle, tap, visible_texts
 from ui.calling import CallingLine, Speaker, find_speech_command
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Reach = Callable[[str], None]
 

@@ -21,9 +21,9 @@ from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
 from ui.automation import visible_texts
+from ui.main_window import KioskWindow
 from ui.screens.category import grid_columns
 from ui.theme import apply_theme
-from ui.window import KioskWindow
 
 Tap = Callable[..., None]
 SIGNAL_MS = 10_000

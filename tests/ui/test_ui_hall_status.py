@@ -16,9 +16,9 @@ from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
 from kiosk.hall.link import HallLink
 from ui.hall_status import HallStatusBanner
+from ui.main_window import KioskWindow
 from ui.theme import apply_theme
 from ui.widgets import retranslate_tree
-from ui.window import KioskWindow
 
 
 def texts(banner: HallStatusBanner) -> list[str]:

@@ -26,7 +26,7 @@ from kiosk.device_watchers import CardWatcher
 from kiosk.identity import CARD_EXPIRED, CardRefused, classify_code, credit_code_check_char
 from kiosk.taxpayer import UNKNOWN_PROFILE, CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from ui.automation import tap, visible_texts
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 WAIT_MS = 20_000
 IDENTIFY = "刷证/扫码 · 预约签到"
@@ -153,33 +153,33 @@ def every_text(window: KioskWindow) -> list[str]:
 def test_keypad_enables_ok_only_for_a_complete_valid_credit_code(window: KioskWindow) -> None:
     tap(window, IDENTIFY)
     tap(window, "输入信用代码")
-    assert window.current_screen_name() == "keypad"
-    keypad = window.keypad.keypad()
+    assert window.current_screen_name() == "code_entry"
+    keypad = window.code_entry.pad()
     assert keypad.display.text() == "__ ______ _________ _"
     assert "共18位，由数字和大写字母组成" in visible_texts(window)
     for letter in "IOSVZ":  # GB 32100 never uses them: no key for them
         assert letter not in keypad.keys
 
     type_code(window, UNKNOWN_COMPANY[:17])
-    assert not window.keypad.ok_button.isEnabled()
+    assert not window.code_entry.ok_button.isEnabled()
     assert (
         keypad.display.text()
         == f"{UNKNOWN_COMPANY[:2]} {UNKNOWN_COMPANY[2:8]} {UNKNOWN_FIRST17[8:]} _"
     )
     tap(window, UNKNOWN_COMPANY[17])
-    assert window.keypad.ok_button.isEnabled()
+    assert window.code_entry.ok_button.isEnabled()
     assert not keypad.problem_label.isVisible()
     assert not keypad.keys["0"].isEnabled()  # all 18 typed
 
     tap(window, "退格")
     assert keypad.typed() == UNKNOWN_COMPANY[:17]
-    assert not window.keypad.ok_button.isEnabled()
+    assert not window.code_entry.ok_button.isEnabled()
 
 
 def test_keypad_says_what_is_wrong_as_the_code_is_typed(window: KioskWindow) -> None:
     tap(window, IDENTIFY)
     tap(window, "输入信用代码")
-    keypad = window.keypad.keypad()
+    keypad = window.code_entry.pad()
     type_code(window, "9A")  # the second character is the kind of entity: a digit
     assert keypad.problem_label.isVisible()
     assert "第2位" in keypad.problem_label.text()
@@ -192,13 +192,13 @@ def test_keypad_says_what_is_wrong_as_the_code_is_typed(window: KioskWindow) -> 
     type_code(window, UNKNOWN_COMPANY[:17] + wrong)
     assert keypad.problem_label.isVisible()
     assert "校验码不符" in keypad.problem_label.text()
-    assert not window.keypad.ok_button.isEnabled()
+    assert not window.code_entry.ok_button.isEnabled()
     tap(window, "English")
     assert "check character" in keypad.problem_label.text()
     tap(window, "Delete")
     assert not keypad.problem_label.isVisible()
     tap(window, right)
-    assert window.keypad.ok_button.isEnabled()
+    assert window.code_entry.ok_button.isEnabled()
 
 
 def test_appointment_code_typed_checks_in_inside_its_window(
@@ -206,7 +206,7 @@ def test_appointment_code_typed_checks_in_inside_its_window(
 ) -> None:
     tap(window, IDENTIFY)
     tap(window, "输入预约码")
-    keypad = window.keypad.keypad()
+    keypad = window.code_entry.pad()
     assert set(keypad.keys) == set("0123456789Y")
     type_code(window, "Y1")
     assert "预约码以 YY 开头" in keypad.problem_label.text()
@@ -225,7 +225,7 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert window.visit.appointment is not None
     assert window.visit.appointment.code == "YY10000002"
     assert [matter.code for matter in window.visit.matters] == ["M0101"]
-    context = window.visit_context()
+    context = window.visit_machine.visit_context()
     assert context.appointment == window.visit.appointment
     assert context.identity == window.visit.identity
     assert context.now is not None
@@ -427,7 +427,7 @@ def test_idle_timeout_forgets_the_taxpayer(
     assert window.visit.appointment is None
     assert window.category.for_you.isHidden()
     assert window.category.for_you.rows == []
-    assert window.keypad.keypad().typed() == ""
+    assert window.code_entry.pad().typed() == ""
     assert not card.watching
     assert not [text for text in every_text(window) if "92440305" in text]
 

@@ -9,9 +9,9 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.clock import FakeClock
-from kiosk.session import IdlePhase
+from kiosk.visit import IdlePhase
 from ui.automation import tap, visible_texts
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Reach = Callable[[str], None]
 
@@ -72,13 +72,13 @@ def test_no_countdown_on_home_but_the_language_returns_to_default(
 
 def test_any_touch_counts_as_activity(window: KioskWindow, fake_clock: FakeClock) -> None:
     fake_clock.advance(30)
-    assert window.idle.idle_for() == 30
+    assert window.visit_machine.idle.idle_for() == 30
     QTest.mouseClick(window.home.hall_name, Qt.MouseButton.LeftButton)  # not a button
-    assert window.idle.idle_for() == 0
+    assert window.visit_machine.idle.idle_for() == 0
     fake_clock.advance(30)
     QTest.keyClick(window, Qt.Key.Key_Space)
-    assert window.idle.idle_for() == 0
-    assert window.idle.phase() is IdlePhase.ACTIVE
+    assert window.visit_machine.idle.idle_for() == 0
+    assert window.visit_machine.idle.phase() is IdlePhase.ACTIVE
 
 
 def test_done_returns_home_by_itself(

@@ -13,7 +13,7 @@ from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
 from kiosk.hall.base import TicketChannel
 from ui.automation import settle, tap, visible_texts
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Tap = Callable[..., None]
 WaitForScreen = Callable[[str], None]
@@ -88,11 +88,11 @@ def test_an_overflowing_green_channel_sends_simple_matters_on_and_tells_the_hall
     for _ in range(16):
         reservation = demo_kiosk.hall.reserve("green", ["M0202"], "K01")
         demo_kiosk.hall.commit(reservation.ticket_id, TicketChannel.PRINTED)
-    window.desk.read_queue_states()
+    window.ticket_bridge.read_queue_states()
     qtbot.waitUntil(
         lambda: (
-            window._queue_states.get("green") is not None
-            and window._queue_states["green"].waiting == 16
+            window.visit_machine.queue_states.get("green") is not None
+            and window.visit_machine.queue_states["green"].waiting == 16
         ),
         timeout=WORKER_TIMEOUT_MS,
     )
@@ -137,7 +137,7 @@ def test_after_hours_no_ticket_but_what_to_do_instead(
         _check_labels(window)
     tap(window, "English")
     assert any("tomorrow at 09:00" in text for text in visible_texts(window))
-    window.confirm()  # even asked directly, a refused route issues nothing
+    window.visit_machine.confirm()  # even asked directly, a refused route issues nothing
     assert window.current_screen_name() == "route"
     tap_on("Back to the start")
     assert window.current_screen_name() == "home"
@@ -154,11 +154,11 @@ def test_a_quota_counts_every_kiosk_of_the_hall_not_only_this_one(
     for _ in range(quota):  # issued by the hall's other kiosks
         reservation = demo_kiosk.hall.reserve("comprehensive", ["M0102"], "K02")
         demo_kiosk.hall.commit(reservation.ticket_id, TicketChannel.PRINTED)
-    window.desk.read_queue_states()
+    window.ticket_bridge.read_queue_states()
     qtbot.waitUntil(
         lambda: (
-            window._queue_states.get("comprehensive") is not None
-            and window._queue_states["comprehensive"].issued_today == quota
+            window.visit_machine.queue_states.get("comprehensive") is not None
+            and window.visit_machine.queue_states["comprehensive"].issued_today == quota
         ),
         timeout=WORKER_TIMEOUT_MS,
     )

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, SCREEN_OF, TAPS
 
 from ui.automation import settle, tap, visible_buttons, visible_texts
+from ui.main_window import KioskWindow
 from ui.widgets import CategoryTile, MatterRow, TextLabel
-from ui.window import KioskWindow
 
 Reach = Callable[[str], None]
 
@@ -32,7 +32,7 @@ SAMPLES = {
     ),
     "failed": ("返回首页", "Back to the start"),
     "identify": ("请刷身份证或扫码", "Place your ID card or scan a code"),
-    "keypad": ("输入统一社会信用代码", "Type the unified social credit code"),
+    "code_entry": ("输入统一社会信用代码", "Type the unified social credit code"),
     "checkin": ("预约签到", "Appointment check-in"),
     "for_you": ("为您推荐", "For you"),
     "search": ("搜索事项", "Find a matter"),

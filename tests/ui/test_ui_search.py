@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QApplication
 
 from ui.automation import tap, visible_texts
-from ui.window import KioskWindow
+from ui.main_window import KioskWindow
 
 Tap = Callable[..., None]
 

@@ -22,10 +22,10 @@ from kiosk.technician import MASK, AuditTrail, hash_pin
 from kiosk.text import default_texts
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.crash import CrashHandler
+from ui.main_window import KioskWindow
 from ui.technician import texts as technician_texts
 from ui.technician.controller import TechnicianController
 from ui.technician.pages import PAGE_CLASSES, SettingsPage
-from ui.window import KioskWindow
 
 PIN = "2468"
 # A cheap hash for tests (the cost is in the stored string; production uses 2**15).

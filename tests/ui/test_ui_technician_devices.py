@@ -38,10 +38,10 @@ from kiosk.settings import load_settings
 from kiosk.startup import open_scanner_watcher
 from kiosk.technician import AuditTrail
 from ui.automation import settle, tap, visible_buttons, visible_texts, wait_until
+from ui.main_window import KioskWindow
 from ui.technician import texts
 from ui.technician.jobs import Jobs
 from ui.technician.pages import DevicesPage, HallLinkPage, MenuContext, SettingsPage
-from ui.window import KioskWindow
 
 # Built from parts: never a whole ID number or credit code written in a test file.
 RESIDENT_NUMBER = "110105" + "19900307" + "123"

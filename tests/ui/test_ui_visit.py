@@ -10,8 +10,8 @@ from drivers.sim.printer import PrinterEmulator
 from kiosk.app import Kiosk
 from kiosk.hall.base import HallError
 from ui.automation import AutomationError, find_button, visible_texts
+from ui.main_window import KioskWindow
 from ui.widgets import QrCodeWidget
-from ui.window import KioskWindow
 
 Tap = Callable[..., None]
 Wait = Callable[[Callable[[], bool]], None]

@@ -28,7 +28,7 @@ TAPS: dict[str, tuple[str, ...]] = {
     # Identification (tests/ui/test_ui_identify.py); the credit codes are the embedded
     # hall's fictitious companies (config/taxpayers.toml), typed key by key.
     "identify": ("刷证/扫码 · 预约签到",),
-    "keypad": ("刷证/扫码 · 预约签到", "输入信用代码"),
+    "code_entry": ("刷证/扫码 · 预约签到", "输入信用代码"),
     "checkin": ("刷证/扫码 · 预约签到", "输入信用代码", *"91310104MA00000024", "确定"),
     "for_you": ("刷证/扫码 · 预约签到", "输入信用代码", *"92440305MA00000030", "确定"),
     # Smart routing (tests/ui/test_ui_search.py, test_ui_route.py)

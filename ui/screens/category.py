@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Category
 from ui import texts
+from ui.grid import GridColumns
 from ui.screens.base import Screen
 from ui.screens.identify import ForYouSection
 from ui.widgets import CategoryTile, TextLabel, TouchButton, finger_scroll_area
@@ -55,8 +56,7 @@ class CategoryScreen(Screen):
         actions.addWidget(self.search_button, 1)
         self.back_button.clicked.connect(self.back)
         self.search_button.clicked.connect(self.search)
-        self._columns = 0
-        self._reflow(3)
+        self._columns = GridColumns(self._reflow, 3)
 
     def _make_tiles(self, categories: Sequence[Category]) -> None:
         for category in categories:
@@ -78,20 +78,16 @@ class CategoryScreen(Screen):
         self._make_tiles(categories)
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 0)
-        columns, self._columns = self._columns or 3, 0
-        self._reflow(columns)
+        self._columns.redo()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._reflow(grid_columns(event.size().width()))
+        self._columns.set(grid_columns(event.size().width()))
 
     def columns(self) -> int:
-        return self._columns
+        return self._columns.count
 
     def _reflow(self, columns: int) -> None:
-        if columns == self._columns:
-            return
-        self._columns = columns
         for tile in self.tiles:
             self.grid.removeWidget(tile)
         for index, tile in enumerate(self.tiles):

@@ -1,7 +1,7 @@
 """Identification (实名办税): an ID card on the reader, a scanned code, or a typed code.
 
 The identify screen waits for the card reader and the scanner and offers the
-keypad; the keypad screen types a credit code or an appointment code; the
+code pad; the code entry screen types a credit code or an appointment code; the
 "For you" section greets an identified taxpayer on the category screen with
 their pending and frequent matters. None of them shows an ID number whole: an
 `Identity` is only ever shown by its `masked` form.
@@ -20,12 +20,10 @@ from kiosk.catalog import Matter
 from kiosk.taxpayer import CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from kiosk.text import Text
 from ui import texts, theme
-from ui.keypad import CREDIT_CODE_GROUPS, CodeFormat, CodeKeypad
+from ui.code_pad import CREDIT_CODE_GROUPS, CodeFormat, CodePad
 from ui.screens.base import Screen
 from ui.widgets import Badge, MatterRow, TextLabel, TouchButton, finger_scroll_area
 
-CREDIT_CODE = "credit_code"
-APPOINTMENT_CODE = "appointment_code"
 MAX_RECOMMENDED = 6
 BADGE_REMINDER_STYLE = (theme.AMBER_INK, theme.AMBER_PALE)
 BADGE_FREQUENT_STYLE = (theme.BLUE_DARK, theme.BLUE_PALE)
@@ -93,7 +91,7 @@ def credit_line(profile: TaxpayerProfile) -> Text | None:
 
 
 class IdentifyScreen(Screen):
-    """Waits for a card or a scan; offers the keypad, and a skip where the hall allows."""
+    """Waits for a card or a scan; offers the code pad, and a skip where the hall allows."""
 
     name = "identify"
 
@@ -183,12 +181,12 @@ class IdentifyScreen(Screen):
         return label if isinstance(label, Text) else None
 
 
-class KeypadScreen(Screen):
+class CodeEntryScreen(Screen):
     """Types a credit code or an appointment code; OK only when the code can be right."""
 
-    name = "keypad"
+    name = "code_entry"
 
-    code_entered = Signal(str, str)  # CREDIT_CODE or APPOINTMENT_CODE, the code
+    code_entered = Signal(str)  # the code, of the kind `kind`
     back = Signal()
 
     def __init__(
@@ -199,19 +197,19 @@ class KeypadScreen(Screen):
     ) -> None:
         super().__init__(parent)
         self.title = TextLabel("", "title")
-        self.keypads = {
-            CREDIT_CODE: CodeKeypad(credit_code),
-            APPOINTMENT_CODE: CodeKeypad(appointment_code),
+        self.pads = {
+            IdentityKind.CREDIT_CODE: CodePad(credit_code),
+            IdentityKind.APPOINTMENT_CODE: CodePad(appointment_code),
         }
         self._titles = {
-            CREDIT_CODE: texts.CREDIT_CODE_TITLE,
-            APPOINTMENT_CODE: texts.APPOINTMENT_CODE_TITLE,
+            IdentityKind.CREDIT_CODE: texts.CREDIT_CODE_TITLE,
+            IdentityKind.APPOINTMENT_CODE: texts.APPOINTMENT_CODE_TITLE,
         }
-        self.kind = CREDIT_CODE
+        self.kind = IdentityKind.CREDIT_CODE
         self.page.addWidget(self.title)
-        for keypad in self.keypads.values():
-            self.page.addWidget(keypad)
-            keypad.changed.connect(self._update_ok)
+        for pad in self.pads.values():
+            self.page.addWidget(pad)
+            pad.changed.connect(self._update_ok)
         self.page.addStretch(1)
         self.back_button = TouchButton(texts.BACK)
         self.ok_button = TouchButton(texts.OK, "primary")
@@ -221,30 +219,30 @@ class KeypadScreen(Screen):
         row.addWidget(self.ok_button)
         self.back_button.clicked.connect(self.back)
         self.ok_button.clicked.connect(self._ok)
-        self.start(CREDIT_CODE)
+        self.start(IdentityKind.CREDIT_CODE)
 
-    def keypad(self) -> CodeKeypad:
-        return self.keypads[self.kind]
+    def pad(self) -> CodePad:
+        return self.pads[self.kind]
 
-    def start(self, kind: str) -> None:
-        """Show the keypad for `kind`, empty."""
+    def start(self, kind: IdentityKind) -> None:
+        """Show the pad for `kind`, empty."""
         self.kind = kind
         self.title.set_text(self._titles[kind])
-        for name, keypad in self.keypads.items():
-            keypad.clear()
-            keypad.setVisible(name == kind)
+        for pad_kind, pad in self.pads.items():
+            pad.clear()
+            pad.setVisible(pad_kind is kind)
         self._update_ok()
 
     def show_problem(self, problem: Text | None) -> None:
-        self.keypad().show_problem(problem)
+        self.pad().show_problem(problem)
         self._update_ok()
 
     def _update_ok(self) -> None:
-        self.ok_button.setEnabled(self.keypad().acceptable())
+        self.ok_button.setEnabled(self.pad().acceptable())
 
     def _ok(self) -> None:
-        if self.keypad().acceptable():
-            self.code_entered.emit(self.kind, self.keypad().typed())
+        if self.pad().acceptable():
+            self.code_entered.emit(self.pad().typed())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ same number (一窗通办).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
@@ -21,18 +20,12 @@ from kiosk.hall.base import QueueState
 from kiosk.text import Language, Text
 from kiosk.tickets import DocumentLine, windows_text
 from kiosk.triage import Route
+from kiosk.visit import GuideSlip
 from ui import texts
 from ui.screens.base import Screen, queue_area, queue_name
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 NARROW_PX = 900
-
-
-class GuideSlipState(Enum):
-    NONE = "none"
-    PRINTING = "printing"
-    PRINTED = "printed"
-    FAILED = "failed"
 
 
 class DocumentLabel(TextLabel):
@@ -209,7 +202,7 @@ class RouteScreen(Screen):
             )
         )
         self.matters_line.setVisible(len(names) > 1)
-        self.set_guide_state(GuideSlipState.NONE)
+        self.set_guide_state(GuideSlip.NONE)
         if route.refusal is not None:
             self.refusal_message.set_text(route.refusal.message)
             self.refusal_action.set_text(texts.REFUSAL_ACTIONS[route.refusal.action])
@@ -253,11 +246,11 @@ class RouteScreen(Screen):
             texts.fill(texts.ESTIMATED_WAIT, minutes=minutes) if minutes else texts.NO_WAIT
         )
 
-    def set_guide_state(self, state: GuideSlipState) -> None:
+    def set_guide_state(self, state: GuideSlip) -> None:
         status = {
-            GuideSlipState.PRINTING: (texts.GUIDE_PRINTING, "notice"),
-            GuideSlipState.PRINTED: (texts.GUIDE_PRINTED, "success"),
-            GuideSlipState.FAILED: (texts.GUIDE_FAILED, "notice"),
+            GuideSlip.PRINTING: (texts.GUIDE_PRINTING, "notice"),
+            GuideSlip.PRINTED: (texts.GUIDE_PRINTED, "success"),
+            GuideSlip.FAILED: (texts.GUIDE_FAILED, "notice"),
         }.get(state)
         self.guide_status.setVisible(status is not None)
         if status is not None:
@@ -265,6 +258,6 @@ class RouteScreen(Screen):
             self.guide_status.setProperty("role", status[1])
             self.guide_status.style().unpolish(self.guide_status)
             self.guide_status.style().polish(self.guide_status)
-        busy = state is GuideSlipState.PRINTING
+        busy = state is GuideSlip.PRINTING
         for button in (self.print_guide_button, self.want_window_button, self.back_button):
             button.setEnabled(not busy)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Catalog
 from ui import texts
+from ui.grid import GridColumns
 from ui.screens.base import Screen
 from ui.screens.matter import matter_badges, matter_detail
 from ui.widgets import MatterRow, TextLabel, TouchButton, finger_scroll_area
@@ -55,8 +56,7 @@ class SearchScreen(Screen):
         self.clear_button = TouchButton(texts.CLEAR, "key")
         self.delete_button.clicked.connect(self.delete_letter)
         self.clear_button.clicked.connect(self.clear)
-        self._columns = 0
-        self._reflow(7)
+        self._columns = GridColumns(self._reflow, 7)
 
         for widget in (self.title, self.hint, self.query_label):
             self.page.addWidget(widget)
@@ -69,12 +69,9 @@ class SearchScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._reflow(13 if event.size().width() >= 1500 else 7)
+        self._columns.set(13 if event.size().width() >= 1500 else 7)
 
     def _reflow(self, columns: int) -> None:
-        if columns == self._columns:
-            return
-        self._columns = columns
         keys = [*self.letter_buttons, self.delete_button, self.clear_button]
         for key in keys:
             self.keypad.removeWidget(key)

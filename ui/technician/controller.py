@@ -32,7 +32,7 @@ from ui.technician.pinpad import PinPad
 from ui.widgets import retranslate_tree
 
 if TYPE_CHECKING:
-    from ui.window import KioskWindow
+    from ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
-"""The on-screen keypad: the kiosk has no keyboard, so codes are typed here.
+"""The on-screen code pad: the kiosk has no keyboard, so codes are typed here.
 
 A `CodeFormat` says which keys a code uses, how long it is, how to show it in
-groups and how to check it as it is typed; `CodeKeypad` shows the keys in a
+groups and how to check it as it is typed; `CodePad` shows the keys in a
 grid that fits the width, the code typed so far, and what is wrong with it.
 """
 
@@ -15,6 +15,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.text import Text
+from ui.grid import GridColumns
 from ui.widgets import TextLabel, TouchButton
 
 # A unified social credit code (GB 32100) shown as registration authority and type,
@@ -39,7 +40,7 @@ def no_problem(typed: str) -> Text | None:
 class CodeFormat:
     """How one kind of code is typed."""
 
-    keys: str  # every key, in keypad order
+    keys: str  # every key, in the pad's order
     min_length: int
     max_length: int
     hint: Text  # what to type, shown while nothing is wrong
@@ -74,7 +75,7 @@ def key_columns(width: int) -> int:
     return max(MIN_COLUMNS, min(MAX_COLUMNS, fitting))
 
 
-class CodeKeypad(QWidget):
+class CodePad(QWidget):
     """Keys, the code typed so far, and a live message about it."""
 
     changed = Signal(str)  # the code typed so far
@@ -108,8 +109,7 @@ class CodeKeypad(QWidget):
         column.addWidget(self.hint)
         column.addWidget(self.problem_label)
         column.addWidget(keys)
-        self._columns = 0
-        self._reflow(MIN_COLUMNS)
+        self._columns = GridColumns(self._reflow, MIN_COLUMNS)
         self._show()
 
     @staticmethod
@@ -148,7 +148,7 @@ class CodeKeypad(QWidget):
             self._changed()
 
     def show_problem(self, problem: Text | None) -> None:
-        """A problem found beyond the keypad (e.g. an unknown appointment code); it
+        """A problem found beyond the pad (e.g. an unknown appointment code); it
         stays until the code changes."""
         self._outside_problem = problem
         self._show()
@@ -190,15 +190,12 @@ class CodeKeypad(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._reflow(key_columns(event.size().width()))
+        self._columns.set(key_columns(event.size().width()))
 
     def columns(self) -> int:
-        return self._columns
+        return self._columns.count
 
     def _reflow(self, columns: int) -> None:
-        if columns == self._columns:
-            return
-        self._columns = columns
         buttons = [*self.keys.values(), self.delete_button, self.clear_button]
         for button in buttons:
             self.grid.removeWidget(button)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.clock import FakeClock
-from kiosk.session import IdlePhase, IdleTimer
+from kiosk.visit.idle import IdlePhase, IdleTimer
 
 
 def test_idle_timer_phases_on_an_injected_clock() -> None:

@@ -1,15 +1,10 @@
-"""A taxpayer's visit: what they chose so far, and when to forget it."""
+"""When nobody is at the kiosk: an inactivity policy on an injected clock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
-from kiosk.catalog import Matter
 from kiosk.clock import Clock
-from kiosk.taxpayer import UNKNOWN_PROFILE, Appointment, Identity, TaxpayerProfile
-from kiosk.text import Language
-from kiosk.triage import Route
 
 
 class IdlePhase(Enum):
@@ -19,7 +14,7 @@ class IdlePhase(Enum):
 
 
 class IdleTimer:
-    """Inactivity policy on an injected clock; the UI only asks it for the phase."""
+    """Inactivity policy on an injected clock; the visit only asks it for the phase."""
 
     def __init__(self, clock: Clock, inactivity_seconds: float, countdown_seconds: float) -> None:
         self._clock = clock
@@ -45,27 +40,3 @@ class IdleTimer:
         """Whole seconds left on the countdown, as shown to the taxpayer."""
         left = self.inactivity_seconds + self.countdown_seconds - self.idle_for()
         return max(0, min(int(self.countdown_seconds), int(-(-left // 1))))
-
-
-@dataclass
-class Visit:
-    """Everything known about the taxpayer at the kiosk now; reset between visits."""
-
-    language: Language = "zh"
-    category_code: str | None = None
-    matters: list[Matter] = field(default_factory=list)
-    route: Route | None = None
-    identity: Identity | None = None  # never kept after the visit
-    profile: TaxpayerProfile = UNKNOWN_PROFILE
-    appointment: Appointment | None = None  # checked in, inside its window
-    priority_requested: bool = False
-
-    def reset(self, language: Language) -> None:
-        self.language = language
-        self.category_code = None
-        self.matters = []
-        self.route = None
-        self.identity = None
-        self.profile = UNKNOWN_PROFILE
-        self.appointment = None
-        self.priority_requested = False

@@ -64,7 +64,7 @@ class TicketWorker(QObject):
         self.queue_states_read.emit(states)
 
 
-class TicketDesk(QObject):
+class TicketBridge(QObject):
     """The GUI thread's side: starts the worker thread, sends requests, relays results."""
 
     # Requests, delivered to the worker thread (queued).
