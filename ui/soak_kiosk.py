@@ -145,9 +145,10 @@ class Driver:
                     number=ticket.reservation.number,
                     ticket_id=ticket.reservation.ticket_id,
                 )
-            done = window.current_screen()
-            if isinstance(done, DoneScreen | ETicketScreen | FailedScreen) and done.finish_button.isVisible():
-                tap(window, done.finish_button.accessibleName())
+            outcome = window.current_screen()
+            outcomes = DoneScreen | ETicketScreen | FailedScreen
+            if isinstance(outcome, outcomes) and outcome.finish_button.isVisible():
+                tap(window, outcome.finish_button.accessibleName())
         except AutomationError as error:
             log.warning("a visit got stuck on %s: %s", window.current_screen_name(), error)
             self.outcome("stuck", error=str(error), screen=window.current_screen_name())
