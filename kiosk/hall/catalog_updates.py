@@ -22,10 +22,8 @@ No Qt here; listeners run on the sync thread.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from drivers.background import BackgroundThread
+from kiosk.atomic_file import write_atomically
 from kiosk.catalog import Catalog, parse_catalog
 from kiosk.clock import Clock
 from kiosk.hall import api
@@ -124,23 +123,7 @@ class CatalogCache:
             },
             ensure_ascii=False,
         )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with temporary.open("w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        finally:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-        with contextlib.suppress(OSError):  # the rename itself, durable (not on every OS)
-            folder = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
+        write_atomically(self.path, text.encode("utf-8"))
 
     def load(self, settings: Settings) -> CatalogRelease | None:
         """The saved release, checked again (the kiosk's queues may have changed);
