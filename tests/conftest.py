@@ -8,6 +8,7 @@ Wide random exploration belongs to `make fuzz`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,3 +51,20 @@ def database_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | 
         return tmp_path / "hall.sqlite3"
     cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
     return cluster.fresh_url()
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """`kiosk` commands run in-process set up logging on the test's captured stderr,
+    which pytest closes after the test: the root logger's handlers and level are put
+    back, so a thread of a later test never writes to a closed stream."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
