@@ -17,7 +17,8 @@ from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
-from kiosk.settings import Settings
+from kiosk.settings import Settings, load_texts
+from kiosk.text import install_texts
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts."""
+    install_texts(load_texts(settings))  # the hall's wording of the ticket-status page
     hall = HallServer(db_path, settings, None, options)
     try:
         sock = _bind(host, port)
