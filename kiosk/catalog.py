@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.settings import ConfigError, ConfigProblem, read_toml
-from kiosk.text import Text
+from kiosk.text import Text, text
 from kiosk.toml_lines import TomlLines, file_text, located_problems, where
 
 
@@ -37,11 +37,13 @@ TimeLimit = Literal["on_the_spot", "same_day"] | int  # an int: that many workin
 
 
 def time_limit_text(limit: TimeLimit) -> Text:
+    """A time limit in words (config/texts.toml [time_limit])."""
     if limit == "on_the_spot":
-        return Text(zh="即时办结", en="Done on the spot")
+        return text("time_limit.on_the_spot")
     if limit == "same_day":
-        return Text(zh="当日办结", en="Done the same day")
-    return Text(zh=f"{limit}个工作日", en=f"{limit} working day{'s' if limit != 1 else ''}")
+        return text("time_limit.same_day")
+    days = text("time_limit.working_day" if limit == 1 else "time_limit.working_days")
+    return days.format(days=limit)
 
 
 def time_limit_rank(limit: TimeLimit) -> float:

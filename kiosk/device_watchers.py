@@ -33,12 +33,12 @@ from drivers.scanner import Scanner, ScannerError
 from drivers.transport import Transport
 from kiosk.identity import (
     ACCEPTED_CARD_TYPES,
-    UNREADABLE_SCAN,
     CardRefused,
     CodeProblem,
     classify_code,
     identity_from_card,
     refusal_for_read_error,
+    unreadable_scan,
 )
 from kiosk.taxpayer import Identity
 
@@ -380,7 +380,7 @@ class ScannerWatcher(_Watcher[CodeResult]):
             except ScannerError as error:
                 self._set_status(self._online_status(), str(error))
                 self.codes_read += 1
-                self._deliver(UNREADABLE_SCAN)
+                self._deliver(unreadable_scan())
                 continue
             self._set_status(self._online_status())
             if code is None or stop.is_set():

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import Clock
 from kiosk.journal import Journal
-from kiosk.text import Text
+from kiosk.text import Text, text
 
 
 class EvaluationLevel(IntEnum):
@@ -42,7 +42,7 @@ class EvaluationLevel(IntEnum):
 
     @property
     def label(self) -> Text:
-        return KEY_LABELS[KeypadEvent(self)]
+        return key_label(KeypadEvent(self))
 
     @classmethod
     def of_key(cls, event: KeypadEvent) -> EvaluationLevel | None:
@@ -54,24 +54,10 @@ class EvaluationLevel(IntEnum):
             return None
 
 
-KEY_LABELS = {
-    KeypadEvent.NONE: Text(zh="无", en="None"),
-    KeypadEvent.VERY_SATISFIED: Text(zh="非常满意", en="Very satisfied"),
-    KeypadEvent.SATISFIED: Text(zh="满意", en="Satisfied"),
-    KeypadEvent.BASICALLY_SATISFIED: Text(zh="基本满意", en="Basically satisfied"),
-    KeypadEvent.DISSATISFIED: Text(zh="不满意", en="Dissatisfied"),
-    KeypadEvent.VERY_DISSATISFIED: Text(zh="非常不满意", en="Very dissatisfied"),
-    KeypadEvent.CALL_NEXT: Text(zh="叫号", en="Call next"),
-    KeypadEvent.RECALL: Text(zh="重呼", en="Recall"),
-    KeypadEvent.PAUSE: Text(zh="暂停", en="Pause"),
-    KeypadEvent.RESUME: Text(zh="恢复", en="Resume"),
-    KeypadEvent.ASK_EVALUATION: Text(zh="请评价", en="Please evaluate"),
-}
-
-
 def key_label(event: KeypadEvent) -> Text:
-    """What a keypad key means, as a technician reads it (`kiosk diag keypads`)."""
-    return KEY_LABELS[event]
+    """What a keypad key means, as a technician reads it (`kiosk diag keypads`): the
+    catalog's `keypad.<key name>` (config/texts.toml [keypad])."""
+    return text(f"keypad.{event.name.lower()}")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,13 @@ class Text(BaseModel):
         return self.zh if language == "zh" else self.en
 
     def format(self, **values: object) -> Text:
-        return Text(zh=self.zh.format(**values), en=self.en.format(**values))
+        """This template filled in; a bilingual value goes in each side in its language."""
+
+        def side(language: Language) -> str:
+            filled = {k: v.get(language) if isinstance(v, Text) else v for k, v in values.items()}
+            return self.get(language).format(**filled)
+
+        return Text(zh=side("zh"), en=side("en"))
 
 
 # One text, or a list of choices shown in order (void reasons, table columns).

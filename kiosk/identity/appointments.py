@@ -7,12 +7,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
-from kiosk.identity.texts import (
-    CHECK_IN_EARLY,
-    CHECK_IN_LATE,
-    CHECKED_IN,
-    NO_APPOINTMENT_TODAY,
-)
+from kiosk.identity import texts
 from kiosk.settings import IdentificationSection, Settings
 from kiosk.taxpayer import Appointment, TaxpayerProfile
 from kiosk.text import Text
@@ -58,7 +53,7 @@ def check_in(
         if item.starts_at.astimezone(zone).date() == local_now.date()
     ]
     if not today:
-        return CheckIn(CheckInStatus.NONE, None, NO_APPOINTMENT_TODAY)
+        return CheckIn(CheckInStatus.NONE, None, texts.NO_APPOINTMENT_TODAY)
 
     def clock(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%H:%M")
@@ -66,17 +61,17 @@ def check_in(
     for item in today:
         if item.starts_at - early <= now <= item.starts_at + late:
             return CheckIn(
-                CheckInStatus.IN_WINDOW, item, CHECKED_IN.format(at=clock(item.starts_at))
+                CheckInStatus.IN_WINDOW, item, texts.CHECKED_IN.format(at=clock(item.starts_at))
             )
     upcoming = [item for item in today if now < item.starts_at - early]
     if upcoming:
         item = upcoming[0]
-        message = CHECK_IN_EARLY.format(
+        message = texts.CHECK_IN_EARLY.format(
             at=clock(item.starts_at), opens=clock(item.starts_at - early)
         )
         return CheckIn(CheckInStatus.EARLY, item, message)
     item = today[-1]
-    return CheckIn(CheckInStatus.LATE, item, CHECK_IN_LATE.format(at=clock(item.starts_at)))
+    return CheckIn(CheckInStatus.LATE, item, texts.CHECK_IN_LATE.format(at=clock(item.starts_at)))
 
 
 def find_appointment(profile: TaxpayerProfile, code: str) -> Appointment | None:

@@ -8,12 +8,7 @@ from datetime import date
 from drivers.idcard.card import CardFormatError, CardType, IdCard, mask_id_number
 from drivers.idcard.protocol import SamError
 from drivers.idcard.reader import IdCardReadError
-from kiosk.identity.texts import (
-    CARD_EXPIRED,
-    CARD_NUMBER_INVALID,
-    CARD_TYPE_UNKNOWN,
-    CARD_UNREADABLE,
-)
+from kiosk.identity import texts
 from kiosk.taxpayer import Identity, IdentityKind
 from kiosk.text import Text
 
@@ -44,11 +39,11 @@ def identity_from_card(
     """The identity a card proves; raises CardRefused (expired, bad number, a card
     type this hall does not take). The photo was never kept; the name is shortened."""
     if card.card_type not in accepted:
-        raise CardRefused(CARD_TYPE_UNKNOWN)
+        raise CardRefused(texts.CARD_TYPE_UNKNOWN)
     if not card.id_number_valid:
-        raise CardRefused(CARD_NUMBER_INVALID)
+        raise CardRefused(texts.CARD_NUMBER_INVALID)
     if card.is_expired(today):
-        raise CardRefused(CARD_EXPIRED)
+        raise CardRefused(texts.CARD_EXPIRED)
     return Identity(
         IdentityKind.ID_CARD,
         card.id_number,
@@ -61,7 +56,7 @@ def identity_from_card(
 def refusal_for_read_error(error: SamError) -> CardRefused:
     """What to tell the taxpayer when their card was found but could not be read."""
     if isinstance(error, CardFormatError) and "card type" in str(error):
-        return CardRefused(CARD_TYPE_UNKNOWN)
+        return CardRefused(texts.CARD_TYPE_UNKNOWN)
     if isinstance(error, IdCardReadError) and error.sw3 == 0x40:  # unknown card type
-        return CardRefused(CARD_TYPE_UNKNOWN)
-    return CardRefused(CARD_UNREADABLE)
+        return CardRefused(texts.CARD_TYPE_UNKNOWN)
+    return CardRefused(texts.CARD_UNREADABLE)

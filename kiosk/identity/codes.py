@@ -15,16 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.identity import texts
 from kiosk.identity.credit_code import (
     CREDIT_CODE_LENGTH,
     credit_code_problem,
     mask_credit_code,
     normalize_credit_code,
-)
-from kiosk.identity.texts import (
-    EMPTY_CODE_MESSAGE,
-    UNKNOWN_CODE_MESSAGE,
-    UNREADABLE_SCAN_MESSAGE,
 )
 from kiosk.taxpayer import Identity, IdentityKind
 from kiosk.text import Text
@@ -43,9 +39,18 @@ class CodeProblem:
     message: Text
 
 
-UNKNOWN_CODE = CodeProblem(UNKNOWN_CODE_MESSAGE)
-EMPTY_CODE = CodeProblem(EMPTY_CODE_MESSAGE)
-UNREADABLE_SCAN = CodeProblem(UNREADABLE_SCAN_MESSAGE)
+# Functions, not constants: the wording is the catalog's when the problem is told.
+def unknown_code() -> CodeProblem:
+    return CodeProblem(texts.UNKNOWN_CODE_MESSAGE)
+
+
+def empty_code() -> CodeProblem:
+    return CodeProblem(texts.EMPTY_CODE_MESSAGE)
+
+
+def unreadable_scan() -> CodeProblem:
+    """A scan the scanner reported but could not decode."""
+    return CodeProblem(texts.UNREADABLE_SCAN_MESSAGE)
 
 
 def _is_appointment_code(code: str) -> bool:
@@ -61,10 +66,7 @@ def _is_appointment_code(code: str) -> bool:
 def _credit_code_identity(code: str, kind: IdentityKind) -> Identity | CodeProblem:
     problem = credit_code_problem(code)
     if problem is None and len(code) < CREDIT_CODE_LENGTH:
-        problem = Text(
-            zh=f"统一社会信用代码有18位，这里只有{len(code)}位",
-            en=f"A unified social credit code has 18 characters; this one has {len(code)}",
-        )
+        problem = texts.CODE_TOO_SHORT.format(length=len(code))
     if problem is not None:
         return CodeProblem(problem)
     return Identity(kind, code, mask_credit_code(code))
@@ -76,27 +78,22 @@ def classify_code(text: str) -> Identity | CodeProblem:
     Never raises. Spaces around the code and letter case do not matter.
     """
     if len(text) > MAX_CODE_LENGTH:
-        return UNKNOWN_CODE
+        return unknown_code()
     code = text.strip().upper()
     if not code:
-        return EMPTY_CODE
+        return empty_code()
     if _is_appointment_code(code):
         return Identity(IdentityKind.APPOINTMENT_CODE, code, code)
     if code.startswith(TAXPAYER_QR_PREFIX):
         credit = code[len(TAXPAYER_QR_PREFIX) :]
         if len(credit) > CREDIT_CODE_LENGTH + 2:
-            return UNKNOWN_CODE
+            return unknown_code()
         found = _credit_code_identity(credit, IdentityKind.TAXPAYER_QR)
         if isinstance(found, CodeProblem):
-            return CodeProblem(
-                Text(
-                    zh=f"纳税人二维码中的信用代码有误：{found.message.zh}",
-                    en=f"The credit code in this taxpayer QR code is wrong. {found.message.en}",
-                )
-            )
+            return CodeProblem(texts.TAXPAYER_QR_WRONG.format(problem=found.message))
         return found
     compact = normalize_credit_code(code)
     # Something shaped like a credit code (typed, or a bare code scanned): say what is wrong.
     if len(compact) == CREDIT_CODE_LENGTH and compact.isascii() and compact.isalnum():
         return _credit_code_identity(compact, IdentityKind.CREDIT_CODE)
-    return UNKNOWN_CODE
+    return unknown_code()

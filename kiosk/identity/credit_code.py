@@ -10,14 +10,7 @@ upper case.
 
 from __future__ import annotations
 
-from kiosk.identity.texts import (
-    AUTHORITY_POSITION,
-    CHECK_MISMATCH,
-    CHECK_POSITION,
-    ENTITY_POSITION,
-    ORGANISATION_POSITIONS,
-    REGION_POSITIONS,
-)
+from kiosk.identity import texts
 from kiosk.text import Text
 
 CREDIT_CODE_LENGTH = 18
@@ -34,14 +27,14 @@ _ALL_CHARS = frozenset(CREDIT_CODE_CHARS)
 def _allowed_at(position: int) -> tuple[frozenset[str], Text]:
     """The characters allowed at a 1-based position, and what that position holds."""
     if position == 1:
-        return _AUTHORITY_CHARS, AUTHORITY_POSITION
+        return _AUTHORITY_CHARS, texts.AUTHORITY_POSITION
     if position == 2:
-        return _DIGITS_1_9, ENTITY_POSITION
+        return _DIGITS_1_9, texts.ENTITY_POSITION
     if position <= 8:
-        return _DIGITS, REGION_POSITIONS
+        return _DIGITS, texts.REGION_POSITIONS
     if position <= 17:
-        return _ALL_CHARS, ORGANISATION_POSITIONS
-    return _ALL_CHARS, CHECK_POSITION
+        return _ALL_CHARS, texts.ORGANISATION_POSITIONS
+    return _ALL_CHARS, texts.CHECK_POSITION
 
 
 def normalize_credit_code(text: str) -> str:
@@ -74,27 +67,16 @@ def credit_code_problem(typed: str) -> Text | None:
     become a valid code (or is one). Lower case letters count as upper case."""
     code = normalize_credit_code(typed)
     if len(code) > CREDIT_CODE_LENGTH:
-        return Text(
-            zh=f"统一社会信用代码只有18位，现在是{len(code)}位",
-            en=f"A unified social credit code has 18 characters, not {len(code)}",
-        )
+        return texts.CODE_TOO_LONG.format(length=len(code))
     for position, char in enumerate(code, start=1):
         allowed, rule = _allowed_at(position)
         if char in allowed:
             continue
         shown = char if char.isprintable() else "?"
-        if char in _NEVER_USED:
-            return Text(
-                zh=f"第{position}位：信用代码不使用字母 {shown}（I、O、Z、S、V 都不用）。{rule.zh}",
-                en=f"Character {position}: credit codes never use the letter {shown} "
-                f"(nor I, O, Z, S, V); {rule.en}",
-            )
-        return Text(
-            zh=f"第{position}位不能是“{shown}”：{rule.zh}",
-            en=f"Character {position} cannot be “{shown}”: {rule.en}",
-        )
+        problem = texts.LETTER_NEVER_USED if char in _NEVER_USED else texts.CHARACTER_NOT_ALLOWED
+        return problem.format(position=position, letter=shown, rule=rule)
     if len(code) == CREDIT_CODE_LENGTH and credit_code_check_char(code[:17]) != code[17]:
-        return CHECK_MISMATCH
+        return texts.CHECK_MISMATCH
     return None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk.hall.base import HallBackend, HallError
-from kiosk.identity.texts import HALL_UNREACHABLE
+from kiosk.identity import texts
 from kiosk.settings import Settings
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile, is_new_taxpayer
 from kiosk.text import Text
@@ -40,10 +40,10 @@ class IdentificationService:
             profile = self._hall.taxpayer_profile(identity)
         except HallError as error:
             log.warning("taxpayer profile lookup failed: %s", error)
-            return ProfileLookup(UNKNOWN_PROFILE, HALL_UNREACHABLE)
+            return ProfileLookup(UNKNOWN_PROFILE, texts.HALL_UNREACHABLE)
         except Exception as error:  # a backend bug must not take the screen down
             log.error("taxpayer profile lookup failed: %s", type(error).__name__)
-            return ProfileLookup(UNKNOWN_PROFILE, HALL_UNREACHABLE)
+            return ProfileLookup(UNKNOWN_PROFILE, texts.HALL_UNREACHABLE)
         if not profile.new_taxpayer and is_new_taxpayer(
             profile.registered_on,
             self._today(),

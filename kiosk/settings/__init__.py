@@ -28,7 +28,6 @@ from kiosk.settings.schema import CONFIG_DIR, SCHEMA_VERSION, Settings
 from kiosk.settings.screen import (
     DEFAULT_TICKET_LAYOUT,
     TICKET_BLOCKS,
-    TICKET_TEXTS,
     EvaluationSection,
     TechnicianSection,
     TicketSection,
@@ -44,7 +43,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "SYSTEM_MACHINE_FILE",
     "TICKET_BLOCKS",
-    "TICKET_TEXTS",
     "ConfigError",
     "ConfigProblem",
     "EvaluationSection",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from kiosk.settings.base import Section
-from kiosk.text import Text
 
 
 class UiSection(Section):
@@ -52,21 +52,6 @@ DEFAULT_TICKET_LAYOUT = (
 )
 # Every block a layout may name: those of the default, and blank lines.
 TICKET_BLOCKS = tuple(dict.fromkeys((*DEFAULT_TICKET_LAYOUT, "feed")))
-# The printed labels a hall may reword (both languages at once).
-TICKET_TEXTS = (
-    "number",
-    "ahead",
-    "wait",
-    "no_wait",
-    "matters",
-    "documents",
-    "no_documents",
-    "issued",
-    "qr",
-    "guide_title",
-    "guide_where",
-    "guide_qr",
-)
 
 
 def _refuse_unknown(kind: str, given: Iterable[str], known: Sequence[str]) -> None:
@@ -82,11 +67,6 @@ class TicketSection(Section):
         DEFAULT_TICKET_LAYOUT,
         title="Ticket layout",
         description=f"Blocks in print order, from: {', '.join(TICKET_BLOCKS)}.",
-    )
-    texts: dict[str, Text] = Field(
-        default_factory=dict,
-        title="Reworded labels",
-        description=f"Labels to reword, with zh and en: {', '.join(TICKET_TEXTS)}.",
     )
     logo: Path | None = Field(
         None,
@@ -106,11 +86,18 @@ class TicketSection(Section):
             raise ValueError("a ticket must print its number: add 'number'")
         return layout
 
-    @field_validator("texts")
+    @model_validator(mode="before")
     @classmethod
-    def _known_texts(cls, texts: dict[str, Text]) -> dict[str, Text]:
-        _refuse_unknown("label", texts, TICKET_TEXTS)
-        return texts
+    def _no_reworded_labels(cls, raw: Any) -> Any:
+        # `ticket.texts` was a second way to reword the labels; a file that still sets
+        # it is refused with where the wording goes now, never silently ignored.
+        if isinstance(raw, dict) and "texts" in raw:
+            raise ValueError(
+                "'texts' is no longer a ticket setting: reword the ticket's labels in the "
+                "hall's texts file (ui.texts_file), in its [ticket] table, e.g. "
+                'number = { zh = "您的号码", en = "Your number" } (keys: config/texts.toml)'
+            )
+        return raw
 
 
 class EvaluationSection(Section):

@@ -12,12 +12,9 @@ from kiosk.tickets.issuing import (
     TicketService,
 )
 from kiosk.tickets.reprint import ReprintError
-from kiosk.tickets.slips import TicketSlips
-from kiosk.tickets.texts import LABELS, REPRINT_MARK, windows_text
+from kiosk.tickets.slips import TicketSlips, windows_text
 
 __all__ = [
-    "LABELS",
-    "REPRINT_MARK",
     "DocumentLine",
     "IssuedTicket",
     "PrintFailure",

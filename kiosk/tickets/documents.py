@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kiosk.catalog import Catalog, Matter
 from kiosk.text import Language, Text
+from kiosk.tickets import texts
 
 
 @dataclass(frozen=True)
@@ -19,19 +20,16 @@ class DocumentLine:
     deferrable: bool
 
     def describe(self, language: Language) -> str:
-        parts = []
+        """What to bring of it: original, copies, may be brought later."""
+        parts: list[Text] = []
         if self.original:
-            parts.append("原件" if language == "zh" else "original")
+            parts.append(texts.ORIGINAL)
         if self.copies:
-            parts.append(
-                f"复印件{self.copies}份"
-                if language == "zh"
-                else f"{self.copies} {'copy' if self.copies == 1 else 'copies'}"
-            )
+            copies = texts.COPY if self.copies == 1 else texts.COPIES
+            parts.append(copies.format(copies=self.copies))
         if self.deferrable:
-            parts.append("可容缺后补" if language == "zh" else "may be brought later")
-        separator = "，" if language == "zh" else ", "
-        return separator.join(parts)
+            parts.append(texts.DEFERRABLE)
+        return texts.DETAIL_SEPARATOR.get(language).join(part.get(language) for part in parts)
 
 
 def required_documents(matters: Sequence[Matter], catalog: Catalog) -> tuple[DocumentLine, ...]:

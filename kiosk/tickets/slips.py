@@ -18,11 +18,23 @@ from drivers.printer.document import (
     TextBlock,
 )
 from kiosk.hall.base import Reservation
-from kiosk.settings import Settings
+from kiosk.settings import QueueSection, Settings
 from kiosk.text import Language, Text
+from kiosk.tickets import texts
 from kiosk.tickets.documents import DocumentLine
-from kiosk.tickets.texts import LABELS, REPRINT_MARK, SELF_SERVICE_AREA, windows_text
 from kiosk.triage import Route
+
+
+def windows_text(queue: QueueSection) -> Text:
+    """A queue's windows, on the slip and the screens: "2-6号窗口", "Windows 1, 3"."""
+    windows = queue.windows
+    if len(windows) > 1 and list(windows) == list(range(windows[0], windows[-1] + 1)):
+        span = texts.WINDOW_RANGE.format(first=windows[0], last=windows[-1])
+    else:
+        numbers = [str(window) for window in windows]
+        separator = texts.WINDOW_SEPARATOR
+        span = Text(zh=separator.zh.join(numbers), en=separator.en.join(numbers))
+    return (texts.WINDOWS if len(windows) > 1 else texts.WINDOW).format(windows=span)
 
 
 @dataclass(frozen=True)
@@ -59,33 +71,28 @@ class TicketSlips:
     def guide(self, route: Route, guide_url: str, language: Language) -> PrintDocument:
         """The self-service guide slip: where to go and the matters' guide; no number."""
         queue = route.queue
-        area = Text(
-            zh=queue.area_zh or SELF_SERVICE_AREA.zh, en=queue.area_en or SELF_SERVICE_AREA.en
-        )
+        unnamed = texts.SELF_SERVICE_AREA
+        area = Text(zh=queue.area_zh or unnamed.zh, en=queue.area_en or unnamed.en)
         blocks: list[Block] = [
             TextBlock(self._hall_name(language), Align.CENTER),
-            TextBlock(self._label("guide_title", language), Align.CENTER, 2, 2),
+            TextBlock(texts.GUIDE_TITLE.get(language), Align.CENTER, 2, 2),
             RuleBlock(),
-            TextBlock(self._label("guide_where", language, area=area.get(language))),
+            TextBlock(texts.GUIDE_WHERE.format(area=area).get(language)),
         ]
         for matter in route.matters:
             blocks.append(TextBlock("· " + matter.name.get(language)))
-        blocks += [QrBlock(guide_url), TextBlock(self._label("guide_qr", language), Align.CENTER)]
+        blocks += [QrBlock(guide_url), TextBlock(texts.GUIDE_QR.get(language), Align.CENTER)]
         return PrintDocument(tuple(blocks))
 
     @staticmethod
     def reprint(ticket: PrintDocument, language: Language) -> PrintDocument:
         """The same ticket, headed by the reprint mark (补打)."""
-        mark = TextBlock(REPRINT_MARK.get(language), Align.CENTER, 2, 1)
+        mark = TextBlock(texts.REPRINT_MARK.get(language), Align.CENTER, 2, 1)
         return PrintDocument((mark, *ticket.blocks))
 
     def _hall_name(self, language: Language) -> str:
         hall = self._settings.hall
         return hall.name_zh if language == "zh" else hall.name_en
-
-    def _label(self, key: str, language: Language, **values: object) -> str:
-        text = self._settings.ticket.texts.get(key) or LABELS[key]
-        return text.format(**values).get(language) if values else text.get(language)
 
     @property
     def _block_builders(self) -> dict[str, Callable[[_SlipContext], list[Block]]]:
@@ -94,7 +101,7 @@ class TicketSlips:
             "logo": lambda slip: [ImageBlock(str(ticket.logo))] if ticket.logo else [],
             "hall_name": lambda slip: [TextBlock(self._hall_name(slip.language), Align.CENTER)],
             "number_caption": lambda slip: [
-                TextBlock(self._label("number", slip.language), Align.CENTER)
+                TextBlock(texts.NUMBER.get(slip.language), Align.CENTER)
             ],
             "number": lambda slip: [
                 TextBlock(slip.reservation.number, Align.CENTER, 4, 4, bold=True)
@@ -102,19 +109,21 @@ class TicketSlips:
             "queue": self._queue_block,
             "rule": lambda slip: [RuleBlock()],
             "people_ahead": lambda slip: [
-                TextBlock(self._label("ahead", slip.language, count=slip.reservation.people_ahead))
+                TextBlock(
+                    texts.AHEAD.format(count=slip.reservation.people_ahead).get(slip.language)
+                )
             ],
             "wait": self._wait_block,
             "matters": lambda slip: [
                 TextBlock(
-                    self._label("matters", slip.language)
+                    texts.MATTERS.get(slip.language)
                     + "、".join(matter.name.get(slip.language) for matter in slip.route.matters)
                 )
             ],
             "documents": self._documents_block,
             "issued_at": self._issued_block,
             "qr": lambda slip: [QrBlock(slip.qr_url)],
-            "qr_caption": lambda slip: [TextBlock(self._label("qr", slip.language), Align.CENTER)],
+            "qr_caption": lambda slip: [TextBlock(texts.QR.get(slip.language), Align.CENTER)],
             "footer": lambda slip: [
                 TextBlock(
                     ticket.footer_zh if slip.language == "zh" else ticket.footer_en,
@@ -135,22 +144,21 @@ class TicketSlips:
             return []
         minutes = slip.reservation.estimated_wait_minutes
         if not minutes:
-            return [TextBlock(self._label("no_wait", slip.language))]
-        return [TextBlock(self._label("wait", slip.language, minutes=minutes))]
+            return [TextBlock(texts.NO_WAIT.get(slip.language))]
+        return [TextBlock(texts.WAIT.format(minutes=minutes).get(slip.language))]
 
     def _issued_block(self, slip: _SlipContext) -> list[Block]:
         issued = slip.reservation.issued_at.astimezone(self._zone)
         time = issued.strftime("%Y-%m-%d %H:%M")
-        return [TextBlock(self._label("issued", slip.language, time=time))]
+        return [TextBlock(texts.ISSUED.format(time=time).get(slip.language))]
 
     def _documents_block(self, slip: _SlipContext) -> list[Block]:
         language = slip.language
         if not slip.documents:
-            return [TextBlock(self._label("no_documents", language), bold=True)]
-        blocks: list[Block] = [TextBlock(self._label("documents", language), bold=True)]
+            return [TextBlock(texts.NO_DOCUMENTS.get(language), bold=True)]
+        blocks: list[Block] = [TextBlock(texts.DOCUMENTS.get(language), bold=True)]
+        template = texts.DOCUMENT_LINE.get(language)
         for line in slip.documents:
             name, detail = line.name.get(language), line.describe(language)
-            blocks.append(
-                TextBlock(f"□ {name}（{detail}）" if language == "zh" else f"[ ] {name} ({detail})")
-            )
+            blocks.append(TextBlock(template.format(name=name, detail=detail)))
         return blocks

@@ -17,32 +17,19 @@ from kiosk.triage.conditions import VisitContext
 from kiosk.triage.hours import ALWAYS_OPEN, next_opening, period_at
 from kiosk.triage.route import Refusal, Route, TriageError, route_visit
 from kiosk.triage.rules import (
-    FALLBACK_RULES,
     Action,
     Period,
     Rule,
     RuleSet,
     When,
+    fallback_rules,
     load_rules,
     parse_rules,
     rules_for,
 )
-from kiosk.triage.texts import (
-    REASON_GENERAL,
-    REASON_NO_QUEUE,
-    REASON_SELF_SERVICE,
-    REASON_SEVERAL,
-    REASON_SIMPLE,
-)
 
 __all__ = [
     "ALWAYS_OPEN",
-    "FALLBACK_RULES",
-    "REASON_GENERAL",
-    "REASON_NO_QUEUE",
-    "REASON_SELF_SERVICE",
-    "REASON_SEVERAL",
-    "REASON_SIMPLE",
     "Action",
     "Period",
     "Refusal",
@@ -53,6 +40,7 @@ __all__ = [
     "VisitContext",
     "When",
     "check_rules",
+    "fallback_rules",
     "load_rules",
     "next_opening",
     "parse_rules",

@@ -7,22 +7,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from kiosk.catalog import Matter, time_limit_rank, time_limit_text
 from kiosk.settings import QueueSection, Settings
 from kiosk.text import Text
+from kiosk.triage import texts
 from kiosk.triage.conditions import VisitContext, accepts, facts_of, find_queue, matches
 from kiosk.triage.hours import next_opening
 from kiosk.triage.rules import Action, Rule, RuleSet, rules_for
-from kiosk.triage.texts import (
-    REASON_NO_QUEUE,
-    REASON_SELF_SERVICE,
-    REASON_SEVERAL,
-    come_back_text,
-)
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +85,7 @@ def route_visit(
         if quota is not None and context.issued_today.get(queue.code, 0) >= quota:
             continue
         return _ticket_route(rule, queue, chosen, settings)
-    return _refusal("no_queue", "come_back", REASON_NO_QUEUE, chosen, settings, context)
+    return _refusal("no_queue", "come_back", texts.REASON_NO_QUEUE, chosen, settings, context)
 
 
 def _longest_time_limit(matters: Sequence[Matter]) -> Text:
@@ -103,10 +98,10 @@ def _ticket_route(
 ) -> Route:
     reasons = [rule.reason]
     if len(matters) > 1:
-        reasons.append(REASON_SEVERAL)
+        reasons.append(texts.REASON_SEVERAL)
     offer = rule.offer_self_service and all(matter.self_service for matter in matters)
     if offer:
-        reasons.insert(0, REASON_SELF_SERVICE)
+        reasons.insert(0, texts.REASON_SELF_SERVICE)
     return Route(
         queue=queue,
         matters=matters,
@@ -126,6 +121,21 @@ def _fill(template: Text, values: Mapping[str, Text]) -> Text:
         return result
 
     return Text(zh=one("zh"), en=one("en"))
+
+
+def come_back_text(at: datetime, now: datetime) -> Text:
+    """When to come back, as a rule's {come_back} says it: today, tomorrow, or the date."""
+    clock = at.strftime("%H:%M")
+    if at.date() == now.date():
+        return texts.COME_BACK_TODAY.format(clock=clock)
+    if at.date() == now.date() + timedelta(days=1):
+        return texts.COME_BACK_TOMORROW.format(clock=clock)
+    return texts.COME_BACK_ON.format(
+        month=texts.MONTHS[at.month - 1],
+        day=at.day,
+        weekday=texts.WEEKDAYS[at.weekday()],
+        clock=clock,
+    )
 
 
 def _hour_values(context: VisitContext, settings: Settings) -> tuple[dict[str, Text], datetime]:

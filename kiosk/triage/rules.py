@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kiosk.settings import ConfigError, Settings, read_toml
 from kiosk.text import Text
 from kiosk.toml_lines import TomlLines, file_text, located_problems
-from kiosk.triage.texts import REASON_GENERAL, REASON_NO_QUEUE, REASON_SIMPLE
+from kiosk.triage import texts
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +73,18 @@ class RuleSet(_Entry):
         return self
 
 
-# The rules when the hall's file cannot be read: a taxpayer still gets a number.
-FALLBACK_RULES = RuleSet(
-    rules=(
-        Rule(name="green", when=When(all_simple=True), queue="green", reason=REASON_SIMPLE,
-             offer_self_service=True, optional=True),
-        Rule(name="comprehensive", queue="comprehensive", reason=REASON_GENERAL,
-             offer_self_service=True, optional=True),
-        Rule(name="no_queue", action="come_back", reason=REASON_NO_QUEUE),
-    )
-)  # fmt: skip
+def fallback_rules() -> RuleSet:
+    """The rules when the hall's file cannot be read: a taxpayer still gets a number.
+    Built when needed, so that their reasons are worded as the hall words them."""
+    return RuleSet(
+        rules=(
+            Rule(name="green", when=When(all_simple=True), queue="green",
+                 reason=texts.REASON_SIMPLE, offer_self_service=True, optional=True),
+            Rule(name="comprehensive", queue="comprehensive", reason=texts.REASON_GENERAL,
+                 offer_self_service=True, optional=True),
+            Rule(name="no_queue", action="come_back", reason=texts.REASON_NO_QUEUE),
+        )
+    )  # fmt: skip
 
 
 def parse_rules(raw: dict[str, Any], source: str, text: str = "") -> RuleSet:
@@ -115,6 +117,6 @@ def rules_for(settings: Settings) -> RuleSet:
     except (OSError, ConfigError) as error:
         # Once per version of the file, not at every visit.
         log.error("the routing rules cannot be used, routing by the fallback rules: %s", error)
-        rules = FALLBACK_RULES
+        rules = fallback_rules()
     _cache[path] = (stamp, rules)
     return rules

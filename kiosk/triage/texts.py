@@ -1,41 +1,27 @@
-"""What routing tells the taxpayer, in both languages."""
+"""What routing tells the taxpayer, by name; the wording is in config/texts.toml [triage].
+
+Each name reads `triage.<name in lower case>` from the catalog installed when it is
+read (kiosk.text.catalog_section): use `texts.NAME` where the text is shown.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from kiosk.text import Text
+from kiosk.text import Text, catalog_section
 
-REASON_SIMPLE = Text(
-    zh="简单事项，可走绿色通道，办理更快。", en="A simple matter: the green channel is quicker."
-)
-REASON_GENERAL = Text(
-    zh="综合窗口一窗通办，一个号办完所有事项。",
-    en="The comprehensive windows handle everything with one number.",
-)
-REASON_SEVERAL = Text(
-    zh="您选择了多个事项，一个号在同一窗口一并办理。",
-    en="You chose several matters: one number covers them all at one window.",
-)
-REASON_SELF_SERVICE = Text(
-    zh="此事项可在自助办税区办理，无需取号排队。",
-    en="This can be done at the self-service terminals, with no queue.",
-)
-REASON_NO_QUEUE = Text(
-    zh="暂时没有窗口可以办理，请向大厅工作人员咨询。",
-    en="No window can take this just now: please ask the hall staff.",
-)
+if not TYPE_CHECKING:  # mypy checks the names below; at run time the catalog answers
+    __getattr__ = catalog_section("triage")
 
-WEEKDAYS_ZH = "一二三四五六日"
+REASON_SIMPLE: Text
+REASON_GENERAL: Text
+REASON_SEVERAL: Text
+REASON_SELF_SERVICE: Text
+REASON_NO_QUEUE: Text
 
-
-def come_back_text(at: datetime, now: datetime) -> Text:
-    clock = at.strftime("%H:%M")
-    if at.date() == now.date():
-        return Text(zh=f"今天{clock}", en=f"today at {clock}")
-    if at.date() == now.date() + timedelta(days=1):
-        return Text(zh=f"明天{clock}", en=f"tomorrow at {clock}")
-    return Text(
-        zh=f"{at.month}月{at.day}日（周{WEEKDAYS_ZH[at.weekday()]}）{clock}",
-        en=f"on {at.strftime('%a')} {at.day} {at.strftime('%b')} at {clock}",
-    )
+# The next opening, as a rule's {come_back} says it
+COME_BACK_TODAY: Text
+COME_BACK_TOMORROW: Text
+COME_BACK_ON: Text
+WEEKDAYS: tuple[Text, ...]  # Monday first
+MONTHS: tuple[Text, ...]  # January first

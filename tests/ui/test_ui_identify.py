@@ -23,7 +23,8 @@ from drivers.transport import Transport
 from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
 from kiosk.device_watchers import CardWatcher
-from kiosk.identity import CARD_EXPIRED, CardRefused, classify_code, credit_code_check_char
+from kiosk.identity import CardRefused, classify_code, credit_code_check_char
+from kiosk.identity.texts import CARD_EXPIRED
 from kiosk.taxpayer import UNKNOWN_PROFILE, CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from ui.automation import tap, visible_texts
 from ui.main_window import KioskWindow

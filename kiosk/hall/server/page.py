@@ -3,25 +3,23 @@
 The first answer already holds the state (it works without script); a small
 script then follows `/t/{id}/events` (server-sent events) and updates the page
 without a reload. No personal data: number, queue, people ahead, the call.
+
+Every text is shown in both languages at once ("状态 / Status"), worded by the
+catalog's [status_page] (config/texts.toml).
 """
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from kiosk.hall.api import TicketPublicOut
 from kiosk.settings import Settings
-
-STATUS_TEXT = {
-    "reserved": ("出票中", "Being issued"),
-    "waiting": ("等候中", "Waiting"),
-    "called": ("请到窗口办理", "Please go to the window"),
-    "finished": ("已办结", "Finished"),
-    "void": ("已作废", "Void"),
-}
+from kiosk.text import Text, text, text_table
 
 _SCRIPT = """
 const texts = %(texts)s;
+const callText = %(call)s;
 function show(state) {
   const t = texts[state.status] || [state.status, state.status];
   document.getElementById("status").textContent = t[0] + " / " + t[1];
@@ -29,7 +27,8 @@ function show(state) {
   document.getElementById("wait").textContent = String(state.estimated_wait_minutes);
   const call = document.getElementById("call");
   if (state.status === "called" && state.window !== null) {
-    call.textContent = "请到 " + state.window + " 号窗口 / Please go to window " + state.window;
+    const at = String(state.window);
+    call.textContent = callText.map((side) => side.split("{window}").join(at)).join(" / ");
     call.hidden = false;
   } else {
     call.hidden = true;
@@ -47,13 +46,25 @@ follow();
 """
 
 
-def status_page_html(state: TicketPublicOut, settings: Settings) -> str:
-    import json
+def both(shown: Text) -> str:
+    """A text in both languages at once, as the page and the not-found page show it."""
+    return f"{shown.zh} / {shown.en}"
 
-    zh, en = STATUS_TEXT.get(state.status, (state.status, state.status))
+
+def status_page_html(state: TicketPublicOut, settings: Settings) -> str:
+    states = {
+        name: [shown.zh, shown.en] for name, shown in text_table("status_page.states").items()
+    }
+    zh, en = states.get(state.status, (state.status, state.status))
     called = state.status == "called" and state.window is not None
-    call_text = f"请到 {state.window} 号窗口 / Please go to window {state.window}" if called else ""
-    script = _SCRIPT % {"texts": json.dumps(STATUS_TEXT, ensure_ascii=False)}
+    go_to = text("status_page.go_to_window")
+    call_text = both(go_to.format(window=state.window)) if called else ""
+    script = _SCRIPT % {
+        "texts": json.dumps(states, ensure_ascii=False),
+        "call": json.dumps([go_to.zh, go_to.en], ensure_ascii=False),
+    }
+    minutes = text("status_page.estimated_wait")
+    wait = f"{minutes.zh}/ {minutes.en}"  # the closing ） already spaces it in Chinese
     return f"""<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -72,16 +83,17 @@ h1 {{ font-size: 1.05em; font-weight: normal; margin: 0 0 .8em; }}
 <body data-status="{escape(state.status)}" data-window="{state.window or ""}" data-live="no">
 <h1>{escape(settings.hall.name_zh)}<br>{escape(settings.hall.name_en)}</h1>
 <div class="card">
-  <div>您的号码 / Your number</div>
+  <div>{escape(both(text("status_page.your_number")))}</div>
   <div class="number" id="number">{escape(state.number)}</div>
   <div>{escape(state.queue_name_zh)} / {escape(state.queue_name_en)}</div>
 </div>
 <div id="call" {"" if called else "hidden"}>{escape(call_text)}</div>
 <div class="card">
-  <div class="row"><span>状态 / Status</span><span id="status">{zh} / {en}</span></div>
-  <div class="row"><span>前面等候 / People ahead</span>
+  <div class="row"><span>{escape(both(text("status_page.status")))}</span>
+    <span id="status">{escape(zh)} / {escape(en)}</span></div>
+  <div class="row"><span>{escape(both(text("status_page.people_ahead")))}</span>
     <span id="ahead">{state.people_ahead}</span></div>
-  <div class="row"><span>预计等候（分钟）/ Estimated wait (min)</span>
+  <div class="row"><span>{escape(wait)}</span>
     <span id="wait">{state.estimated_wait_minutes}</span></div>
 </div>
 <script>{script}</script>

@@ -18,7 +18,8 @@ from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
 from kiosk.hall.server.store import Location
-from kiosk.settings import Settings
+from kiosk.settings import Settings, load_texts
+from kiosk.text import install_texts
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts."""
+    install_texts(load_texts(settings))  # the hall's wording of the ticket-status page
     hall = HallServer(location, settings, None, options)
     try:
         sock = _bind(host, port)

@@ -21,14 +21,8 @@ from drivers.transport import Transport
 from kiosk.app import build_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.device_watchers import CardResult, CardWatcher, CodeResult, DeviceStatus, ScannerWatcher
-from kiosk.identity import (
-    CARD_EXPIRED,
-    CARD_UNREADABLE,
-    UNKNOWN_CODE,
-    UNREADABLE_SCAN,
-    CardRefused,
-    CodeProblem,
-)
+from kiosk.identity import CardRefused, CodeProblem, unknown_code, unreadable_scan
+from kiosk.identity.texts import CARD_EXPIRED, CARD_UNREADABLE
 from kiosk.settings import load_settings
 from kiosk.taxpayer import Identity, IdentityKind
 
@@ -334,9 +328,9 @@ def test_bad_scans_get_a_message_and_the_next_scan_works(scanner_pty: PtyPort) -
     try:
         assert watcher.wait_until(lambda: watcher.status is DeviceStatus.READY, WAIT_S)
         scanner_pty.write(b"\xff\xfe\x00\r")
-        assert codes.get(timeout=WAIT_S) == UNREADABLE_SCAN
+        assert codes.get(timeout=WAIT_S) == unreadable_scan()
         scanner_pty.write(b"hello world\r")
-        assert codes.get(timeout=WAIT_S) == UNKNOWN_CODE
+        assert codes.get(timeout=WAIT_S) == unknown_code()
         scanner_pty.write(b"91350100M000100Y44\r")
         wrong = codes.get(timeout=WAIT_S)
         assert isinstance(wrong, CodeProblem)

@@ -11,8 +11,15 @@ from types import ModuleType
 
 import pytest
 
+import kiosk.identity.texts
+import kiosk.tickets.texts
+import kiosk.triage.texts
 import ui.technician.texts
 import ui.texts
+from drivers.keypad.protocol import KeypadEvent
+from kiosk.catalog import time_limit_text
+from kiosk.evaluation import key_label
+from kiosk.identity import CodeProblem, classify_code, credit_code_problem
 from kiosk.text import (
     LANGUAGES,
     TEXTS_FILE,
@@ -28,7 +35,13 @@ from kiosk.text import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-TEXT_MODULES = {"screen": ui.texts, "technician": ui.technician.texts}
+TEXT_MODULES = {
+    "screen": ui.texts,
+    "technician": ui.technician.texts,
+    "identity": kiosk.identity.texts,
+    "ticket": kiosk.tickets.texts,
+    "triage": kiosk.triage.texts,
+}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -178,3 +191,37 @@ def test_a_rewording_may_drop_a_field_and_keep_the_others() -> None:
     )
     assert problems == []
     assert catalog.text("screen.queue_state").format(count=3, minutes=9).en == "3 waiting"
+
+
+def test_keys_read_by_a_computed_name_exist() -> None:
+    assert {key_label(event).en for event in KeypadEvent} >= {"None", "Please evaluate"}
+    assert [time_limit_text(limit).en for limit in ("on_the_spot", "same_day", 1, 3)] == [
+        "Done on the spot",
+        "Done the same day",
+        "1 working day",
+        "3 working days",
+    ]
+
+
+def test_a_text_built_in_kiosk_code_is_worded_as_the_hall_words_it() -> None:
+    catalog, problems = default_texts().reworded(
+        {
+            "identity": {"code_too_long": {"zh": "太长：{length}位", "en": "Too long: {length}"}},
+            "keypad": {"recall": {"zh": "再叫", "en": "Call again"}},
+            "time_limit": {"same_day": {"zh": "今日办结", "en": "Today"}},
+        }
+    )
+    assert problems == []
+    install_texts(catalog)
+    assert credit_code_problem("9" * 19) == Text(zh="太长：19位", en="Too long: 19")
+    assert key_label(KeypadEvent.RECALL).en == "Call again"
+    assert time_limit_text("same_day").zh == "今日办结"
+    problem = classify_code("HALLTP:" + "9" * 19)
+    assert isinstance(problem, CodeProblem)
+    assert problem.message.zh == "纳税人二维码中的信用代码有误：太长：19位"
+
+
+def test_a_template_takes_a_bilingual_value_in_each_language() -> None:
+    template = Text(zh="请到{area}", en="Go to {area} ({count})")
+    filled = template.format(area=Text(zh="一楼", en="the ground floor"), count=2)
+    assert filled == Text(zh="请到一楼", en="Go to the ground floor (2)")

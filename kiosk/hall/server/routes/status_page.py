@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from html import escape
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,19 +13,25 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hall import api
 from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, public_state, sse
 from kiosk.hall.server.dependencies import Hall, Store
-from kiosk.hall.server.page import status_page_html
+from kiosk.hall.server.page import both, status_page_html
 from kiosk.hall.server.store import HallStore, StoreError, TicketRow
+from kiosk.text import text
 
 router = APIRouter()
 
 PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"content": {"text/html": {}}, "description": "Unknown ticket."}
 }
-NOT_FOUND_PAGE = (
-    '<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>未找到 / Not found</title><p>没有这张票。/ No such ticket.</p></html>"
-)
+
+
+def not_found_page() -> str:
+    title, sentence = text("status_page.not_found_title"), text("status_page.not_found")
+    return (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(both(title))}</title>"
+        f"<p>{escape(sentence.zh)}/ {escape(sentence.en)}</p></html>"
+    )
 
 
 def _public_ticket(store: HallStore, ticket_id: str) -> TicketRow:
@@ -38,7 +45,7 @@ def _public_ticket(store: HallStore, ticket_id: str) -> TicketRow:
 def status_page(ticket_id: TICKET_ID, server: Hall) -> HTMLResponse:
     ticket = server.store.ticket(ticket_id)
     if ticket is None:
-        return HTMLResponse(NOT_FOUND_PAGE, 404)
+        return HTMLResponse(not_found_page(), 404)
     return HTMLResponse(
         status_page_html(public_state(server.store, ticket), server.settings),
         headers={"Cache-Control": "no-store"},

@@ -11,14 +11,12 @@ import pytest
 from drivers.idcard.card import CardFormatError, CardType, IdCard, id_check_digit
 from drivers.idcard.reader import IdCardReadError
 from drivers.sim.idcard import load_cards
-from kiosk.identity import (
+from kiosk.identity import CardRefused, identity_from_card, refusal_for_read_error
+from kiosk.identity.texts import (
     CARD_EXPIRED,
     CARD_NUMBER_INVALID,
     CARD_TYPE_UNKNOWN,
     CARD_UNREADABLE,
-    CardRefused,
-    identity_from_card,
-    refusal_for_read_error,
 )
 from kiosk.taxpayer import IdentityKind
 

@@ -9,7 +9,8 @@ from typing import cast
 import pytest
 
 from kiosk.hall.base import HallBackend, HallError
-from kiosk.identity import HALL_UNREACHABLE, IdentificationService, mask_credit_code
+from kiosk.identity import IdentificationService, mask_credit_code
+from kiosk.identity.texts import HALL_UNREACHABLE
 from kiosk.settings import Settings, load_settings
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, IdentityKind, TaxpayerProfile
 

@@ -1,4 +1,5 @@
-"""The ticket as printed: language, layout and labels from the settings, logo, paper width."""
+"""The ticket as printed: language, layout from the settings, labels from the text catalog,
+logo, paper width."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from drivers.printer.document import ImageBlock, TextBlock
 from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES
 from drivers.printer.text import wrap
-from kiosk.settings import TICKET_TEXTS, ConfigError, load_settings
-from kiosk.tickets import LABELS, TicketService, windows_text
+from kiosk.settings import ConfigError, load_settings
+from kiosk.text import default_texts, install_texts
+from kiosk.tickets import TicketService, windows_text
 from kiosk.triage import route_visit
 from tests.helpers.fakes import make_settings
 from tests.helpers.tickets import Parts
@@ -36,25 +38,44 @@ def test_windows_text(parts: Parts) -> None:
     assert windows_text(parts.settings.queue("comprehensive")).get("en") == "Windows 2-6"
 
 
-def test_every_rewordable_label_has_a_default() -> None:
-    assert set(TICKET_TEXTS) == set(LABELS)
+def test_windows_text_lists_windows_that_are_not_a_range(parts: Parts) -> None:
+    queue = parts.settings.queue("comprehensive").model_copy(update={"windows": (1, 3)})
+    assert windows_text(queue).zh == "1、3号窗口"
+    assert windows_text(queue).en == "Windows 1, 3"
 
 
-def test_layout_order_and_reworded_labels_come_from_the_settings(tmp_path: Path) -> None:
+def test_layout_order_from_the_settings_labels_as_the_hall_words_them(tmp_path: Path) -> None:
     parts = Parts(tmp_path)
-    settings = make_settings(
-        tmp_path,
-        ticket={
-            "layout": ["number", "number_caption", "qr"],
-            "texts": {"number": {"zh": "号码", "en": "Number"}},
-        },
+    settings = make_settings(tmp_path, ticket={"layout": ["number", "number_caption", "qr"]})
+    wording, problems = default_texts().reworded(
+        {"ticket": {"number": {"zh": "号码", "en": "Number"}}}
     )
+    assert problems == []
     service = TicketService(settings, parts.catalog, parts.hall, parts.journal, parts.printer)
-    service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    install_texts(wording)  # after the service was made: the label is read when printed
+    try:
+        service.issue(route_visit([parts.catalog.matter("M0201")], settings), "zh")
+    finally:
+        install_texts(None)
     blocks = parts.printer.documents[-1].blocks
     assert [type(block).__name__ for block in blocks] == ["TextBlock", "TextBlock", "QrBlock"]
     assert parts.printer.texts() == ["G001", "号码"]
     parts.close()
+
+
+def test_a_machine_file_still_rewording_ticket_labels_is_told_where_they_went(
+    tmp_path: Path,
+) -> None:
+    machine = tmp_path / "kiosk.toml"
+    machine.write_text(
+        '[ticket.texts]\nnumber = { zh = "号码", en = "Number" }\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as error:
+        load_settings(machine)
+    [problem] = error.value.problems
+    assert (problem.file, problem.key) == (str(machine), "ticket")
+    assert "no longer a ticket setting" in problem.reason
+    assert "ui.texts_file" in problem.reason
 
 
 @pytest.mark.parametrize(
@@ -62,8 +83,7 @@ def test_layout_order_and_reworded_labels_come_from_the_settings(tmp_path: Path)
     [
         ({"layout": ["number", "barcode"]}, "unknown block(s) 'barcode'"),
         ({"layout": ["hall_name", "qr"]}, "a ticket must print its number"),
-        ({"texts": {"slogan": {"zh": "x", "en": "x"}}}, "unknown label(s) 'slogan'"),
-        ({"texts": {"number": {"zh": "号码"}}}, "ticket.texts.number.en"),
+        ({"texts": {"number": {"zh": "号码", "en": "No."}}}, "no longer a ticket setting"),
     ],
 )
 def test_a_bad_layout_is_named_in_the_settings_check(

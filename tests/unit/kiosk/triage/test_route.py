@@ -18,14 +18,13 @@ from kiosk.hall.base import QueueState
 from kiosk.settings import Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, Identity, IdentityKind, TaxpayerProfile
 from kiosk.triage import (
-    REASON_SELF_SERVICE,
-    REASON_SEVERAL,
     Route,
     TriageError,
     VisitContext,
     load_rules,
     route_visit,
 )
+from kiosk.triage.texts import REASON_SELF_SERVICE, REASON_SEVERAL
 
 HALL = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 23)

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.catalog import load_catalog
 from kiosk.settings import ConfigError, load_settings
-from kiosk.triage import FALLBACK_RULES, parse_rules, route_visit
+from kiosk.triage import fallback_rules, parse_rules, route_visit
 
 SETTINGS = load_settings()
 CATALOG = load_catalog(SETTINGS.catalog_path)
@@ -31,7 +31,7 @@ def test_broken_rules_fall_back_and_still_give_a_number(
     assert route.queue.code == "comprehensive"
     assert route.rule == "comprehensive"
     assert "fallback" in caplog.text
-    assert route_visit([CATALOG.matter("M0202")], settings, rules=FALLBACK_RULES).rule == "green"
+    assert route_visit([CATALOG.matter("M0202")], settings, rules=fallback_rules()).rule == "green"
     caplog.clear()
     route_visit([CATALOG.matter("M0102")], settings)  # the next visit: same broken file
     assert "fallback" not in caplog.text  # read and logged once per version, not per visit
