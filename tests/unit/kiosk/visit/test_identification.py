@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.identity import CARD_EXPIRED, CardRefused, classify_code, credit_code_check_char
+from kiosk.identity import CardRefused, classify_code, credit_code_check_char
+from kiosk.identity import texts as identity_texts
 from kiosk.taxpayer import (
     UNKNOWN_PROFILE,
     Appointment,
@@ -144,14 +145,14 @@ def test_a_refused_card_is_a_problem_and_the_reader_keeps_counting(
     harness: VisitHarness,
 ) -> None:
     machine = harness.machine
-    machine.card_read(CardRefused(CARD_EXPIRED))  # at home: nobody is identifying
+    machine.card_read(CardRefused(identity_texts.CARD_EXPIRED))  # at home: nobody is identifying
     assert machine.step is Step.HOME
     assert machine.problem is None
     machine.open_identify(None)
     machine.enter_code(IdentityKind.CREDIT_CODE)
-    machine.card_read(CardRefused(CARD_EXPIRED))
+    machine.card_read(CardRefused(identity_texts.CARD_EXPIRED))
     assert machine.step is Step.IDENTIFY  # the card's problem is said where cards go
-    assert machine.problem == CARD_EXPIRED
+    assert machine.problem == identity_texts.CARD_EXPIRED
     machine.card_read(object())  # a problem without words: the line is cleared
     assert machine.problem is None
 
