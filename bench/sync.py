@@ -18,7 +18,7 @@ from kiosk.clock import SystemClock
 from kiosk.hall import api
 from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink
-from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.journal import Journal
@@ -96,7 +96,7 @@ def outbox_flush(records: int = RECORDS, runs: int = 3) -> Figure:
             journal = Journal(base / f"journal{run}.sqlite3", clock)
             link = HallLink(clock, journal.pending_outbox)
             hall = HttpHall(kiosk_settings, base / f"link{run}.sqlite3", clock, link)
-            worker = SyncWorker(journal, hall, link, clock, batch_size=api.MAX_BATCH)
+            worker = OutboxDeliveryWorker(journal, hall, link, clock, batch_size=api.MAX_BATCH)
             try:
                 day = hall.business_day().isoformat()
                 queues = [(queue.code, queue.prefix) for queue in settings.queues]

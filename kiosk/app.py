@@ -25,11 +25,11 @@ from kiosk.catalog import Catalog, load_catalog
 from kiosk.clock import Clock, SystemClock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
-from kiosk.hall.catalog_updates import CACHE_FILE, CatalogCache, CatalogRelease, CatalogSync
+from kiosk.hall.catalog_updates import CACHE_FILE, CatalogCache, CatalogRelease, CatalogUpdater
 from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.hall.local import LocalHall
-from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.identity import IdentificationService
 from kiosk.journal import Journal
 from kiosk.retention import RetentionKeeper
@@ -88,16 +88,16 @@ class Kiosk:
     keypad_emulator: KeypadBusEmulator | None = None
     # The link to the hall server and the outbox delivery; None with the embedded hall.
     link: HallLink | None = None
-    sync: SyncWorker | None = None
+    outbox_delivery: OutboxDeliveryWorker | None = None
     # Identification devices; None when their port is not set.
     card_watcher: CardWatcher | None = None
     scanner_watcher: ScannerWatcher | None = None
     card_emulator: SamReaderEmulator | None = None
     # The routing rules in use; None: the settings' rules file (re-read when it changes).
     rules: RuleSet | None = None
-    # The hall server's catalog version in use, and its sync; None with the embedded hall.
+    # The hall server's catalog version in use, and its updater; None with the embedded hall.
     catalog_version: str | None = None
-    catalog_sync: CatalogSync | None = None
+    catalog_updater: CatalogUpdater | None = None
     _catalog_listeners: list[Callable[[CatalogRelease], None]] = field(
         default_factory=list, init=False, repr=False
     )
@@ -155,8 +155,8 @@ class Kiosk:
         config/ again; their problems (nothing changes), or None: the new version is
         offered and the window applies it between visits, no restart. With a hall
         server the server's version is what counts: it is asked for it now (None)."""
-        if self.catalog_sync is not None:
-            self.catalog_sync.request_check()
+        if self.catalog_updater is not None:
+            self.catalog_updater.request_check()
             return None
         try:
             catalog = load_catalog(self.settings.catalog_path)
@@ -184,12 +184,12 @@ class Kiosk:
         self.printer.health.start()
         if self.windows is not None:
             self.windows.start()
-        if self.sync is not None:
-            self.sync.start()
+        if self.outbox_delivery is not None:
+            self.outbox_delivery.start()
         if isinstance(self.hall, HttpHall):
             self.hall.start_events()
-        if self.catalog_sync is not None:
-            self.catalog_sync.start()
+        if self.catalog_updater is not None:
+            self.catalog_updater.start()
         if self.card_watcher is not None:
             self.card_watcher.start()
         if self.scanner_watcher is not None:
@@ -213,10 +213,10 @@ class Kiosk:
             self.windows.stop()
         if self.keypad_emulator is not None:
             self.keypad_emulator.stop()
-        if self.sync is not None:
-            self.sync.stop()
-        if self.catalog_sync is not None:
-            self.catalog_sync.stop()
+        if self.outbox_delivery is not None:
+            self.outbox_delivery.stop()
+        if self.catalog_updater is not None:
+            self.catalog_updater.stop()
         self.hall.close()
         self.journal.close()
 
@@ -302,14 +302,14 @@ def _open_services(
         raise StartupError(f"hall: {error}") from None
     # With a hall server: the last version it gave, saved in the data directory, rather
     # than the possibly older files of config/ (a restart while offline).
-    catalog_sync: CatalogSync | None = None
+    catalog_updater: CatalogUpdater | None = None
     saved: CatalogRelease | None = None
     if isinstance(hall, HttpHall):
         cache = CatalogCache(data / CACHE_FILE)
         saved = cache.load(settings)
         if saved is not None:
             catalog = saved.catalog
-        catalog_sync = CatalogSync(
+        catalog_updater = CatalogUpdater(
             hall,
             settings,
             journal,
@@ -356,13 +356,13 @@ def _open_services(
         ),
         windows=windows,
         link=link,
-        sync=sync,
+        outbox_delivery=sync,
         card_watcher=card_watcher,
         scanner_watcher=scanner_watcher,
         rules=None if saved is None else saved.rules,
         catalog_version=None if saved is None else saved.version,
-        catalog_sync=catalog_sync,
+        catalog_updater=catalog_updater,
     )
-    if catalog_sync is not None:
-        catalog_sync.subscribe(kiosk.offer_catalog)
+    if catalog_updater is not None:
+        catalog_updater.subscribe(kiosk.offer_catalog)
     return kiosk

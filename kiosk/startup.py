@@ -20,7 +20,7 @@ from kiosk.clock import Clock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
 from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink
-from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
 from kiosk.journal import Journal
 from kiosk.printer_health import PrinterHealth
@@ -135,7 +135,7 @@ def open_sync_worker(
     clock: Clock,
     printer: EscPosSlipPrinter,
     devices: Callable[[], dict[str, object]] | None = None,
-) -> SyncWorker:
+) -> OutboxDeliveryWorker:
     """The outbox delivery to the hall server, with a device health heartbeat."""
 
     def health() -> dict[str, object]:
@@ -148,7 +148,7 @@ def open_sync_worker(
             **(devices() if devices is not None else {}),
         }
 
-    return SyncWorker(
+    return OutboxDeliveryWorker(
         journal,
         hall,
         link,

@@ -2,7 +2,7 @@
 
 With a hall server (hall.backend = "http") the server is where the hall's matter
 catalog and routing rules live (kiosk/hall/server/catalog.py serves them with a
-version). A CatalogSync thread asks for the version at start, on every
+version). A CatalogUpdater thread asks for the version at start, on every
 ``catalog_updated`` event of the server's stream, when the link comes back online,
 and every ``hall.catalog_check_seconds`` as a safety net. A new version is
 downloaded and checked as the kiosk checks its own files (kiosk.catalog.parse_catalog,
@@ -10,7 +10,7 @@ kiosk.triage.parse_rules and check_rules against this kiosk's queues):
 
 - a version that fails is refused: the kiosk keeps the one it has, logs the reason
   and journals ``catalog.refused`` (the technician sees it in the journal, the hall
-  server through the outbox, and in ``CatalogSync.status()``); it is not fetched
+  server through the outbox, and in ``CatalogUpdater.status()``); it is not fetched
   again until the server serves another version;
 - a good one is saved atomically in the data directory (a kiosk restarted offline
   starts with the last version it had, not the possibly older files of config/)
@@ -168,7 +168,7 @@ class SyncOutcome(Enum):
 
 
 @dataclass(frozen=True)
-class CatalogSyncStatus:
+class CatalogUpdateStatus:
     """For the technician: the version in use and the last refusal, if any."""
 
     version: str | None  # the hall server's version the kiosk has; None: config/ files
@@ -180,7 +180,7 @@ class CatalogSyncStatus:
 ReleaseListener = Callable[[CatalogRelease], None]
 
 
-class CatalogSync:
+class CatalogUpdater:
     def __init__(
         self,
         server: CatalogServer,
@@ -235,10 +235,10 @@ class CatalogSync:
         with self._lock:
             return self._version
 
-    def status(self) -> CatalogSyncStatus:
+    def status(self) -> CatalogUpdateStatus:
         with self._lock:
             refused = self._refused
-            return CatalogSyncStatus(
+            return CatalogUpdateStatus(
                 self._version,
                 self._checked_at,
                 None if refused is None else refused[0],

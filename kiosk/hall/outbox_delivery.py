@@ -53,7 +53,7 @@ class OutboxSender(Protocol):
 HealthSource = Callable[[], Mapping[str, Any]]
 
 
-class SyncWorker:
+class OutboxDeliveryWorker:
     """The outbox delivery thread. `maintain` (optional) runs each cycle after the
     outbox is flushed, e.g. to lease number blocks and read the server's time; it
     raises LinkDown when the server cannot be reached."""

@@ -358,7 +358,7 @@ def test_lost_answers_are_repeated_with_their_keys_and_change_nothing_twice(
         evaluation = EvaluationRecorder(kiosk.journal, kiosk.clock, timezone="Asia/Shanghai").vote(
             1, EvaluationLevel.SATISFIED
         )
-        sync = kiosk.sync
+        sync = kiosk.outbox_delivery
         assert sync is not None
         proxy.lose_answers = 1  # the batch is stored, its answer lost: sent again later
         with pytest.raises(LinkDown):
@@ -386,7 +386,7 @@ count, votes, batch = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 matters = sys.argv[5].split(",")
 settings, catalog = load_configuration(config)
 kiosk = build_kiosk(settings, catalog)
-kiosk.sync.batch_size = batch
+kiosk.outbox_delivery.batch_size = batch
 kiosk.start_background()
 desk = EvaluationRecorder(kiosk.journal, kiosk.clock, timezone=settings.kiosk.timezone)
 for n in range(count):

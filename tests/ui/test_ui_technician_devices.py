@@ -365,8 +365,8 @@ def test_the_hall_link_page_tests_a_real_server(window: KioskWindow, tmp_path: P
         assert any(line.startswith("在线（最近联系 ") for line in visible_texts(page))
         assert "hall_test_result" in [r.action for r in AuditTrail(kiosk.journal).records()]
         assert "最近成功同步：尚未同步" in visible_texts(page)
-        assert kiosk.sync is not None
-        assert kiosk.sync.cycle()  # one delivery, as the sync thread does
+        assert kiosk.outbox_delivery is not None
+        assert kiosk.outbox_delivery.cycle()  # one delivery, as the sync thread does
         tap(page, "刷新")
         settle()
         assert "待上传记录：0" in visible_texts(page)

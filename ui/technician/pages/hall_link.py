@@ -57,7 +57,7 @@ class HallLinkPage(Page):
                             reason=status.last_error or "—",
                         )
                     )
-            synced = None if kiosk.sync is None else kiosk.sync.last_synced_at
+            synced = None if kiosk.outbox_delivery is None else kiosk.outbox_delivery.last_synced_at
             self.add_line(
                 texts.fill(
                     texts.LAST_SYNC,

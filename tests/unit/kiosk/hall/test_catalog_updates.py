@@ -165,10 +165,10 @@ def test_a_new_version_on_the_server_reaches_a_running_kiosk_by_its_event(
     hall: Hall, start_kiosk: Any, tmp_path: Path
 ) -> None:
     kiosk: Kiosk = start_kiosk(kiosk_settings(hall, tmp_path / "k01"))
-    assert kiosk.catalog_sync is not None
+    assert kiosk.catalog_updater is not None
     arrived = applying(kiosk)
     kiosk.hall.start_events()  # type: ignore[attr-defined]
-    kiosk.catalog_sync.start()
+    kiosk.catalog_updater.start()
     first = arrived.get(timeout=WAIT_SECONDS)  # the check at start
     assert first.version == hall.version()
     assert "Z0901" not in matter_codes(kiosk)
@@ -188,7 +188,7 @@ def test_a_new_version_on_the_server_reaches_a_running_kiosk_by_its_event(
     assert saved["version"] == second.version
     assert any(matter["code"] == "Z0901" for matter in saved["catalog"]["matters"])
     # The same version again (a repeated event, the safety net): nothing new.
-    assert kiosk.catalog_sync.check() is SyncOutcome.UNCHANGED
+    assert kiosk.catalog_updater.check() is SyncOutcome.UNCHANGED
     assert arrived.empty()
 
 
@@ -196,8 +196,8 @@ def test_a_version_the_kiosk_cannot_use_is_refused_and_its_own_stays(
     hall: Hall, start_kiosk: Any, tmp_path: Path
 ) -> None:
     kiosk: Kiosk = start_kiosk(kiosk_settings(hall, tmp_path / "k01"))
-    assert kiosk.catalog_sync is not None
-    sync = kiosk.catalog_sync
+    assert kiosk.catalog_updater is not None
+    sync = kiosk.catalog_updater
     arrived = applying(kiosk)
     assert sync.check() is SyncOutcome.RECEIVED
     good = arrived.get_nowait()
@@ -246,8 +246,8 @@ def test_a_kiosk_restarted_offline_uses_the_last_version_it_had(
         handle.write(NEW_MATTER)
     served = hall.reload()
     kiosk: Kiosk = start_kiosk(settings)
-    assert kiosk.catalog_sync is not None
-    assert kiosk.catalog_sync.check() is SyncOutcome.RECEIVED  # no listener: applied at once
+    assert kiosk.catalog_updater is not None
+    assert kiosk.catalog_updater.check() is SyncOutcome.RECEIVED  # no listener: applied at once
     assert "Z0901" in matter_codes(kiosk)
     kiosk.close()
     hall.stop()
@@ -257,8 +257,8 @@ def test_a_kiosk_restarted_offline_uses_the_last_version_it_had(
     assert "Z0901" in matter_codes(again)
     assert again.catalog_version == served
     assert again.tickets._catalog is again.catalog
-    assert again.catalog_sync is not None
-    assert again.catalog_sync.check() is SyncOutcome.UNREACHABLE
+    assert again.catalog_updater is not None
+    assert again.catalog_updater.check() is SyncOutcome.UNREACHABLE
     assert "Z0901" in matter_codes(again)
     started = again.journal.find_event("kiosk.started")
     assert started is not None

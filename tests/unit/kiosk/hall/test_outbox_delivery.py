@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.hall.link import HallLink, LinkDown, LinkStatus
-from kiosk.hall.outbox_delivery import HEARTBEAT_KIND, Delivery, SyncWorker
+from kiosk.hall.outbox_delivery import HEARTBEAT_KIND, Delivery, OutboxDeliveryWorker
 from kiosk.journal import Journal, OutboxRecord
 from tests.helpers.waiting import wait_for
 
@@ -102,7 +102,7 @@ def test_flush_delivers_everything_in_batches(journal: Journal) -> None:
     server = FakeServer()
     clock = FakeClock()
     link = HallLink(clock, journal.pending_outbox)
-    worker = SyncWorker(journal, server, link, clock, batch_size=10)
+    worker = OutboxDeliveryWorker(journal, server, link, clock, batch_size=10)
     assert worker.flush() == 25
     assert server.batches == [10, 10, 5]
     assert journal.pending_outbox() == 0
@@ -115,7 +115,7 @@ def test_a_lost_answer_is_replayed_with_the_same_keys_and_nothing_is_duplicated(
     journal.record_many([("evaluation.recorded", {"n": n}, None) for n in range(7)])
     server = FakeServer()
     clock = FakeClock()
-    worker = SyncWorker(journal, server, HallLink(clock, journal.pending_outbox), clock)
+    worker = OutboxDeliveryWorker(journal, server, HallLink(clock, journal.pending_outbox), clock)
     server.lose_answer = True
     assert not worker.cycle()  # the server took them but the kiosk never heard
     assert journal.pending_outbox() == 7
@@ -133,7 +133,7 @@ def test_the_link_reads_offline_since_the_first_failure_and_comes_back_by_itself
     link = HallLink(clock, journal.pending_outbox)
     seen: list[LinkStatus] = []
     link.subscribe(seen.append)
-    worker = SyncWorker(journal, server, link, clock)
+    worker = OutboxDeliveryWorker(journal, server, link, clock)
     journal.record("ticket.reserved", {"number": "G001"}, "t1")
     assert worker.cycle()
     server.down = True
@@ -159,7 +159,7 @@ def test_back_off_doubles_with_jitter_up_to_its_ceiling(journal: Journal) -> Non
     clock = FakeClock()
     server = FakeServer()
     server.down = True
-    worker = SyncWorker(
+    worker = OutboxDeliveryWorker(
         journal,
         server,
         HallLink(clock),
@@ -187,7 +187,7 @@ def test_refused_records_leave_the_outbox_with_their_reason(journal: Journal) ->
     server.refuse_kind = "ticket.reserved"
     journal.record("ticket.reserved", {"number": "G500"}, "t1")
     journal.record("evaluation.recorded", {"level": 2})
-    SyncWorker(journal, server, HallLink(clock), clock).flush()
+    OutboxDeliveryWorker(journal, server, HallLink(clock), clock).flush()
     assert journal.pending_outbox() == 0
     assert [reason for _, reason in journal.refused_outbox()] == ["not a number of this kiosk"]
 
@@ -195,7 +195,7 @@ def test_refused_records_leave_the_outbox_with_their_reason(journal: Journal) ->
 def test_a_heartbeat_is_journalled_on_its_interval_and_delivered(journal: Journal) -> None:
     clock = FakeClock()
     server = FakeServer()
-    worker = SyncWorker(
+    worker = OutboxDeliveryWorker(
         journal,
         server,
         HallLink(clock),
@@ -218,7 +218,7 @@ def test_the_worker_thread_delivers_a_new_record_without_waiting_for_its_interva
 ) -> None:
     clock = FakeClock()
     server = FakeServer()
-    worker = SyncWorker(
+    worker = OutboxDeliveryWorker(
         journal, server, HallLink(clock, journal.pending_outbox), clock, interval_seconds=600
     )
     journal.record("kiosk.started", {"kiosk": "K01"})

@@ -107,11 +107,11 @@ def test_a_silent_keypad_reaches_the_servers_device_list_and_comes_back(
 ) -> None:
     emulator, _port = keypads
     _url, server, _db = hall
-    assert kiosk.sync is not None
+    assert kiosk.outbox_delivery is not None
     turn_until(kiosk, lambda: keypad_online(kiosk, 2))
     emulator.silent.add(2)  # the keypad at window 2 stops answering
     turn_until(kiosk, lambda: not keypad_online(kiosk, 2))
-    assert kiosk.sync.cycle()  # heartbeat and outbox, as the sync thread does
+    assert kiosk.outbox_delivery.cycle()  # heartbeat and outbox, as the sync thread does
     assert kiosk.journal.pending_outbox() == 0
     assert kiosk.journal.refused_outbox() == []
     health = server.devices()["K05"]
@@ -125,7 +125,7 @@ def test_a_silent_keypad_reaches_the_servers_device_list_and_comes_back(
 
     emulator.silent.discard(2)
     turn_until(kiosk, lambda: keypad_online(kiosk, 2))
-    kiosk.sync.flush()
+    kiosk.outbox_delivery.flush()
     assert server.devices()["K05"]["keypads"]["2"]["online"] is True
     assert len(server.records("keypad.online")) == 1
 
@@ -135,13 +135,13 @@ def test_evaluations_and_follow_ups_arrive_once_even_when_sent_again(
 ) -> None:
     _url, server, _db = hall
     assert kiosk.windows is not None
-    assert kiosk.sync is not None
+    assert kiosk.outbox_delivery is not None
     desk = kiosk.windows.evaluations
     evaluation = desk.vote(3, EvaluationLevel.VERY_DISSATISFIED)
     [follow_up] = kiosk.windows.open_follow_ups()
     kiosk.windows.close_follow_up(follow_up.evaluation_id, "已电话回访 / Called back")
     batch = kiosk.journal.outbox_batch()
-    kiosk.sync.flush()
+    kiosk.outbox_delivery.flush()
     assert kiosk.journal.pending_outbox() == 0
     assert isinstance(kiosk.hall, HttpHall)
     again = kiosk.hall.send(batch)  # a replay, e.g. after an answer was lost
@@ -160,12 +160,12 @@ def test_the_printers_paper_reaches_the_device_list_before_the_next_heartbeat(
     from drivers.printer.status import PrinterCondition, PrinterStatus
 
     _url, server, _db = hall
-    assert kiosk.sync is not None
+    assert kiosk.outbox_delivery is not None
     assert kiosk.printer is not None
-    assert kiosk.sync.cycle()  # the first heartbeat: no printer at this port
+    assert kiosk.outbox_delivery.cycle()  # the first heartbeat: no printer at this port
     assert server.devices()["K05"]["printer"] in {"unknown", "offline"}
     kiosk.printer.health.record(PrinterStatus(PrinterCondition.PAPER_NEAR_END, "paper low"))
-    kiosk.sync.flush()
+    kiosk.outbox_delivery.flush()
     health = server.devices()["K05"]
     assert health["printer"] == "paper_near_end"
     assert health["printer_severity"] == kiosk.printer.health.report.severity

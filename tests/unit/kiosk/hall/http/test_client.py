@@ -19,7 +19,7 @@ from kiosk.hall import api
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink
-from kiosk.hall.outbox_delivery import SyncWorker
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.journal import Journal
@@ -179,7 +179,9 @@ def test_offline_tickets_reach_the_server_through_the_outbox_once(
     clock = SystemClock()
     hall = make_hall(kiosk_settings(server))
     journal = Journal(tmp_path / "journal.sqlite3", clock)
-    worker = SyncWorker(journal, hall, hall.link, clock, batch_size=2, maintain=hall.maintain)
+    worker = OutboxDeliveryWorker(
+        journal, hall, hall.link, clock, batch_size=2, maintain=hall.maintain
+    )
     assert worker.cycle()
     server.stop()
     issued = []
