@@ -202,7 +202,7 @@ def test_one_start_and_stop_for_retention_crash_handler_signals_and_watchdog(
     assert (sys.excepthook, threading.excepthook) == hooks
     assert [signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)] == handlers
     assert not root.window.isVisible()
-    assert not root.window.desk.worker_thread.isRunning()
+    assert not root.window.ticket_bridge.worker_thread.isRunning()
     root.stop()  # twice is harmless
 
 
@@ -218,4 +218,4 @@ def test_an_unsupervised_root_leaves_the_hooks_and_signals_alone(
         assert signal.getsignal(signal.SIGTERM) == handler
         assert (root.window.width(), root.window.height()) == (540, 960)
         qtbot.waitUntil(lambda: demo_kiosk.retention.last is not None)
-    assert not root.window.desk.worker_thread.isRunning()
+    assert not root.window.ticket_bridge.worker_thread.isRunning()
