@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from drivers.background import BackgroundThread
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
-from kiosk.text import Language, Text
+from kiosk.text import Language, Text, text
 from ui import theme
 from ui.texts import fill
 from ui.widgets import TextLabel, pick
@@ -33,28 +33,16 @@ MAX_CALLS = 3  # the newest large, two earlier ones small
 SPEECH_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 2.0
 
-CALL = Text(
-    zh="请 {number} 号到 {window} 号窗口", en="Number {number}, please go to window {window}"
-)
-RECALL = Text(
-    zh="再次呼叫：请 {number} 号到 {window} 号窗口",
-    en="Calling again: number {number}, please go to window {window}",
-)
-# What the speech engine reads: the letter and each digit apart, as halls announce them.
-SPOKEN_CALL = Text(
-    zh="请，{number}号，到{window}号窗口", en="Number {number}, please go to window {window}"
-)
-
 SpeechCommand = Callable[[str, Language], Sequence[str] | None]
 
 
 def call_text(event: HallEvent) -> Text:
-    return fill(
-        RECALL if event.recall else CALL, number=event.number or "", window=event.window or 0
-    )
+    template = text("calling.recall") if event.recall else text("calling.call")
+    return fill(template, number=event.number or "", window=event.window or 0)
 
 
 def _spelled(number: str) -> str:
+    """The letter and each digit apart, as halls announce them."""
     return " ".join(number)
 
 
@@ -199,7 +187,9 @@ class CallingLine(QFrame):
             return
         self._calls = [call_text(event), *self._calls][:MAX_CALLS]
         self._show()
-        spoken = fill(SPOKEN_CALL, number=_spelled(event.number), window=event.window)
+        spoken = fill(
+            text("calling.spoken_call"), number=_spelled(event.number), window=event.window
+        )
         self._speaker.say(spoken.get(self._language), self._language)
 
     def calls(self) -> list[str]:

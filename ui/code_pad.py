@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from kiosk.text import Text
+from kiosk.text import Text, text
 from ui.grid import GridColumns
 from ui.widgets import TextLabel, TouchButton
 
@@ -27,9 +27,6 @@ KEY_SPACING = 8
 MIN_COLUMNS = 6
 MAX_COLUMNS = 12
 PLACEHOLDER = "_"
-
-DELETE = Text(zh="退格", en="Delete")
-CLEAR = Text(zh="清空", en="Clear")
 
 
 def no_problem(typed: str) -> Text | None:
@@ -94,9 +91,9 @@ class CodePad(QWidget):
             button = self._key(key)
             button.clicked.connect(lambda _=False, key=key: self.type_key(key))
             self.keys[key] = button
-        self.delete_button = self._key(DELETE)
+        self.delete_button = self._key(text("code_pad.delete"))
         self.delete_button.clicked.connect(self.delete)
-        self.clear_button = self._key(CLEAR)
+        self.clear_button = self._key(text("code_pad.clear"))
         self.clear_button.clicked.connect(self.clear)
         keys = QWidget()
         self.grid = QGridLayout(keys)

@@ -26,6 +26,7 @@ from kiosk.clock import OffsetClock
 from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.startup import StartupError
 from kiosk.triage import ALWAYS_OPEN
+from ui import texts
 from ui.automation import AutomationError, settle, tap, wait_until
 from ui.main import (
     KioskApplication,
@@ -161,40 +162,40 @@ class ScriptedVisit:
 
     def _script(self) -> None:
         self.home("home")
-        self.tap("取号", "category")
+        self.tap(texts.TAKE_NUMBER.zh, "category")
         self.tap("发票办理", "matter")
         self.tap("发票代开", "route-green")
-        self.take_ticket("确认取号", "G001")
-        self.tap("完成")
+        self.take_ticket(texts.CONFIRM.zh, "G001")
+        self.tap(texts.DONE.zh)
         self.home("home-again")
 
-        self.tap("English")
+        self.tap(texts.LANGUAGE_NAMES["en"])
         self.snap("home-english")
-        self.tap("Take a number", "category-english")
+        self.tap(texts.TAKE_NUMBER.en, "category-english")
         self.tap("Returns and payment", "matter-english")
         self.tap("VAT return", "self-service-offer")
-        self.tap("Print a guide slip")
+        self.tap(texts.PRINT_GUIDE.en)
         self.wait(
-            lambda: self.window.route.guide_status.text().startswith("Your guide slip"),
+            lambda: self.window.route.guide_status.text() == texts.GUIDE_PRINTED.en,
             "the guide slip",
         )
         self.printed_slips += 1
         self.snap("guide-slip-printed")
-        self.tap("I still want a window", "route-window")
-        self.take_ticket("Confirm and print", "G002")
-        self.tap("Done")
+        self.tap(texts.WANT_WINDOW.en, "route-window")
+        self.take_ticket(texts.CONFIRM.en, "G002")
+        self.tap(texts.DONE.en)
         self.home("home-after-english")
 
-        self.tap("取号")
+        self.tap(texts.TAKE_NUMBER.zh)
         self.tap("税务登记", "matter-registration")
         self.tap("变更税务登记", "route-comprehensive")
-        self.take_ticket("确认取号", "A001")
-        self.tap("完成")
+        self.take_ticket(texts.CONFIRM.zh, "A001")
+        self.tap(texts.DONE.zh)
 
         self.identify_by_card()
         self.search_by_initials()
 
-        self.tap("取号")
+        self.tap(texts.TAKE_NUMBER.zh)
         self.tap("证明开具", "matter-walked-away")
         ui = self.kiosk.settings.ui
         self.clock.advance(ui.inactivity_seconds + 1)
@@ -266,12 +267,12 @@ class ScriptedVisit:
     def identify_by_card(self) -> None:
         """A taxpayer starts typing a credit code, then puts their ID card on the
         (emulated) reader instead: greeted, masked, with their own matters first."""
-        self.tap("刷证/扫码 · 预约签到", "identify")
-        self.tap("输入信用代码")
+        self.tap(texts.IDENTIFY.zh, "identify")
+        self.tap(texts.TYPE_CREDIT_CODE.zh)
         for key in "91110105MA":
             self.tap(key)
         self.snap("keypad")
-        self.tap("返回")
+        self.tap(texts.BACK.zh)
         cards = self.kiosk.card_emulator
         if cards is not None:
             cards.insert("long_term")  # drivers/sim/cards.toml: a fictitious senior
@@ -280,16 +281,16 @@ class ScriptedVisit:
             )
             cards.remove()
             self.snap("identified-for-you")
-        self.tap("首页")
+        self.tap(texts.HOME.zh)
 
     def search_by_initials(self) -> None:
         """A taxpayer who cannot find their matter types "FP" (发票) on the letter keypad."""
-        self.tap("取号")
-        self.tap("搜索", "search")
+        self.tap(texts.TAKE_NUMBER.zh)
+        self.tap(texts.SEARCH.zh, "search")
         for key in "FP":
             self.tap(key)
         self.snap("search-fp")
-        self.tap("首页")
+        self.tap(texts.HOME.zh)
 
     def take_ticket(self, confirm: str, number: str) -> None:
         self.tap(confirm, "printing")

@@ -15,16 +15,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.hall.link import HallLink, LinkStatus
-from kiosk.text import Language, Text
+from kiosk.text import Language, text
 from ui.texts import fill
 from ui.widgets import TextLabel
 
-OFFLINE = Text(
-    zh="网络中断，离线取号中，等候时间为估算",
-    en="Offline: numbers still come, waiting times are approximate",
-)
-OFFLINE_SINCE = Text(zh="离线自 {time}", en="Offline since {time}")
-PENDING = Text(zh="待上传记录 {count} 条", en="{count} records waiting to be sent")
 REFRESH_MS = 5000
 
 
@@ -39,7 +33,7 @@ class HallStatusBanner(QFrame):
         self._link = link
         self._zone = ZoneInfo(timezone)
         center = Qt.AlignmentFlag.AlignHCenter
-        self.headline = TextLabel(OFFLINE, "notice", align=center)
+        self.headline = TextLabel(text("hall_status.offline"), "notice", align=center)
         self.since = TextLabel("", "muted", align=center)
         self.pending = TextLabel("", "muted", align=center)
         column = QVBoxLayout(self)
@@ -68,11 +62,14 @@ class HallStatusBanner(QFrame):
             self.show()
         since = status.offline_since
         self.since.set_text(
-            fill(OFFLINE_SINCE, time=since.astimezone(self._zone).strftime("%H:%M"))
+            fill(
+                text("hall_status.offline_since"),
+                time=since.astimezone(self._zone).strftime("%H:%M"),
+            )
             if since is not None
             else ""
         )
-        self.pending.set_text(fill(PENDING, count=status.pending))
+        self.pending.set_text(fill(text("hall_status.pending"), count=status.pending))
 
     def retranslate(self, language: Language) -> None:
         """The labels retranslate themselves; nothing of its own to do."""

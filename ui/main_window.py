@@ -27,6 +27,7 @@ from kiosk.taxpayer import IdentityKind
 from kiosk.text import Language, Text
 from kiosk.tickets import IssuedTicket
 from kiosk.visit import Step, Visit, VisitMachine
+from ui import texts
 from ui.calling import CallingLine, Speaker, find_speech_command
 from ui.catalog_updates import CatalogUpdates
 from ui.chrome import ActivityFilter, IdleOverlay, TopBar
@@ -83,8 +84,8 @@ class KioskWindow(QMainWindow):
         self.kiosk = kiosk
         self._shut_down = False
         settings = kiosk.settings
-        self.setWindowTitle(f"{settings.hall.name_zh} · 取号")
         hall_name = Text(zh=settings.hall.name_zh, en=settings.hall.name_en)
+        self.setWindowTitle(texts.fill(texts.WINDOW_TITLE, hall=hall_name).zh)
 
         page = _Page()
         column = QVBoxLayout(page)

@@ -6,6 +6,7 @@ read (kiosk.text.catalog_section), so a hall's rewording shows whatever the impo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kiosk.text import LANGUAGES, Language, Text, catalog_section, text
@@ -23,6 +24,15 @@ def fill(template: Text, **values: Text | str | int) -> Text:
         )
 
     zh, en = (text_in(language) for language in LANGUAGES)
+    return Text(zh=zh, en=en)
+
+
+def joined(items: Sequence[Text]) -> Text:
+    """`items` as one list, separated as each language writes a list."""
+    separator = text("screen.list_separator")
+    zh, en = (
+        separator.get(language).join(item.get(language) for item in items) for language in LANGUAGES
+    )
     return Text(zh=zh, en=en)
 
 
@@ -46,6 +56,7 @@ CHOOSE_MATTER: Text
 BADGE_SIMPLE: Text
 BADGE_SELF_SERVICE: Text
 TIME_LIMIT: Text
+MATTER_DETAIL: Text
 GO_TO: Text
 WHY: Text
 BULLET: Text
@@ -131,6 +142,7 @@ ADDING_MATTER: Text
 CHOSEN_MATTERS: Text
 NO_TICKET_TITLE: Text
 REFUSAL_ACTIONS: dict[str, Text]
+WINDOW_TITLE: Text
 
 
 def people_ahead(count: int) -> Text:

@@ -40,7 +40,13 @@ SCREEN_OF_STEP = {
 }
 # Home itself, a print under way, and the outcomes (they have their own button home).
 NO_HOME_BUTTON = frozenset({Step.HOME, Step.PRINTING, Step.DONE, Step.E_TICKET, Step.FAILED})
-PROBLEM_TEXTS = {IdentifyProblem.APPOINTMENT_UNKNOWN: texts.APPOINTMENT_UNKNOWN}
+
+
+def problem_text(problem: IdentifyProblem) -> Text:
+    """Read when shown, not at import: a hall's wording installed later counts."""
+    match problem:
+        case IdentifyProblem.APPOINTMENT_UNKNOWN:
+            return texts.APPOINTMENT_UNKNOWN
 
 
 class VisitRequestsOnThreads:
@@ -142,7 +148,7 @@ class VisitView:
     def _show_problem(self) -> None:
         problem = self._machine.problem
         text: Text | None = (
-            PROBLEM_TEXTS[problem] if isinstance(problem, IdentifyProblem) else problem
+            problem_text(problem) if isinstance(problem, IdentifyProblem) else problem
         )
         if self._machine.step is Step.CODE_ENTRY:
             self._window.code_entry.show_problem(text)

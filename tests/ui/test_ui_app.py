@@ -57,6 +57,10 @@ def test_touch_button_keeps_its_accessible_name_equal_to_its_label(qapp: QApplic
     assert button.accessibleName() == "Other"
 
 
+def test_the_window_is_titled_with_the_halls_name(window: KioskWindow, demo_kiosk: Kiosk) -> None:
+    assert window.windowTitle() == f"{demo_kiosk.settings.hall.name_zh} · 取号"
+
+
 def test_qr_widget_paints_the_matrix(qapp: QApplication) -> None:
     url = "https://guide.hall.example/matter/M0202"
     widget = QrCodeWidget(url, side=300)

@@ -16,7 +16,7 @@ from uitest_support import LANDSCAPE, PORTRAIT, WORKER_TIMEOUT_MS
 from kiosk.app import Kiosk
 from kiosk.hall.base import HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.local import LocalHall
-from kiosk.text import Language
+from kiosk.text import Language, default_texts, install_texts
 from ui.automation import settle, tap, visible_texts
 from ui.calling import CallingLine, Speaker, find_speech_command
 from ui.main_window import KioskWindow
@@ -210,3 +210,27 @@ def test_the_home_queue_table_follows_the_calls(
     [row] = [row for row in window.home.rows if row.queue.code == "comprehensive"]
     call(demo_kiosk, 2)
     qtbot.waitUntil(lambda: row.waiting.text().startswith("等候 1 人"), timeout=WORKER_TIMEOUT_MS)
+
+
+def test_a_halls_wording_of_the_call_shows_though_the_window_was_built_before(
+    qtbot: QtBot, window: KioskWindow, demo_kiosk: Kiosk
+) -> None:
+    catalog, problems = default_texts().reworded(
+        {
+            "calling": {
+                "call": {"zh": "{number} 号请到 {window} 号窗口", "en": "{number} to {window}"}
+            }
+        }
+    )
+    assert problems == []
+    install_texts(catalog)
+    try:
+        issue(demo_kiosk, "comprehensive")
+        call(demo_kiosk, 3)
+        line = window.calling_line
+        qtbot.waitUntil(lambda: line.isVisible(), timeout=WORKER_TIMEOUT_MS)
+        assert line.calls() == ["A001 号请到 3 号窗口"]
+        tap(window, "English")
+        assert line.calls() == ["A001 to 3"]
+    finally:
+        install_texts(None)

@@ -11,8 +11,10 @@ from PySide6.QtGui import QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, SCREEN_OF, TAPS
 
+from kiosk.text import Text
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.main_window import KioskWindow
+from ui.screens.matter import matter_detail
 from ui.widgets import CategoryTile, MatterRow, TextLabel
 
 Reach = Callable[[str], None]
@@ -157,3 +159,15 @@ def test_category_grid_fits_its_columns_to_the_width(window: KioskWindow, reach:
     assert portrait_columns == 3
     assert window.category.columns() == 5
     assert len(window.category.tiles) == 9
+
+
+def test_a_matter_shown_by_its_short_name_has_its_full_name_in_its_detail(
+    window: KioskWindow,
+) -> None:
+    matter = window.kiosk.catalog.matter("M0101")
+    assert matter.short_name is not None
+    limit = matter.time_limit_text
+    assert matter_detail(matter) == Text(
+        zh=f"新办纳税人套餐 · 办理时限：{limit.zh}",
+        en=f"New taxpayer package · Time limit: {limit.en}",
+    )

@@ -25,6 +25,7 @@ from test_ui_technician import (
 from uitest_support import LANDSCAPE, PORTRAIT
 
 from drivers.idcard.card import id_check_digit
+from drivers.printer.document import Align, TextBlock
 from drivers.sim.scanner import ScannerEmulator
 from kiosk.app import Kiosk, build_kiosk
 from kiosk.catalog import load_catalog
@@ -42,6 +43,7 @@ from ui.main_window import KioskWindow
 from ui.technician import texts
 from ui.technician.jobs import Jobs
 from ui.technician.pages import DevicesPage, HallLinkPage, MenuContext, SettingsPage
+from ui.technician.pages.device_tests import sample_slip
 
 # Built from parts: never a whole ID number or credit code written in a test file.
 RESIDENT_NUMBER = "110105" + "19900307" + "123"
@@ -463,3 +465,8 @@ def test_the_device_tools_fit_and_are_named(
                 assert window.rect().contains(top_left), label
         tap(window.technician.layer, "中文 / English")
         settle()
+
+
+def test_the_test_slip_is_titled_in_both_languages_large() -> None:
+    title = sample_slip().blocks[0]
+    assert title == TextBlock("打印测试 / Test print", Align.CENTER, 2, 2)

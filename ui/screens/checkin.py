@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.catalog import Matter
 from kiosk.taxpayer import Identity, TaxpayerProfile
-from kiosk.text import LANGUAGES, Language, Text
+from kiosk.text import Text
 from ui import texts
 from ui.screens.base import Screen
 from ui.screens.identify import credit_line, greeting
@@ -18,12 +18,7 @@ from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 
 def matter_list(matters: Sequence[Matter]) -> Text:
-    def joined(language: Language) -> str:
-        separator = texts.LIST_SEPARATOR.get(language)
-        return separator.join(matter.name.get(language) for matter in matters)
-
-    zh, en = (joined(language) for language in LANGUAGES)
-    return Text(zh=zh, en=en)
+    return texts.joined([matter.name for matter in matters])
 
 
 class CheckInScreen(Screen):

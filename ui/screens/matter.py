@@ -39,7 +39,7 @@ def matter_detail(matter: Matter) -> Text:
     limit = texts.fill(texts.TIME_LIMIT, limit=matter.time_limit_text)
     if matter.short_name is None or matter.short_name == matter.name:
         return limit
-    return Text(zh=f"{matter.name.zh} · {limit.zh}", en=f"{matter.name.en} · {limit.en}")
+    return texts.fill(texts.MATTER_DETAIL, name=matter.name, limit=limit)
 
 
 class MatterScreen(Screen):

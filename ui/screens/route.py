@@ -195,10 +195,7 @@ class RouteScreen(Screen):
         self.matters_line.set_text(
             texts.fill(
                 texts.CHOSEN_MATTERS,
-                matters=Text(
-                    zh=texts.LIST_SEPARATOR.zh.join(name.zh for name in names),
-                    en=texts.LIST_SEPARATOR.en.join(name.en for name in names),
-                ),
+                matters=texts.joined(names),
             )
         )
         self.matters_line.setVisible(len(names) > 1)

@@ -9,15 +9,16 @@ from drivers.printer.document import Align, PrintDocument, RuleBlock, TextBlock
 from kiosk.device_watchers import CardCheck, CardWatcher, ScannerWatcher
 from kiosk.identity import CardRefused
 from kiosk.taxpayer import Identity, IdentityKind
-from kiosk.text import Text
+from kiosk.text import Text, text
 from ui.technician import texts
 
 
 def sample_slip() -> PrintDocument:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    title = text("device_pages.test_print")
     return PrintDocument(
         (
-            TextBlock("打印测试 / Test print", Align.CENTER, 2, 2),
+            TextBlock(f"{title.zh} / {title.en}", Align.CENTER, 2, 2),
             RuleBlock(),
             TextBlock(stamp, Align.CENTER),
             TextBlock("0123456789 ABCDEF 中文字符", Align.CENTER),

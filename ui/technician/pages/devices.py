@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.identity import CardRefused, CodeProblem
 from kiosk.taxpayer import Identity
-from kiosk.text import Text
+from kiosk.text import Text, text
 from ui.technician import texts
 from ui.technician.editors import serial_ports
 from ui.technician.pages.base import MenuContext, Page
@@ -22,6 +22,7 @@ from ui.technician.pages.device_tests import (
     sample_slip,
     scan_one_code,
 )
+from ui.texts import joined
 from ui.widgets import TextLabel, TouchButton, card_frame
 
 
@@ -290,9 +291,8 @@ class DevicesPage(Page):
         silent_text: Text | str = (
             texts.fill(
                 texts.BUS_SILENT_LIST,
-                addresses=Text(
-                    zh="、".join(f"{address}号" for address in silent),
-                    en=", ".join(f"#{address}" for address in silent),
+                addresses=joined(
+                    [texts.fill(text("device_pages.keypad_address"), address=a) for a in silent]
                 ),
             )
             if silent
