@@ -24,12 +24,14 @@ from kiosk.settings import (
     load_settings,
     settings_json_schema,
 )
+from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
     file = config_file(args)
     problems: list[ConfigProblem] = []
+    warnings: list[str] = []
     summary: dict[str, Any] = {}
     try:
         settings = load_settings(file)
@@ -41,6 +43,8 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             "matters": len(catalog.matters),
         }
         problems = rule_problems(settings, catalog)  # unknown queue, never matches, shadowed
+        pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
+        warnings = [pin_warning] if pin_warning else []
     except ConfigError as error:
         problems = error.problems
     ok = not problems
@@ -55,10 +59,11 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             f"{len(problems)} problem(s) in the configuration:\n"
             + "\n".join(f"  {problem}" for problem in problems)
         )
-    )
+    ) + "".join(f"\nwarning: {warning}" for warning in warnings)
+    problem_list = [vars(problem) for problem in problems]
     emit(
         args,
-        {"ok": ok, "file": source, **summary, "problems": [vars(problem) for problem in problems]},
+        {"ok": ok, "file": source, **summary, "problems": problem_list, "warnings": warnings},
         text,
     )
     return EXIT_OK if ok else EXIT_PROBLEMS
@@ -94,7 +99,7 @@ def _read_new_pin(args: argparse.Namespace) -> str:
         return sys.stdin.readline().strip()
     import getpass
 
-    first = getpass.getpass("New technician PIN (digits): ")
+    first = getpass.getpass("New technician PIN (6 to 12 digits, no easy pattern): ")
     if getpass.getpass("The same PIN again: ") != first:
         raise ValueError("the two PINs differ")
     return first

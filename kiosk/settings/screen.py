@@ -121,7 +121,8 @@ class TechnicianSection(Section):
     pin_hash: str = Field(
         "",
         title="Technician PIN (hash)",
-        description="Set with `kiosk config set-pin`; a salted scrypt hash, never the PIN. "
+        description="Set with `kiosk config set-pin` (6 to 12 digits, no easy pattern); "
+        "a salted scrypt hash, never the PIN. "
         "Empty: the technician menu cannot be opened.",
         json_schema_extra={"secret": True},
     )
@@ -132,7 +133,12 @@ class TechnicianSection(Section):
         5, ge=3, le=10, title="Wrong PINs before lock-out", description="In a row."
     )
     lockout_minutes: float = Field(
-        5.0, ge=1, le=120, title="Lock-out", description="Minutes the menu stays locked."
+        5.0,
+        ge=1,
+        le=120,
+        title="Lock-out",
+        description="Minutes the menu stays locked the first time; each further lock-out "
+        "before the right PIN lasts twice as long, up to 24 hours.",
     )
     retention_days: int = Field(
         90,

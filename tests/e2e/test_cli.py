@@ -19,9 +19,10 @@ from kiosk.triage import route_visit
 pytestmark = pytest.mark.e2e
 
 
-def kiosk(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def kiosk(*args: str, timeout: float = 60, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -80,6 +81,26 @@ def test_a_broken_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert str(machine) in result.stdout + result.stderr
         assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_set_pin_refuses_an_easy_pin_writes_a_good_one_and_check_is_quiet(
+    tmp_path: Path,
+) -> None:
+    machine = tmp_path / "kiosk.toml"
+    refused = kiosk("config", "set-pin", "--pin-stdin", "--config", str(machine), stdin="1234\n")
+    assert refused.returncode == 1
+    assert "PIN not set: a PIN has 6 to 12 digits" in refused.stdout
+    assert not machine.exists()
+    refused = kiosk("config", "set-pin", "--pin-stdin", "--config", str(machine), stdin="654321\n")
+    assert refused.returncode == 1
+    assert "counting up or down" in refused.stdout
+    assert not machine.exists()
+    accepted = kiosk("config", "set-pin", "--pin-stdin", "--config", str(machine), stdin="730519\n")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "730519" not in machine.read_text(encoding="utf-8")
+    checked = kiosk("config", "check", str(machine))
+    assert checked.returncode == 0, checked.stdout
+    assert "warning" not in checked.stdout
 
 
 def test_config_schema_is_json_schema() -> None:

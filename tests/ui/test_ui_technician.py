@@ -27,7 +27,8 @@ from ui.technician import texts as technician_texts
 from ui.technician.controller import TechnicianController
 from ui.technician.pages import PAGE_CLASSES, SettingsPage
 
-PIN = "2468"
+PIN = "730519"
+WRONG_PIN = "864209"
 # A cheap hash for tests (the cost is in the stored string; production uses 2**15).
 PIN_HASH = hash_pin(PIN, n=2**10)
 WITH_PIN = pytest.mark.settings(technician={"pin_hash": PIN_HASH})
@@ -138,24 +139,30 @@ def test_the_gesture_does_not_steal_taps(window: KioskWindow) -> None:
     assert tech(window).gesture.count() == 1
 
 
+DOUBLES = "每再锁定一次，时长加倍，直到输入正确的 PIN。"
+
+
+def lock_message(window: KioskWindow) -> str:
+    return next(text for text in visible_texts(tech(window).layer) if "菜单已锁定" in text)
+
+
 @WITH_PIN
 def test_five_wrong_pins_lock_the_menu_for_five_minutes(
     window: KioskWindow, fake_clock: FakeClock, demo_kiosk: Kiosk
 ) -> None:
     corner_taps(window)
     for attempt in range(4):
-        enter_pin(window, "1111")
+        enter_pin(window, WRONG_PIN)
         assert f"PIN 错误，还可尝试 {4 - attempt} 次" in visible_texts(tech(window).layer)
-    enter_pin(window, "1111")
-    texts = visible_texts(tech(window).layer)
-    assert "错误次数过多，菜单已锁定，请 5 分钟后再试。" in texts
+    enter_pin(window, WRONG_PIN)
+    assert lock_message(window) == "错误次数过多，菜单已锁定，请 5 分钟后再试。\n" + DOUBLES
     assert not tech(window).pinpad.digit_buttons["2"].isEnabled()
     assert tech(window).gate.attempt(PIN).locked  # even the right PIN, while locked
     fake_clock.advance(4 * 60)
     tech(window).check()
     assert tech(window).showing() == ""  # an untouched PIN pad closes itself
     corner_taps(window)
-    assert "错误次数过多，菜单已锁定，请 1 分钟后再试。" in visible_texts(tech(window).layer)
+    assert lock_message(window).startswith("错误次数过多，菜单已锁定，请 1 分钟后再试。")
     fake_clock.advance(61)
     tech(window).check()
     assert tech(window).pinpad.digit_buttons["2"].isEnabled()
@@ -165,6 +172,27 @@ def test_five_wrong_pins_lock_the_menu_for_five_minutes(
     assert actions.count("pin_refused") == 5
     assert "locked" in actions
     assert actions[-1] == "entered"
+
+
+@WITH_PIN
+def test_each_further_lock_out_doubles_and_the_pad_says_how_long(
+    window: KioskWindow, fake_clock: FakeClock
+) -> None:
+    shown = []
+    for _ in range(6):  # 5, 10, 20, 40, 80, 160 minutes
+        corner_taps(window)
+        for _ in range(5):
+            enter_pin(window, WRONG_PIN)
+        shown.append(lock_message(window).split("\n")[0])
+        fake_clock.advance(tech(window).gate.locked_seconds())
+        tech(window).check()
+        assert tech(window).showing() == ""  # the untouched pad closed itself meanwhile
+    assert shown[1] == "错误次数过多，菜单已锁定，请 10 分钟后再试。"
+    assert shown[4] == "错误次数过多，菜单已锁定，请 1 小时 20 分钟后再试。"
+    assert shown[5] == "错误次数过多，菜单已锁定，请 2 小时 40 分钟后再试。"
+    corner_taps(window)
+    tech(window).pinpad.show_locked(24 * 3600)  # the cap, without ten rounds of taps
+    assert lock_message(window).startswith("错误次数过多，菜单已锁定，请 24 小时 0 分钟后再试。")
 
 
 @pytest.mark.settings(technician={"pin_hash": ""})
@@ -322,7 +350,7 @@ def test_kiosk_mode_refuses_closing_and_leaving_asks_the_pin(
     tap(controller.layer, "退出全屏模式")
     assert controller.showing() == "pin"
     assert "退出全屏模式：请再次输入 PIN" in visible_texts(controller.layer)
-    enter_pin(window, "1357")
+    enter_pin(window, WRONG_PIN)
     assert exits == []
     enter_pin(window, PIN)
     assert exits == [EXIT_LEFT_KIOSK]

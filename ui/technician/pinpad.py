@@ -93,8 +93,14 @@ class PinPad(QWidget):
         self.message.set_text(message)
 
     def show_locked(self, seconds: float) -> None:
-        minutes = max(1, math.ceil(seconds / 60))
-        self.message.set_text(texts.fill(texts.LOCKED, minutes=minutes))
+        """How long the lock lasts, in minutes, or hours and minutes past the hour."""
+        hours, minutes = divmod(max(1, math.ceil(seconds / 60)), 60)
+        locked = (
+            texts.fill(texts.LOCKED_HOURS, hours=hours, minutes=minutes)
+            if hours
+            else texts.fill(texts.LOCKED, minutes=minutes)
+        )
+        self.message.set_text(texts.fill(texts.LOCKED_DOUBLES, locked=locked))
         self.clear()
         self.set_input_enabled(False)
 
