@@ -10,7 +10,6 @@ from kiosk.config_store import (
     ConfigStore,
     check_configuration,
     coerce,
-    dumps_toml,
     field_spec,
     settings_sections,
 )
@@ -75,20 +74,6 @@ def test_a_first_change_creates_the_machine_file(tmp_path: Path) -> None:
     path = tmp_path / "etc" / "kiosk.toml"
     ConfigStore(path).save({"technician.idle_minutes": 5.0})
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {"technician": {"idle_minutes": 5.0}}
-
-
-def test_the_toml_writer_round_trips_what_a_machine_file_holds() -> None:
-    data = {
-        "schema_version": 1,
-        "kiosk": {"id": "K01", "language": "zh"},
-        "hall": {"name_zh": '第一"分局"', "name_en": "Hall \\ One"},
-        "queues": [{"code": "green", "windows": [1, 2], "service_minutes": 4.5}],
-        "ticket": {
-            "texts": {"number": {"zh": "号码", "en": "Number"}},
-            "show_wait_estimate": False,
-        },
-    }
-    assert tomllib.loads(dumps_toml(data)) == data
 
 
 def test_fields_come_from_the_schema_with_titles_limits_and_choices() -> None:
