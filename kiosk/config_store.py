@@ -12,6 +12,7 @@ limits and choices.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,9 +201,12 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
         return int(number)
     if spec.kind == "number":
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise ValueError("expected a number") from None
+        if not math.isfinite(number):  # TOML could hold nan or inf; no setting means them
+            raise ValueError("expected a number")
+        return number
     return str(value)
 
 

@@ -92,6 +92,8 @@ def test_fields_come_from_the_schema_with_titles_limits_and_choices() -> None:
 def test_coerce_turns_widget_values_into_schema_values() -> None:
     assert coerce(field_spec("ui.width"), "1080") == 1080
     assert coerce(field_spec("ui.fullscreen"), "off") is False
+    with pytest.raises(ValueError, match="expected a number"):
+        coerce(field_spec("ui.inactivity_seconds"), "nan")
     with pytest.raises(ValueError, match="whole number"):
         coerce(field_spec("ui.width"), "10.5")
 
