@@ -38,6 +38,7 @@ from kiosk.service_windows.opening import all_windows, open_window_service
 from kiosk.settings import ConfigError, ConfigProblem, Settings, load_settings, load_texts
 from kiosk.sqlite import StorageError
 from kiosk.startup import (
+    ConfigurationError,
     EscPosSlipPrinter,
     StartupError,
     device_health,
@@ -227,7 +228,7 @@ def load_configuration(config_file: Path | None) -> tuple[Settings, Catalog]:
         return settings, load_catalog(settings.catalog_path)
     except ConfigError as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise StartupError(f"the configuration has errors:\n{lines}") from None
+        raise ConfigurationError(f"the configuration has errors:\n{lines}") from None
 
 
 def build_kiosk(

@@ -2,7 +2,9 @@
 
 A change is validated through `load_settings` (the same schema, the same reasons)
 before anything is written; it is then written atomically (temporary file, fsync,
-rename), and the file it replaces is kept as `kiosk.toml.last-good`. The fields a
+rename), and the file it replaces is kept as `kiosk.toml.last-good`. The file is
+edited as a TOML document (tomlkit), so a hall's comments and layout stay; every
+copy keeps the file's mode, and a new file holding a PIN hash or token is 0600. The fields a
 generated settings page shows come from the settings' JSON schema: title, help,
 limits and choices.
 """
@@ -10,17 +12,16 @@ limits and choices.
 from __future__ import annotations
 
 import functools
-import json
 import math
-import re
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.atomic_file import fsync_directory, write_atomically
+import tomlkit
+from tomlkit import TOMLDocument
+
+from kiosk.atomic_file import PRIVATE, file_mode, write_atomically
 from kiosk.catalog import load_catalog
 from kiosk.settings import (
     DEFAULTS_FILE,
@@ -28,7 +29,6 @@ from kiosk.settings import (
     ConfigProblem,
     Settings,
     load_settings,
-    read_toml,
     settings_json_schema,
 )
 from kiosk.technician import is_secret_key
@@ -42,68 +42,6 @@ class ConfigRefused(Exception):
     def __init__(self, problems: list[ConfigProblem]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{p.key}: {p.reason}" if p.key else p.reason for p in problems))
-
-
-# ---- a small TOML writer (what a machine file holds: tables, arrays, scalars) --------------
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(name: str) -> str:
-    return name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError("TOML numbers here must be finite")
-        return repr(value)
-    if isinstance(value, str | Path):
-        return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_scalar(item) for item in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
-    raise ValueError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _is_table_array(value: Any) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and bool(value)
-        and all(isinstance(item, Mapping) for item in value)
-    )
-
-
-def _write_table(lines: list[str], prefix: str, table: Mapping[str, Any]) -> None:
-    plain = {
-        k: v for k, v in table.items() if not isinstance(v, Mapping) and not _is_table_array(v)
-    }
-    for name, value in plain.items():
-        lines.append(f"{_key(name)} = {_scalar(value)}")
-    for name, value in table.items():
-        path = f"{prefix}.{_key(name)}" if prefix else _key(name)
-        if isinstance(value, Mapping):
-            lines.append("")
-            lines.append(f"[{path}]")
-            _write_table(lines, path, value)
-        elif _is_table_array(value):
-            for item in value:
-                lines.append("")
-                lines.append(f"[[{path}]]")
-                _write_table(lines, path, item)
-
-
-def dumps_toml(data: Mapping[str, Any]) -> str:
-    lines: list[str] = []
-    _write_table(lines, "", data)
-    return "\n".join(lines).lstrip("\n") + "\n"
 
 
 # ---- fields of the generated pages -----------------------------------------------------------
@@ -263,9 +201,12 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
         return int(number)
     if spec.kind == "number":
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise ValueError("expected a number") from None
+        if not math.isfinite(number):  # TOML could hold nan or inf; no setting means them
+            raise ValueError("expected a number")
+        return number
     return str(value)
 
 
@@ -288,19 +229,29 @@ def get_dotted(data: Mapping[str, Any], key: str) -> Any:
     return node
 
 
-def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+def _set_dotted(document: TOMLDocument, key: str, value: Any) -> None:
+    """Edit the document in place: its comments, order and layout stay as they were."""
     parts = key.split(".")
-    node = data
+    node: Any = document
     for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            node[part] = child
-        node = child
+        if not isinstance(node.get(part), Mapping):
+            node[part] = tomlkit.table()
+        node = node[part]
     if value is None:
         node.pop(parts[-1], None)  # TOML has no null: the default applies
     else:
         node[parts[-1]] = value
+
+
+def _holds_secret(data: Mapping[str, Any], prefix: str = "") -> bool:
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            if _holds_secret(value, f"{key}."):
+                return True
+        elif is_secret_key(key) and value not in ("", None):
+            return True
+    return False
 
 
 def settings_value(settings: Settings, key: str) -> Any:
@@ -318,11 +269,10 @@ class ConfigStore:
     def last_good_file(self) -> Path:
         return self.machine_file.with_name(self.machine_file.name + LAST_GOOD_SUFFIX)
 
-    def raw(self) -> dict[str, Any]:
-        """The machine file's own tables (empty when there is no file yet)."""
+    def _document(self) -> TOMLDocument:
         if not self.machine_file.exists():
-            return {}
-        return read_toml(self.machine_file)
+            return tomlkit.document()
+        return tomlkit.parse(self.machine_file.read_text(encoding="utf-8"))
 
     def settings(self) -> Settings:
         machine = self.machine_file if self.machine_file.exists() else None
@@ -334,21 +284,22 @@ class ConfigStore:
         Raises ConfigRefused (nothing written) with the schema's reasons."""
         try:
             before = self.settings()
-            raw = self.raw()
         except ConfigError as error:
             raise ConfigRefused(error.problems) from None
-        updated = json.loads(json.dumps(raw, default=str))  # a deep copy of plain data
+        document = self._document()
         for key, value in changes.items():
-            _set_dotted(updated, key, value)
+            _set_dotted(document, key, value)
         try:
-            text = dumps_toml(updated)
-        except ValueError as error:
+            text = tomlkit.dumps(document)
+        except (ValueError, TypeError) as error:
             raise ConfigRefused([ConfigProblem("", "", str(error))]) from None
         after = self._validate(text)
-        if self.machine_file.exists():
-            shutil.copy2(self.machine_file, self.last_good_file)
-            fsync_directory(self.machine_file.parent)
-        write_atomically(self.machine_file, text.encode("utf-8"))
+        mode = file_mode(self.machine_file)
+        if mode is not None:
+            write_atomically(self.last_good_file, self.machine_file.read_bytes(), mode)
+        elif _holds_secret(document):
+            mode = PRIVATE
+        write_atomically(self.machine_file, text.encode("utf-8"), mode)
         return [
             Change(key, settings_value(before, key), settings_value(after, key))
             for key in changes
@@ -360,7 +311,8 @@ class ConfigStore:
         self.machine_file.parent.mkdir(parents=True, exist_ok=True)
         candidate = self.machine_file.with_name(f".{self.machine_file.name}.candidate")
         try:
-            candidate.write_text(text, encoding="utf-8")
+            # Private whatever it holds: it lives a moment, and may hold the token.
+            write_atomically(candidate, text.encode("utf-8"), PRIVATE)
             return load_settings(candidate, defaults_file=self.defaults_file)
         except ConfigError as error:
             problems = [

@@ -6,10 +6,11 @@ SQLite file.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
@@ -17,6 +18,13 @@ from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, V
 
 class StorageError(Exception):
     """A database file that cannot be used; the message names the file and why."""
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is the owner's alone (it holds visits and tokens); SQLite
+    gives its -wal and -shm files the main file's mode. An existing file keeps its own."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def open_database(path: Path, schema: str) -> sqlite3.Connection:
@@ -27,6 +35,10 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
         raise StorageError(
             f"cannot create the data directory {path.parent}: {error.strerror or error}"
         ) from None
+    try:
+        _create_private(path)
+    except OSError as error:
+        raise StorageError(f"cannot use {path}: {error.strerror or error}") from None
     try:
         connection = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=5.0

@@ -35,6 +35,10 @@ class StartupError(Exception):
     """The kiosk cannot start; the message says what to fix."""
 
 
+class ConfigurationError(StartupError):
+    """The configuration is wrong: starting again will not help until someone fixes it."""
+
+
 class EscPosSlipPrinter:
     """Adapts the ESC/POS driver to what the ticket service needs."""
 
@@ -68,7 +72,7 @@ def open_printer(
     try:
         profile = get_profile(printer_settings.profile)
     except KeyError as error:
-        raise StartupError(f"printer.profile: {error.args[0]}") from None
+        raise ConfigurationError(f"printer.profile: {error.args[0]}") from None
     transport = Transport(
         port or printer_settings.port,
         baudrate=printer_settings.baudrate,
@@ -97,7 +101,7 @@ def open_profiles(settings: Settings, catalog: Catalog) -> ProfileDirectory:
         )
     except ConfigError as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise StartupError(f"the taxpayer profiles have errors:\n{lines}") from None
+        raise ConfigurationError(f"the taxpayer profiles have errors:\n{lines}") from None
 
 
 def open_card_watcher(

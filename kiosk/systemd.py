@@ -4,8 +4,13 @@
 once its window is up, then WATCHDOG=1 from a timer of the GUI event loop. A hung
 event loop stops feeding the watchdog and systemd restarts the kiosk; a crash, or
 the menu's "restart", exits with EXIT_RESTART and systemd starts it again.
-"Leave kiosk mode" exits with EXIT_LEFT_KIOSK, which the unit exempts from the
-automatic restart (RestartPreventExitStatus).
+"Leave kiosk mode" exits with EXIT_LEFT_KIOSK and a configuration error at start
+with EXIT_CONFIG, which the unit exempts from the automatic restart
+(RestartPreventExitStatus): restarting cannot fix them.
+
+A system unit runs the kiosk as its own user (default `hall-kiosk`, made once by
+the administrator, see `USER_CREATION`), without new privileges, on a read-only
+file system but for its data directory and the machine file's directory.
 
 sd_notify is a datagram on the unix socket named by $NOTIFY_SOCKET (a leading @
 means the abstract namespace): no library is needed.
@@ -20,11 +25,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.settings import SYSTEM_MACHINE_FILE
+
 EXIT_RESTART = 75  # EX_TEMPFAIL: systemd restarts the kiosk
 EXIT_LEFT_KIOSK = 64  # the technician left kiosk mode: no restart
+EXIT_CONFIG = 78  # EX_CONFIG: the configuration is wrong at start: no restart
 WATCHDOG_SECONDS = 30
 UNIT_NAME = "hall-kiosk.service"
 SYSTEM_UNIT_DIR = Path("/etc/systemd/system")
+KIOSK_USER = "hall-kiosk"
+STATE_DIRECTORY = Path("/var/lib") / KIOSK_USER  # systemd's StateDirectory=hall-kiosk
+# The serial ports (dialout), the USB printer (lp) and the screen (video, input).
+USER_CREATION = (
+    "useradd --system --user-group --home-dir {home} --shell /usr/sbin/nologin"
+    " --groups dialout,lp,video,input {user}"
+)
 
 
 def user_unit_dir() -> Path:
@@ -46,6 +61,42 @@ class UnitOptions:
     watchdog_seconds: int = WATCHDOG_SECONDS
     qt_platform: str | None = None  # e.g. "eglfs" on a machine without X or Wayland
     display: str | None = None
+    run_as: str = KIOSK_USER  # a system unit's user and group (a user unit runs as its owner)
+    data_directory: Path | None = None  # kiosk.data_dir; None: systemd's state directory
+
+
+def user_creation(options: UnitOptions) -> str:
+    """The command that makes the unit's user, for the administrator to run once."""
+    home = options.data_directory or STATE_DIRECTORY
+    return USER_CREATION.format(home=shlex.quote(str(home)), user=shlex.quote(options.run_as))
+
+
+def _hardening(options: UnitOptions) -> list[str]:
+    """A system unit: its own user, no new privileges, a read-only system but for the
+    data directory, the machine file's directory (the technician menu saves there) and
+    removable media (the menu's CSV export); `-`: no error while a path is missing."""
+    config_dir = (options.config_file or SYSTEM_MACHINE_FILE).parent
+    data = options.data_directory or STATE_DIRECTORY
+    lines = [
+        f"# Create the user once: {user_creation(options)}",
+        f"User={options.run_as}",
+        f"Group={options.run_as}",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "PrivateTmp=yes",
+        f"ReadWritePaths={shlex.quote(str(data))} -{shlex.quote(str(config_dir))}"
+        " -/media -/run/media",
+        "UMask=0077",
+    ]
+    if options.data_directory is None:
+        # systemd makes /var/lib/hall-kiosk, the user's and private; the kiosk's
+        # default data path (XDG_DATA_HOME/hall-kiosk) then points there.
+        lines += [
+            f"StateDirectory={STATE_DIRECTORY.name}",
+            "StateDirectoryMode=0700",
+            f"Environment=XDG_DATA_HOME={STATE_DIRECTORY.parent}",
+        ]
+    return lines
 
 
 def unit_text(options: UnitOptions) -> str:
@@ -70,11 +121,13 @@ def unit_text(options: UnitOptions) -> str:
         *[f"Environment={shlex.quote(item)}" for item in environment],
         "Restart=always",
         "RestartSec=3",
-        f"RestartPreventExitStatus={EXIT_LEFT_KIOSK}",
+        f"RestartPreventExitStatus={EXIT_LEFT_KIOSK} {EXIT_CONFIG}",
         f"WatchdogSec={options.watchdog_seconds}",
         "TimeoutStartSec=120",
         "TimeoutStopSec=20",
     ]
+    if not options.user_unit:
+        lines += _hardening(options)
     if options.working_directory is not None:
         lines.append(f"WorkingDirectory={options.working_directory}")
     lines += [

@@ -29,8 +29,8 @@ from kiosk.catalog import Catalog
 from kiosk.clock import Clock
 from kiosk.logs import setup_logging
 from kiosk.settings import Settings
-from kiosk.startup import StartupError
-from kiosk.systemd import EXIT_RESTART, Notifier, under_systemd
+from kiosk.startup import ConfigurationError, StartupError
+from kiosk.systemd import EXIT_CONFIG, EXIT_RESTART, Notifier, under_systemd
 from kiosk.technician import log_tail
 from ui.crash import CrashHandler, start_watchdog
 from ui.main_window import KioskWindow
@@ -218,7 +218,8 @@ def run(config_file: Path | None, *, log_json: bool) -> int:
         kiosk = launch(settings, catalog, config_file=config_file)
     except StartupError as error:
         print(f"kiosk: {error}", file=sys.stderr)
-        return EXIT_STARTUP
+        # A wrong configuration stays wrong: the unit does not restart on EXIT_CONFIG.
+        return EXIT_CONFIG if isinstance(error, ConfigurationError) else EXIT_STARTUP
     with kiosk:
         kiosk.show()
         code = kiosk.exec()

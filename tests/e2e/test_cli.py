@@ -14,6 +14,7 @@ import pytest
 from kiosk.app import build_kiosk
 from kiosk.catalog import load_catalog
 from kiosk.settings import load_settings
+from kiosk.systemd import EXIT_CONFIG
 from kiosk.triage import route_visit
 
 pytestmark = pytest.mark.e2e
@@ -141,7 +142,7 @@ def test_kiosk_run_with_a_broken_config_says_what_to_fix(tmp_path: Path) -> None
     machine = tmp_path / "kiosk.toml"
     machine.write_text("[ui]\ninactivity_seconds = -3\n", encoding="utf-8")
     result = kiosk("run", "--config", str(machine))
-    assert result.returncode == 2
+    assert result.returncode == EXIT_CONFIG  # the unit does not restart on it
     assert "ui.inactivity_seconds" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.texts
 from kiosk.app import Kiosk
+from kiosk.systemd import EXIT_CONFIG
 from kiosk.text import Text
 from ui import theme
 from ui.demo import run_demo
@@ -137,7 +138,7 @@ def test_run_reports_a_bad_configuration_without_a_traceback(
 ) -> None:
     machine_file = tmp_path / "kiosk.toml"
     machine_file.write_text("[ui]\ninactivity_seconds = 1\n", encoding="utf-8")
-    assert run(machine_file, log_json=False) == 2
+    assert run(machine_file, log_json=False) == EXIT_CONFIG
     error = capsys.readouterr().err
     assert "ui.inactivity_seconds" in error
     assert "Traceback" not in error
