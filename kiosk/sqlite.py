@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
+from kiosk.queue.storage import CursorTransaction, DatabaseError, Value
 
 
 class StorageError(Exception):
@@ -62,11 +62,16 @@ class _SqliteTransaction(CursorTransaction):
     def minutes_between(self, start: str, end: str) -> str:
         return f"(julianday({end}) - julianday({start})) * 1440.0"
 
+    def has_column(self, table: str, column: str) -> bool:
+        found = self.one("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", (table, column))
+        return found is not None
+
 
 class SqliteDatabase:
     """One connection behind one lock; every write is one durable transaction taken
     with BEGIN IMMEDIATE, so two writers never interleave (WAL, synchronous=FULL).
-    The `?` placeholders of the engine are SQLite's own."""
+    The `?` placeholders of the engine are SQLite's own. `schemas` are created when
+    missing; versioned tables come from kiosk.queue.migrations instead."""
 
     def __init__(self, path: Path, *schemas: str) -> None:
         self.path = path
@@ -78,7 +83,7 @@ class SqliteDatabase:
             self._connection.execute("ROLLBACK")
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> Iterator[CursorTransaction]:
         with self._lock:
             try:
                 self._connection.execute("BEGIN IMMEDIATE")
@@ -92,7 +97,7 @@ class SqliteDatabase:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[Transaction]:
+    def read(self) -> Iterator[CursorTransaction]:
         # One connection: the lock alone keeps a read from seeing half a write.
         with self._lock:
             yield _SqliteTransaction(self._connection)
