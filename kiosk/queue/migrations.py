@@ -30,11 +30,13 @@ CREATE TABLE IF NOT EXISTS schema_version (
 
 @dataclass(frozen=True)
 class Migrations:
-    """The steps of one part, step 1 first. `adopt` brings a database made before
-    versions were recorded (its tables there, no version) to what step 1 makes."""
+    """The steps of one part, step 1 first. `found_by` is a table and a column step 1
+    makes: present with no version recorded, the database was made before versions
+    were; `adopt` then brings it to what step 1 makes."""
 
     part: str
     steps: tuple[str, ...]
+    found_by: tuple[str, str]
     adopt: Callable[[SchemaTransaction], None] | None = None
 
     @property
@@ -44,13 +46,21 @@ class Migrations:
 
 @dataclass(frozen=True)
 class Change:
+    """A part's version before and after an upgrade; `existed`: its tables were there
+    before (a database upgraded, not created)."""
+
     part: str
     before: int
     after: int
+    existed: bool = True
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def upgraded(self) -> bool:
+        return self.changed and self.existed
 
     def __str__(self) -> str:
         if not self.changed:
@@ -72,24 +82,31 @@ def versions(database: SchemaDatabase, *parts: Migrations) -> dict[str, int]:
         return {migrations.part: 0 for migrations in parts}
 
 
-def _step(database: SchemaDatabase, migrations: Migrations, version: int) -> None:
+def _step(database: SchemaDatabase, migrations: Migrations, version: int) -> bool:
+    """Applies one step; True when it found the tables of a database made before
+    versions were recorded."""
+    found = False
     with database.transaction() as tx:
         tx.script(VERSION_TABLE)
         if _version(tx, migrations.part) >= version:
-            return  # another process applied it while this one waited for the lock
+            return False  # another process applied it while this one waited for the lock
+        if version == 1:
+            found = tx.has_column(*migrations.found_by)
         tx.script(migrations.steps[version - 1])
-        if version == 1 and migrations.adopt is not None:
+        if found and migrations.adopt is not None:
             migrations.adopt(tx)
         tx.execute("DELETE FROM schema_version WHERE part = ?", (migrations.part,))
         tx.execute(
             "INSERT INTO schema_version (part, version) VALUES (?, ?)",
             (migrations.part, version),
         )
+    return found
 
 
 def upgrade(database: SchemaDatabase, *parts: Migrations) -> list[Change]:
     """Applies the steps each part lacks, in order; raises DatabaseError."""
     before = versions(database, *parts)
+    existed = {part: version > 0 for part, version in before.items()}
     for migrations in parts:
         if before[migrations.part] > migrations.latest:
             raise DatabaseError(
@@ -97,6 +114,7 @@ def upgrade(database: SchemaDatabase, *parts: Migrations) -> list[Change]:
                 f" newer than this kiosk's {migrations.latest}: upgrade the kiosk software"
             )
         for version in range(before[migrations.part] + 1, migrations.latest + 1):
-            _step(database, migrations, version)
+            if _step(database, migrations, version):
+                existed[migrations.part] = True
     after = versions(database, *parts)
-    return [Change(m.part, before[m.part], after[m.part]) for m in parts]
+    return [Change(m.part, before[m.part], after[m.part], existed[m.part]) for m in parts]

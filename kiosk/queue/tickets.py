@@ -58,7 +58,9 @@ def _offline_column(tx: SchemaTransaction) -> None:
 
 
 # Step 1 is the schema of the databases made before versions were recorded.
-QUEUE_MIGRATIONS = Migrations("queue", (SCHEMA,), adopt=_offline_column)
+QUEUE_MIGRATIONS = Migrations(
+    "queue", (SCHEMA,), found_by=("tickets", "ticket_id"), adopt=_offline_column
+)
 
 TICKET_COLUMNS = (
     "ticket_id, business_day, queue, seq, number, status, channel, matters, kiosk_id,"

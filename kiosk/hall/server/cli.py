@@ -55,9 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     options = ServerOptions(public_url=args.public_url or "", offline_floor=args.offline_floor)
     try:
-        changed = [change for change in upgrade_database(_db(args)) if change.changed]
-        if changed:
-            print(f"database upgraded: {', '.join(map(str, changed))}", flush=True)
+        upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
+        if upgraded:  # a new database is created silently
+            print(f"database upgraded: {', '.join(map(str, upgraded))}", flush=True)
         serve(
             _db(args),
             settings,

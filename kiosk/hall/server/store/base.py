@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
-SERVER_MIGRATIONS = Migrations("hall_server", (SERVER_SCHEMA,))
+SERVER_MIGRATIONS = Migrations("hall_server", (SERVER_SCHEMA,), found_by=("tokens", "client_id"))
 
 # Every part of a hall server's database, in the order they are upgraded.
 HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from kiosk.queue import (
     QUEUE_MIGRATIONS,
     Change,
     DatabaseError,
-    Migrations,
     SchemaDatabase,
     upgrade,
     versions,
@@ -47,8 +47,8 @@ def applied(database: SchemaDatabase) -> list[int]:
 def test_a_new_database_gets_every_step_once(database: SchemaDatabase) -> None:
     assert versions(database, QUEUE_MIGRATIONS, COUNTED) == {"queue": 0, "counted": 0}
     assert upgrade(database, QUEUE_MIGRATIONS, COUNTED) == [
-        Change("queue", 0, 1),
-        Change("counted", 0, 2),
+        Change("queue", 0, 1, existed=False),
+        Change("counted", 0, 2, existed=False),
     ]
     assert upgrade(database, QUEUE_MIGRATIONS, COUNTED) == [
         Change("queue", 1, 1),
@@ -63,17 +63,16 @@ def test_a_new_database_gets_every_step_once(database: SchemaDatabase) -> None:
 def test_a_later_step_runs_on_a_database_at_an_earlier_version(
     database: SchemaDatabase,
 ) -> None:
-    first = Migrations("counted", COUNTED.steps[:1])
-    assert upgrade(database, first) == [Change("counted", 0, 1)]
+    first = replace(COUNTED, steps=COUNTED.steps[:1])
+    assert upgrade(database, first) == [Change("counted", 0, 1, existed=False)]
     assert applied(database) == []
-    assert [str(change) for change in upgrade(database, COUNTED)] == [
-        "counted schema version 1 -> 2"
-    ]
+    (change,) = upgrade(database, COUNTED)
+    assert (str(change), change.upgraded) == ("counted schema version 1 -> 2", True)
     assert applied(database) == [2]
 
 
 def test_a_step_that_fails_leaves_the_version_where_it_was(database: SchemaDatabase) -> None:
-    broken = Migrations("counted", (*COUNTED.steps, "INSERT INTO nowhere (step) VALUES (3)"))
+    broken = replace(COUNTED, steps=(*COUNTED.steps, "INSERT INTO nowhere (step) VALUES (3)"))
     with pytest.raises(DatabaseError, match="nowhere"):
         upgrade(database, broken)
     assert versions(database, broken) == {"counted": 2}
@@ -82,7 +81,7 @@ def test_a_step_that_fails_leaves_the_version_where_it_was(database: SchemaDatab
 
 def test_a_database_newer_than_the_code_is_refused(database: SchemaDatabase) -> None:
     upgrade(database, COUNTED)
-    older = Migrations("counted", COUNTED.steps[:1])
+    older = replace(COUNTED, steps=COUNTED.steps[:1])
     with pytest.raises(DatabaseError, match="counted schema is version 2, newer than"):
         upgrade(database, older)
 
