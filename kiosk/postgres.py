@@ -1,7 +1,8 @@
 """The queue's storage (`kiosk.queue.storage.Database`) on a PostgreSQL server, for a
 hall server that several worker processes share.
 
-    database = PostgresDatabase("postgresql://hall@db.example/hall", SCHEMA)
+    database = PostgresDatabase("postgresql://hall@db.example/hall")
+    upgrade(database, QUEUE_MIGRATIONS)   # kiosk.queue.migrations: the versioned tables
 
 Through psycopg 3 and a `psycopg_pool.ConnectionPool` per process. Every write
 transaction first takes a transaction-level advisory lock, so writers are serialised
@@ -123,8 +124,9 @@ class _PostgresTransaction(CursorTransaction):
 
 
 class PostgresDatabase:
-    """A pool of connections to one PostgreSQL database; the schemas are created
-    when missing (under the writers' lock: several processes may start at once)."""
+    """A pool of connections to one PostgreSQL database; `schemas` (unversioned
+    tables) are created when missing, under the writers' lock: several processes
+    may start at once."""
 
     def __init__(self, url: str, *schemas: str, max_connections: int = 4) -> None:
         self.description = describe(url)
