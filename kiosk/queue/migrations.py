@@ -75,11 +75,9 @@ def _version(tx: SchemaTransaction, part: str) -> int:
 
 def versions(database: SchemaDatabase, *parts: Migrations) -> dict[str, int]:
     """The version of each part (0: none recorded), without changing anything."""
-    try:
-        with database.read() as tx:
-            return {migrations.part: _version(tx, migrations.part) for migrations in parts}
-    except DatabaseError:  # no schema_version table: a database made before versions
-        return {migrations.part: 0 for migrations in parts}
+    with database.read() as tx:
+        recorded = tx.has_column("schema_version", "version")  # none: made before versions
+        return {m.part: _version(tx, m.part) if recorded else 0 for m in parts}
 
 
 def _step(database: SchemaDatabase, migrations: Migrations, version: int) -> bool:
