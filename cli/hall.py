@@ -21,6 +21,12 @@ def cmd_hall_token(args: argparse.Namespace) -> int:
     return cmd_token(args)
 
 
+def cmd_hall_db(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.cli import cmd_db
+
+    return cmd_db(args)
+
+
 def cmd_hall_status(args: argparse.Namespace) -> int:
     """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
     from kiosk.hall.http import hall_link_report
@@ -75,6 +81,14 @@ def add_hall_commands(commands: Any) -> None:
             token_command.add_argument("client_id", metavar="KIOSK_ID")
         token_command.add_argument("--db", type=database_location, help=DB_HELP)
         token_command.add_argument("--config", type=Path, help="settings file")
+    hall_db = hall_commands.add_parser("db", help="the hall server database's schema version")
+    db_commands = hall_db.add_subparsers(dest="db_command", required=True)
+    for name, help_text in (
+        ("upgrade", "bring the database's tables up to this version (before -> after)"),
+        ("current", "the schema version of the database"),
+    ):
+        db_command = add_command(db_commands, name, cmd_hall_db, help_text)
+        db_command.add_argument("--db", type=database_location, help=DB_HELP)
     hall_status = add_command(
         hall_commands,
         "status",

@@ -1,7 +1,8 @@
 """The queue's storage (`kiosk.queue.storage.Database`) on a PostgreSQL server, for a
 hall server that several worker processes share.
 
-    database = PostgresDatabase("postgresql://hall@db.example/hall", SCHEMA)
+    database = PostgresDatabase("postgresql://hall@db.example/hall")
+    upgrade(database, QUEUE_MIGRATIONS)   # kiosk.queue.migrations: the versioned tables
 
 Through psycopg 3 and a `psycopg_pool.ConnectionPool` per process. Every write
 transaction first takes a transaction-level advisory lock, so writers are serialised
@@ -24,7 +25,7 @@ from psycopg.rows import TupleRow
 from psycopg.types.numeric import FloatLoader
 from psycopg_pool import ConnectionPool
 
-from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
+from kiosk.queue.storage import CursorTransaction, DatabaseError, Value
 
 # The advisory lock every writer holds until its transaction ends: our class of
 # locks ("KIOS"), and the schema the tables are in.
@@ -110,10 +111,22 @@ class _PostgresTransaction(CursorTransaction):
     def minutes_between(self, start: str, end: str) -> str:
         return f"EXTRACT(EPOCH FROM ({end}::timestamptz - {start}::timestamptz)) / 60.0"
 
+    def has_column(self, table: str, column: str) -> bool:
+        found = self.one(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = ? AND column_name = ?",
+            (table, column),
+        )
+        return found is not None
+
+    def ddl(self, statements: str) -> str:
+        return postgres_ddl(statements)
+
 
 class PostgresDatabase:
-    """A pool of connections to one PostgreSQL database; the schemas are created
-    when missing (under the writers' lock: several processes may start at once)."""
+    """A pool of connections to one PostgreSQL database; `schemas` (unversioned
+    tables) are created when missing, under the writers' lock: several processes
+    may start at once."""
 
     def __init__(self, url: str, *schemas: str, max_connections: int = 4) -> None:
         self.description = describe(url)
@@ -139,7 +152,7 @@ class PostgresDatabase:
         )
 
     @contextmanager
-    def _session(self, first: str) -> Iterator[Transaction]:
+    def _session(self, first: str) -> Iterator[CursorTransaction]:
         try:
             with self._pool.connection() as connection, connection.transaction():
                 connection.execute(first)
@@ -147,10 +160,10 @@ class PostgresDatabase:
         except psycopg.Error as error:
             raise DatabaseError(_reason(error)) from None
 
-    def transaction(self) -> AbstractContextManager[Transaction]:
+    def transaction(self) -> AbstractContextManager[CursorTransaction]:
         return self._session(WRITERS_LOCK)
 
-    def read(self) -> AbstractContextManager[Transaction]:
+    def read(self) -> AbstractContextManager[CursorTransaction]:
         # One snapshot for every statement of the block, as SQLite's lock gives.
         return self._session("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from kiosk.queue.storage import CursorTransaction, DatabaseError, Transaction, Value
+from kiosk.queue.storage import CursorTransaction, DatabaseError, Value
 
 
 class StorageError(Exception):
@@ -74,11 +74,16 @@ class _SqliteTransaction(CursorTransaction):
     def minutes_between(self, start: str, end: str) -> str:
         return f"(julianday({end}) - julianday({start})) * 1440.0"
 
+    def has_column(self, table: str, column: str) -> bool:
+        found = self.one("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", (table, column))
+        return found is not None
+
 
 class SqliteDatabase:
     """One connection behind one lock; every write is one durable transaction taken
     with BEGIN IMMEDIATE, so two writers never interleave (WAL, synchronous=FULL).
-    The `?` placeholders of the engine are SQLite's own."""
+    The `?` placeholders of the engine are SQLite's own. `schemas` are created when
+    missing; versioned tables come from kiosk.queue.migrations instead."""
 
     def __init__(self, path: Path, *schemas: str) -> None:
         self.path = path
@@ -90,7 +95,7 @@ class SqliteDatabase:
             self._connection.execute("ROLLBACK")
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> Iterator[CursorTransaction]:
         with self._lock:
             try:
                 self._connection.execute("BEGIN IMMEDIATE")
@@ -104,7 +109,7 @@ class SqliteDatabase:
                 raise
 
     @contextmanager
-    def read(self) -> Iterator[Transaction]:
+    def read(self) -> Iterator[CursorTransaction]:
         # One connection: the lock alone keeps a read from seeing half a write.
         with self._lock:
             yield _SqliteTransaction(self._connection)

@@ -31,7 +31,7 @@ from kiosk.hall.base import (
 from kiosk.hall.taxpayers_file import ProfileDirectory
 from kiosk.queue import (
     MAX_NUMBER,
-    SCHEMA,
+    QUEUE_MIGRATIONS,
     DatabaseError,
     QueueEngine,
     QueueError,
@@ -40,6 +40,7 @@ from kiosk.queue import (
     WindowChange,
     WindowPaused,
     WindowState,
+    upgrade,
 )
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
@@ -68,7 +69,8 @@ class LocalHall(HallBackend):
         super().__init__()
         self._clock = clock
         self._engine = QueueEngine(settings, clock)
-        self._database = SqliteDatabase(path, SCHEMA)
+        self._database = SqliteDatabase(path)
+        upgrade(self._database, QUEUE_MIGRATIONS)
         # Taxpayer profiles from config/taxpayers.toml; None: every taxpayer is unknown.
         self._profiles = profiles
 

@@ -127,11 +127,9 @@ class QueueEngine:
 
     @staticmethod
     def _insert(tx: Transaction, ticket: TicketRow, offline: bool) -> None:
-        # `offline` named only when set: embedded halls' files from before it lack it.
-        flag = (", offline", ", 1") if offline else ("", "")
         tx.execute(
-            f"INSERT INTO tickets ({TICKET_COLUMNS}{flag[0]}) VALUES"
-            f" (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL{flag[1]})",
+            f"INSERT INTO tickets ({TICKET_COLUMNS}, offline) VALUES"
+            " (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL, ?)",
             (
                 ticket.ticket_id,
                 ticket.business_day.isoformat(),
@@ -142,6 +140,7 @@ class QueueEngine:
                 matters_json(ticket.matters),
                 ticket.kiosk_id,
                 ticket.issued_at.isoformat(),
+                int(offline),
             ),
         )
 

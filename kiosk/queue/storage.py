@@ -45,6 +45,20 @@ class Transaction(Protocol):
         ...
 
 
+class SchemaTransaction(Transaction, Protocol):
+    """A write transaction that may also change the tables (kiosk.queue.migrations)."""
+
+    def script(self, ddl: str) -> None:
+        """Schema statements written in SQLite's words, separated by `;` (none inside
+        a statement); the database runs them in its dialect."""
+        ...
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether `table` has `column` (for recognising databases made before
+        schema versions were recorded)."""
+        ...
+
+
 class Cursor(Protocol):
     """The part of a DB-API cursor a transaction reads its answers from."""
 
@@ -65,6 +79,18 @@ class CursorTransaction(ABC):
 
     @abstractmethod
     def minutes_between(self, start: str, end: str) -> str: ...
+
+    @abstractmethod
+    def has_column(self, table: str, column: str) -> bool: ...
+
+    def ddl(self, statements: str) -> str:
+        """Schema statements in this database's dialect (SQLite's words by default)."""
+        return statements
+
+    def script(self, ddl: str) -> None:
+        for statement in self.ddl(ddl).split(";"):
+            if statement.strip():
+                self.cursor(statement, ())
 
     def execute(self, sql: str, parameters: Sequence[Value] = ()) -> int:
         return self.cursor(sql, parameters).rowcount
@@ -90,3 +116,11 @@ class Database(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class SchemaDatabase(Database, Protocol):
+    """A database whose tables the migrations create and change."""
+
+    def transaction(self) -> AbstractContextManager[SchemaTransaction]: ...
+
+    def read(self) -> AbstractContextManager[SchemaTransaction]: ...

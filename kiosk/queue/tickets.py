@@ -1,7 +1,8 @@
 """The queue's tables, its ticket as the engine reads it, and its numbers.
 
 Standard SQL: it creates the same tables on SQLite and PostgreSQL. "window" is
-quoted everywhere because PostgreSQL reserves the word.
+quoted everywhere because PostgreSQL reserves the word. The tables are versioned
+(QUEUE_MIGRATIONS): a change to them is a new step, never an edit of SCHEMA.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.queue.migrations import Migrations
+from kiosk.queue.storage import SchemaTransaction
 from kiosk.settings import QueueSection
 
 SCHEMA = """
@@ -45,6 +48,19 @@ CREATE TABLE IF NOT EXISTS windows (
     paused INTEGER NOT NULL DEFAULT 0
 );
 """
+
+
+def _offline_column(tx: SchemaTransaction) -> None:
+    # Embedded halls' files from before the queue engine have no `offline` column;
+    # IF NOT EXISTS left their tickets table as it was.
+    if not tx.has_column("tickets", "offline"):
+        tx.execute("ALTER TABLE tickets ADD COLUMN offline INTEGER NOT NULL DEFAULT 0")
+
+
+# Step 1 is the schema of the databases made before versions were recorded.
+QUEUE_MIGRATIONS = Migrations(
+    "queue", (SCHEMA,), found_by=("tickets", "ticket_id"), adopt=_offline_column
+)
 
 TICKET_COLUMNS = (
     "ticket_id, business_day, queue, seq, number, status, channel, matters, kiosk_id,"

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from kiosk.hall.api import identity_key_hash
+from tests.helpers.migrating import make_605fcd2_server_database
 
 pytestmark = pytest.mark.e2e
 
@@ -125,3 +126,32 @@ def test_a_server_killed_mid_load_restarts_with_every_commit_and_no_reused_numbe
     assert token not in text
     assert company not in text
     assert identity_key_hash(company) not in text
+
+
+def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "hall.sqlite3"
+    make_605fcd2_server_database(db)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli", "hall", "serve", "--db", str(db), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=ENV,
+    )
+    assert server.stdout is not None
+    try:
+        first, second = server.stdout.readline().strip(), server.stdout.readline().strip()
+        assert first == (
+            "database upgraded: queue schema version 0 -> 1, hall_server schema version 0 -> 1"
+        )
+        assert second.startswith("listening on http://127.0.0.1:"), second
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+    assert kiosk("hall", "db", "current", "--db", str(db)).stdout.splitlines() == [
+        "queue schema version 1",
+        "hall_server schema version 1",
+    ]
+    tokens = kiosk("hall", "token", "list", "--db", str(db)).stdout
+    assert tokens == "K01  created 2026-11-22T08:00:00+00:00\n"  # the rows kept

@@ -1,4 +1,5 @@
-"""`kiosk hall serve` and `kiosk hall token create|revoke|list`."""
+"""`kiosk hall serve`, `kiosk hall token create|revoke|list` and `kiosk hall db
+upgrade|current`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 from kiosk.hall.api import CLIENT_ID_PATTERN
 from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.store import Location
+from kiosk.hall.server.store.base import database_versions, upgrade_database
 from kiosk.hall.server.tokens import create_token, list_tokens, revoke_token
-from kiosk.queue import DatabaseError
+from kiosk.queue import Change, DatabaseError
 from kiosk.settings import ConfigError, Settings, default_machine_file, load_settings
 from kiosk.sqlite import StorageError
 
@@ -53,6 +55,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     options = ServerOptions(public_url=args.public_url or "", offline_floor=args.offline_floor)
     try:
+        upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
+        if upgraded:  # a new database is created silently
+            print(f"database upgraded: {', '.join(map(str, upgraded))}", flush=True)
         serve(
             _db(args),
             settings,
@@ -93,6 +98,30 @@ def cmd_token(args: argparse.Namespace) -> int:
                 args,
                 {"tokens": [{"client_id": c, "created_at": at} for c, at in tokens]},
                 "\n".join(f"{c}  created {at}" for c, at in tokens) or "no tokens",
+            )
+    except (StorageError, DatabaseError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _changes(changes: list[Change]) -> dict[str, Any]:
+    return {c.part: {"before": c.before, "after": c.after} for c in changes}
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """The schema version of the hall server's database; `upgrade` brings it up to date."""
+    db = _db(args)
+    try:
+        if args.db_command == "upgrade":
+            changes = upgrade_database(db)
+            _print(args, _changes(changes), "\n".join(map(str, changes)))
+        else:
+            found = database_versions(db)
+            _print(
+                args,
+                found,
+                "\n".join(f"{part} schema version {version}" for part, version in found.items()),
             )
     except (StorageError, DatabaseError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""`kiosk hall token` on a PostgreSQL URL, through the real command line parser."""
+"""`kiosk hall token` and `kiosk hall db` on SQLite and PostgreSQL, through the real command
+line parser."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from cli.hall import database_location
 from cli.main import main
+from tests.helpers.migrating import make_605fcd2_server_database
 from tests.helpers.postgres import PostgresCluster
 
 
@@ -38,3 +40,27 @@ def test_an_unreachable_database_is_one_line_without_the_password(
     error = capsys.readouterr().err
     assert error.startswith("kiosk: cannot use database nowhere at 127.0.0.1:")
     assert "secret" not in error
+
+
+def test_db_current_and_upgrade_print_the_versions_before_and_after(
+    database_location: Path | str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(database_location)
+    make_605fcd2_server_database(database_location)
+    assert main(["hall", "db", "current", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "queue schema version 0",
+        "hall_server schema version 0",
+    ]
+    assert main(["hall", "db", "upgrade", "--db", db]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "queue schema version 0 -> 1",
+        "hall_server schema version 0 -> 1",
+    ]
+    assert main(["hall", "db", "upgrade", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "queue": {"before": 1, "after": 1},
+        "hall_server": {"before": 1, "after": 1},
+    }
+    assert main(["hall", "db", "current", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"queue": 1, "hall_server": 1}

@@ -11,13 +11,17 @@ from pathlib import Path
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
 from kiosk.queue import (
-    SCHEMA,
-    Database,
+    QUEUE_MIGRATIONS,
+    Change,
+    Migrations,
     QueueEngine,
     QueueError,
+    SchemaDatabase,
     UnknownQueue,
     UnknownWindow,
     WindowPaused,
+    upgrade,
+    versions,
 )
 from kiosk.settings import QueueSection, Settings
 from kiosk.sqlite import SqliteDatabase
@@ -26,7 +30,8 @@ from kiosk.sqlite import SqliteDatabase
 # database several server processes share).
 Location = Path | str
 
-# The server's own tables, beside the queue's. AUTOINCREMENT is SQLite's (PostgreSQL
+# The server's own tables, beside the queue's (step 1 of SERVER_MIGRATIONS: a change
+# is a new step, never an edit of this). AUTOINCREMENT is SQLite's (PostgreSQL
 # reads it as an identity column): the records keep their arrival order even after
 # old ones are deleted.
 SERVER_SCHEMA = """
@@ -78,6 +83,12 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
+SERVER_MIGRATIONS = Migrations("hall_server", (SERVER_SCHEMA,), found_by=("tokens", "client_id"))
+
+# Every part of a hall server's database, in the order they are upgraded.
+HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS)
+
+
 class StoreError(Exception):
     """A request the hall cannot satisfy; `status` is the HTTP status to answer."""
 
@@ -99,14 +110,33 @@ def refusal(error: QueueError) -> StoreError:
     return StoreError(409, str(error))  # QueueFull: no number left today
 
 
-def database_at(location: Location, *schemas: str) -> Database:
-    """The database at `location`, its tables created when missing."""
+def database_at(location: Location) -> SchemaDatabase:
+    """The database at `location`, as it is (see `upgrade_database`)."""
     if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
         # psycopg only where a hall runs on PostgreSQL: ~0.2 s of every start else.
         from kiosk.postgres import PostgresDatabase
 
-        return PostgresDatabase(location, *schemas)
-    return SqliteDatabase(Path(location), *schemas)
+        return PostgresDatabase(location)
+    return SqliteDatabase(Path(location))
+
+
+def upgrade_database(location: Location) -> list[Change]:
+    """Brings a hall server's tables to this version (creates them in a new
+    database); each part's version before and after."""
+    database = database_at(location)
+    try:
+        return upgrade(database, *HALL_SERVER_PARTS)
+    finally:
+        database.close()
+
+
+def database_versions(location: Location) -> dict[str, int]:
+    """The schema version of each part of a hall server's database (0: none)."""
+    database = database_at(location)
+    try:
+        return versions(database, *HALL_SERVER_PARTS)
+    finally:
+        database.close()
 
 
 class StoreBase:
@@ -128,7 +158,8 @@ class StoreBase:
         # Numbers from the offline floor up are the kiosks' own: never issued here.
         self.engine = QueueEngine(settings, clock, number_limit=offline_floor)
         self.zone = self.engine.zone
-        self.db = database_at(location, SCHEMA, SERVER_SCHEMA)
+        self.db = database_at(location)
+        upgrade(self.db, *HALL_SERVER_PARTS)
 
     @contextmanager
     def refusals(self) -> Iterator[None]:

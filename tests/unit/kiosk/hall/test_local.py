@@ -12,7 +12,7 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.hall.base import HallError, HallEvent, HallEventKind, TicketChannel
 from kiosk.hall.local import LocalHall
-from kiosk.queue import SCHEMA
+from kiosk.queue import QUEUE_MIGRATIONS, SCHEMA, versions
 from kiosk.sqlite import SqliteDatabase
 from tests.helpers.fakes import make_settings
 
@@ -30,6 +30,8 @@ CREATE TABLE tickets (ticket_id TEXT PRIMARY KEY, business_day TEXT NOT NULL,
 CREATE TABLE windows (window INTEGER PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0,
     changed_at TEXT);
 INSERT INTO counters VALUES ('2026-11-23', 'green', 7);
+INSERT INTO tickets VALUES ('t-7', '2026-11-23', 'green', 7, 'G007', 'waiting', 'printed',
+    '[]', 'K01', '2026-11-23T00:58:00+00:00', NULL, NULL, NULL);
 """
 
 
@@ -141,11 +143,20 @@ def test_a_hall_file_from_before_the_queue_engine_keeps_its_numbering(
     hall = open_hall(tmp_path, clock)
     ticket = hall.reserve("green", ["M0201"], "K01")
     assert ticket.number == "G008"
+    assert (ticket.people_ahead, hall.ticket_status("t-7")) == (1, "waiting")
     hall.commit(ticket.ticket_id, TicketChannel.PRINTED)
     hall.pause_window(1)
     assert hall.window_states()[1].paused
     assert hall.call_next_at(1) is None  # paused
     hall.close()
+    upgraded = SqliteDatabase(tmp_path / "hall.sqlite3")
+    assert versions(upgraded, QUEUE_MIGRATIONS) == {"queue": 1}
+    with upgraded.read() as tx:
+        assert tx.all("SELECT number, offline FROM tickets ORDER BY seq") == [
+            ("G007", 0),
+            ("G008", 0),
+        ]
+    upgraded.close()
 
 
 def test_a_database_that_fails_is_a_hall_error(tmp_path: Path, clock: FakeClock) -> None:
