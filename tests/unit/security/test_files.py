@@ -140,7 +140,7 @@ def open_embedded_hall(path: Path) -> object:
 
 
 def open_hall_server_database(path: Path) -> object:
-    return database_at(path, "CREATE TABLE IF NOT EXISTS t (x INTEGER);")
+    return database_at(path)
 
 
 @pytest.mark.parametrize(
