@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drivers.printer.profiles import get_profile
 from drivers.sim.idcard import SamReaderEmulator
@@ -26,7 +27,6 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
 from kiosk.hall.base import HallBackend, HallError
 from kiosk.hall.catalog_updates import CACHE_FILE, CatalogCache, CatalogRelease, CatalogUpdater
-from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink, LinkStatus
 from kiosk.hall.local import LocalHall
 from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
@@ -51,6 +51,9 @@ from kiosk.startup import (
 from kiosk.text import install_texts
 from kiosk.tickets import TicketService
 from kiosk.triage import RuleSet, rule_problems
+
+if TYPE_CHECKING:
+    from kiosk.hall.http import HttpHall
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +190,7 @@ class Kiosk:
             self.windows.start()
         if self.outbox_delivery is not None:
             self.outbox_delivery.start()
-        if isinstance(self.hall, HttpHall):
-            self.hall.start_events()
+        self.hall.start_events()
         if self.catalog_updater is not None:
             self.catalog_updater.start()
         if self.card_watcher is not None:
@@ -289,11 +291,16 @@ def _open_services(
     data = settings.data_path
     link: HallLink | None = None
     hall: HallBackend
+    server_hall: HttpHall | None = None
     try:
         journal = Journal(data / "journal.sqlite3", clock)
         if settings.hall.backend == "http":
+            # httpx and the client only where a hall server is used: ~0.1 s of every
+            # start of an embedded hall else.
+            from kiosk.hall.http import HttpHall
+
             link = HallLink(clock, journal.pending_outbox)
-            hall = HttpHall(settings, data / "hall-link.sqlite3", clock, link)
+            hall = server_hall = HttpHall(settings, data / "hall-link.sqlite3", clock, link)
         else:
             profiles = open_profiles(settings, catalog)
             hall = LocalHall(data / "hall.sqlite3", settings, clock, profiles=profiles)
@@ -305,19 +312,19 @@ def _open_services(
     # than the possibly older files of config/ (a restart while offline).
     catalog_updater: CatalogUpdater | None = None
     saved: CatalogRelease | None = None
-    if isinstance(hall, HttpHall):
+    if server_hall is not None:
         cache = CatalogCache(data / CACHE_FILE)
         saved = cache.load(settings)
         if saved is not None:
             catalog = saved.catalog
         catalog_updater = CatalogUpdater(
-            hall,
+            server_hall,
             settings,
             journal,
             cache,
             clock,
             version=None if saved is None else saved.version,
-            events=hall,
+            events=server_hall,
             link=link,
         )
     printer = open_printer(settings, journal, clock, printer_port)
@@ -329,11 +336,11 @@ def _open_services(
     scanner_watcher = open_scanner_watcher(settings, scanner_port)
     sync = (
         None
-        if link is None or not isinstance(hall, HttpHall)
+        if link is None or server_hall is None
         else open_sync_worker(
             settings,
             journal,
-            hall,
+            server_hall,
             link,
             clock,
             printer,

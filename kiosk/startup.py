@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from drivers.printer.device import Printer, PrintError
@@ -18,7 +19,6 @@ from drivers.transport import Transport, TransportError
 from kiosk.catalog import Catalog
 from kiosk.clock import Clock
 from kiosk.device_watchers import CardWatcher, ScannerWatcher
-from kiosk.hall.http import HttpHall
 from kiosk.hall.link import HallLink
 from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.taxpayers_file import ProfileDirectory, load_taxpayers
@@ -27,6 +27,9 @@ from kiosk.printer_health import PrinterHealth
 from kiosk.service_windows.keypads import WindowService
 from kiosk.settings import ConfigError, Settings
 from kiosk.tickets import PrintFailure
+
+if TYPE_CHECKING:
+    from kiosk.hall.http import HttpHall
 
 log = logging.getLogger(__name__)
 

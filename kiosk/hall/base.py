@@ -166,6 +166,11 @@ class HallBackend(ABC):
         server through the outbox); a hall that can tell its staff at once does it here."""
         return None
 
+    def start_events(self) -> None:
+        """Start delivering the hall's events to subscribers. A hall server's client
+        reads its event stream on a thread; the embedded hall publishes as it goes."""
+        return None
+
     @abstractmethod
     def close(self) -> None:
         """Release files and connections."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -53,3 +55,15 @@ def test_the_kiosk_shows_the_halls_wording_from_its_texts_file(tmp_path: Path) -
         kiosk.close()
         install_texts(None)
     assert active_texts().text("screen.welcome").zh != "欢迎来到本厅"
+
+
+def test_a_kiosk_on_the_embedded_hall_never_loads_the_hall_servers_http_client() -> None:
+    # Every start pays for what it imports (about 0.1 s for httpx and the client).
+    probe = (
+        "import sys, kiosk.app, ui.main_window;"
+        "print(sorted(m for m in ('httpx', 'kiosk.hall.http') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.hall.http import ConnectionTest, HttpHall
 from kiosk.hall.link import LinkStatus
 from kiosk.text import Text
 from ui.technician import texts
 from ui.technician.pages.base import MenuContext, Page, clock_text
+
+if TYPE_CHECKING:
+    from kiosk.app import Kiosk
+    from kiosk.hall.http import HttpHall
 
 
 def masked_token(token: str) -> Text | str:
@@ -34,9 +37,9 @@ class HallLinkPage(Page):
         kiosk = self.kiosk
         hall_settings = kiosk.settings.hall
         self.add_line(texts.fill(texts.BACKEND, backend=hall_settings.backend), "subtitle")
-        hall = kiosk.hall
-        self.test_button.setEnabled(isinstance(hall, HttpHall))
-        if not isinstance(hall, HttpHall):
+        hall = server_hall(kiosk)
+        self.test_button.setEnabled(hall is not None)
+        if hall is None:
             self.add_line(texts.EMBEDDED_HALL)
         else:
             self.add_line(texts.fill(texts.HALL_URL, url=hall_settings.url or "—"))
@@ -74,8 +77,8 @@ class HallLinkPage(Page):
         self.follow_language()
 
     def test_connection(self) -> None:
-        hall = self.kiosk.hall
-        if not isinstance(hall, HttpHall):
+        hall = server_hall(self.kiosk)
+        if hall is None:
             return
         self.test_button.setEnabled(False)
         self.say(texts.TESTING_CONNECTION)
@@ -83,6 +86,8 @@ class HallLinkPage(Page):
         self.context.jobs.run(hall.test_connection, self._tested)
 
     def _tested(self, result: Any, error: BaseException | None) -> None:
+        from kiosk.hall.http import ConnectionTest  # loaded: a test of the server just ran
+
         self.test_button.setEnabled(True)
         if error is not None or not isinstance(result, ConnectionTest):
             shown = texts.fill(texts.CONNECTION_FAILED, reason=str(error))
@@ -105,3 +110,13 @@ class HallLinkPage(Page):
         self.last_test = shown
         self.say(shown)
         self.refresh()
+
+
+def server_hall(kiosk: Kiosk) -> HttpHall | None:
+    """The kiosk's hall server client; None with the embedded hall (whose kiosk never
+    loads the client's HTTP library)."""
+    if kiosk.link is None:
+        return None
+    from kiosk.hall.http import HttpHall
+
+    return kiosk.hall if isinstance(kiosk.hall, HttpHall) else None
