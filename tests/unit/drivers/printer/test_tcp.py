@@ -147,7 +147,7 @@ def test_command_line_listens_on_tcp(tmp_path: Path) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[3],
+        cwd=Path(__file__).resolve().parents[4],  # the repository
     )
     try:
         assert process.stdout is not None

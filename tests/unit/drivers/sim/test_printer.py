@@ -371,7 +371,7 @@ def test_command_line_prints_path_and_tickets(tmp_path: Path) -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[3],
+        cwd=Path(__file__).resolve().parents[4],  # the repository
     )
     try:
         assert process.stdout is not None
