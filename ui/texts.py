@@ -9,22 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kiosk.text import LANGUAGES, Language, Text, catalog_section, text
+from kiosk.text import LANGUAGES, Text, catalog_section, text
 
 
 def fill(template: Text, **values: Text | str | int) -> Text:
     """`template` with `values` put in, each bilingual value in the matching language."""
-
-    def text_in(language: Language) -> str:
-        return template.get(language).format(
-            **{
-                key: value.get(language) if isinstance(value, Text) else value
-                for key, value in values.items()
-            }
-        )
-
-    zh, en = (text_in(language) for language in LANGUAGES)
-    return Text(zh=zh, en=en)
+    return template.format(**values)
 
 
 def joined(items: Sequence[Text]) -> Text:
