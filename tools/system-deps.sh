@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6
           libdbus-1-3 libx11-6 fonts-wqy-microhei libusb-1.0-0
           chromium     # tests/e2e/test_status_page.py drives it headless
+          espeak-ng    # the calling voice (Mandarin), spoken and served to the hall screens
           postgresql)  # the tests start a throwaway cluster (tests/helpers/postgres.py)
 python=${PYTHON:-python3}
 "$python" -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv)
