@@ -16,10 +16,18 @@ from kiosk.queue.errors import QueueError, QueueFull, UnknownQueue, UnknownWindo
 from kiosk.queue.migrations import Change, Migrations, upgrade, versions
 from kiosk.queue.model import Issued, QueueFigures, WindowChange, WindowState
 from kiosk.queue.storage import Database, DatabaseError, SchemaDatabase, Transaction
-from kiosk.queue.tickets import QUEUE_MIGRATIONS, SCHEMA, TicketRow, number_of, seq_of
+from kiosk.queue.tickets import (
+    DEFAULT_HALL,
+    QUEUE_MIGRATIONS,
+    SCHEMA,
+    TicketRow,
+    number_of,
+    seq_of,
+)
 
 __all__ = [
     "CALL_FIRST_QUEUES",
+    "DEFAULT_HALL",
     "MAX_NUMBER",
     "QUEUE_MIGRATIONS",
     "SCHEMA",

@@ -13,6 +13,9 @@ queues' estimates; pauses and the tickets being served are in the database.
 
 Every method that reads or writes takes the `Transaction` it runs in, so the
 embedded hall and the hall server compose them with their own tables.
+
+An engine serves one hall (`hall`, by its settings): every statement names it, so a
+server of many halls (one engine each, one database) never mixes their queues.
 """
 
 from __future__ import annotations
@@ -27,7 +30,14 @@ from kiosk.clock import Clock
 from kiosk.queue.errors import QueueFull, UnknownQueue, UnknownWindow, WindowPaused
 from kiosk.queue.model import Issued, QueueFigures, WindowChange, WindowState
 from kiosk.queue.storage import Transaction
-from kiosk.queue.tickets import IN_QUEUE, TICKET_COLUMNS, TicketRow, matters_json, number_of
+from kiosk.queue.tickets import (
+    DEFAULT_HALL,
+    IN_QUEUE,
+    TICKET_COLUMNS,
+    TicketRow,
+    matters_json,
+    number_of,
+)
 from kiosk.settings import QueueSection, Settings
 
 MAX_NUMBER = 999
@@ -39,9 +49,16 @@ _IN_QUEUE = "status IN ({})".format(", ".join(f"'{status}'" for status in IN_QUE
 
 
 class QueueEngine:
-    def __init__(self, settings: Settings, clock: Clock, number_limit: int = MAX_NUMBER + 1):
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        number_limit: int = MAX_NUMBER + 1,
+        hall: str = DEFAULT_HALL,
+    ):
         """Numbers from `number_limit` up are never issued here (a hall server keeps
         them for the kiosks' offline ranges)."""
+        self.hall = hall
         self.settings = settings
         self.clock = clock
         self.zone = ZoneInfo(settings.kiosk.timezone)
@@ -74,16 +91,16 @@ class QueueEngine:
         """Advance the queue's counter of `day` by `count`; returns the first number
         taken. QueueFull when they do not all fit below the limit."""
         row = tx.one(
-            "SELECT last FROM counters WHERE business_day = ? AND queue = ?",
-            (day.isoformat(), queue.code),
+            "SELECT last FROM counters WHERE hall = ? AND business_day = ? AND queue = ?",
+            (self.hall, day.isoformat(), queue.code),
         )
         first = (int(row[0]) if row else 0) + 1
         if first + count - 1 >= self.number_limit:
             raise QueueFull(queue.code, day)
         tx.execute(
-            "INSERT INTO counters (business_day, queue, last) VALUES (?, ?, ?)"
-            " ON CONFLICT (business_day, queue) DO UPDATE SET last = excluded.last",
-            (day.isoformat(), queue.code, first + count - 1),
+            "INSERT INTO counters (hall, business_day, queue, last) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (hall, business_day, queue) DO UPDATE SET last = excluded.last",
+            (self.hall, day.isoformat(), queue.code, first + count - 1),
         )
         return first
 
@@ -109,6 +126,7 @@ class QueueEngine:
             None,
             None,
             None,
+            self.hall,
         )
         self._insert(tx, ticket, offline=False)
         return Issued(ticket, ahead, self.estimate(tx, queue, day, ahead))
@@ -117,19 +135,20 @@ class QueueEngine:
         """A reserved ticket a kiosk numbered itself while offline. Returns the kiosk
         that already holds its number (and adds nothing), None when added."""
         holder = tx.one(
-            "SELECT kiosk_id FROM tickets WHERE business_day = ? AND queue = ? AND seq = ?",
-            (ticket.business_day.isoformat(), ticket.queue_code, ticket.seq),
+            "SELECT kiosk_id FROM tickets"
+            " WHERE hall = ? AND business_day = ? AND queue = ? AND seq = ?",
+            (self.hall, ticket.business_day.isoformat(), ticket.queue_code, ticket.seq),
         )
         if holder is not None:
             return str(holder[0])
         self._insert(tx, ticket, offline=True)
         return None
 
-    @staticmethod
-    def _insert(tx: Transaction, ticket: TicketRow, offline: bool) -> None:
+    def _insert(self, tx: Transaction, ticket: TicketRow, offline: bool) -> None:
+        """Into this engine's hall, whatever hall the row names."""
         tx.execute(
             f"INSERT INTO tickets ({TICKET_COLUMNS}, offline) VALUES"
-            " (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL, ?)",
+            " (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, NULL, ?, ?)",
             (
                 ticket.ticket_id,
                 ticket.business_day.isoformat(),
@@ -140,6 +159,7 @@ class QueueEngine:
                 matters_json(ticket.matters),
                 ticket.kiosk_id,
                 ticket.issued_at.isoformat(),
+                self.hall,
                 int(offline),
             ),
         )
@@ -147,7 +167,8 @@ class QueueEngine:
     # ---- tickets --------------------------------------------------------------------------
 
     def ticket(self, tx: Transaction, ticket_id: str) -> TicketRow | None:
-        row = tx.one(f"{_SELECT} WHERE ticket_id = ?", (ticket_id,))
+        """The ticket of this hall; None for another hall's."""
+        row = tx.one(f"{_SELECT} WHERE ticket_id = ? AND hall = ?", (ticket_id, self.hall))
         return None if row is None else TicketRow.from_row(row)
 
     def commit(self, tx: Transaction, ticket_id: str, channel: str) -> bool:
@@ -155,25 +176,25 @@ class QueueEngine:
         ticket is not reserved."""
         changed = tx.execute(
             "UPDATE tickets SET status = 'waiting', channel = ?"
-            " WHERE ticket_id = ? AND status = 'reserved'",
-            (channel, ticket_id),
+            " WHERE ticket_id = ? AND hall = ? AND status = 'reserved'",
+            (channel, ticket_id, self.hall),
         )
         return changed == 1
 
     def void(self, tx: Transaction, ticket_id: str) -> bool:
         """The ticket will never be called. False when it is not reserved or waiting."""
         changed = tx.execute(
-            f"UPDATE tickets SET status = 'void' WHERE ticket_id = ? AND {_IN_QUEUE}",
-            (ticket_id,),
+            f"UPDATE tickets SET status = 'void' WHERE ticket_id = ? AND hall = ? AND {_IN_QUEUE}",
+            (ticket_id, self.hall),
         )
         return changed == 1
 
     def reserved_by(self, tx: Transaction, kiosk_id: str) -> list[str]:
         """Ticket ids the kiosk reserved and neither committed nor voided."""
         rows = tx.all(
-            "SELECT ticket_id FROM tickets WHERE status = 'reserved' AND kiosk_id = ?"
-            " ORDER BY issued_at, queue, seq",
-            (kiosk_id,),
+            "SELECT ticket_id FROM tickets WHERE hall = ? AND status = 'reserved'"
+            " AND kiosk_id = ? ORDER BY issued_at, queue, seq",
+            (self.hall, kiosk_id),
         )
         return [str(row[0]) for row in rows]
 
@@ -181,17 +202,18 @@ class QueueEngine:
 
     def waiting(self, tx: Transaction, queue_code: str, day: date) -> int:
         row = tx.one(
-            f"SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ? AND {_IN_QUEUE}",
-            (day.isoformat(), queue_code),
+            "SELECT COUNT(*) FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
+            f" AND {_IN_QUEUE}",
+            (self.hall, day.isoformat(), queue_code),
         )
         return int(row[0]) if row else 0
 
     def issued_today(self, tx: Transaction, queue_code: str, day: date) -> int:
         """Numbers issued on `day`, for the daily quotas: every kiosk's, voided ones aside."""
         row = tx.one(
-            "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ?"
+            "SELECT COUNT(*) FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
             " AND status <> 'void'",
-            (day.isoformat(), queue_code),
+            (self.hall, day.isoformat(), queue_code),
         )
         return int(row[0]) if row else 0
 
@@ -199,8 +221,9 @@ class QueueEngine:
         """The day's mean service time of the queue, or the configured assumption."""
         row = tx.one(
             f"SELECT AVG({tx.minutes_between('called_at', 'finished_at')}), COUNT(*)"
-            " FROM tickets WHERE business_day = ? AND queue = ? AND status = 'finished'",
-            (day.isoformat(), queue.code),
+            " FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
+            " AND status = 'finished'",
+            (self.hall, day.isoformat(), queue.code),
         )
         if row is None or not row[1]:
             return queue.service_minutes
@@ -208,7 +231,8 @@ class QueueEngine:
         return round(float(row[0]), 3)
 
     def paused_windows(self, tx: Transaction) -> set[int]:
-        return {int(row[0]) for row in tx.all('SELECT "window" FROM windows WHERE paused = 1')}
+        rows = tx.all('SELECT "window" FROM windows WHERE hall = ? AND paused = 1', (self.hall,))
+        return {int(row[0]) for row in rows}
 
     def open_windows(self, tx: Transaction, queue: QueueSection) -> tuple[int, ...]:
         paused = self.paused_windows(tx)
@@ -243,9 +267,16 @@ class QueueEngine:
         if ticket.status in IN_QUEUE:
             issued = ticket.issued_at.isoformat()
             row = tx.one(
-                "SELECT COUNT(*) FROM tickets WHERE business_day = ? AND queue = ?"
+                "SELECT COUNT(*) FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
                 f" AND {_IN_QUEUE} AND (issued_at < ? OR (issued_at = ? AND seq < ?))",
-                (ticket.business_day.isoformat(), ticket.queue_code, issued, issued, ticket.seq),
+                (
+                    self.hall,
+                    ticket.business_day.isoformat(),
+                    ticket.queue_code,
+                    issued,
+                    issued,
+                    ticket.seq,
+                ),
             )
             ahead = int(row[0]) if row else 0
         queue = self.queue(ticket.queue_code)
@@ -256,25 +287,25 @@ class QueueEngine:
     def serving(self, tx: Transaction, window: int) -> list[TicketRow]:
         """Today's tickets being served at `window`, the newest call last."""
         rows = tx.all(
-            f"{_SELECT} WHERE business_day = ? AND \"window\" = ? AND status = 'called'"
-            " ORDER BY called_at, issued_at, seq",
-            (self.business_day().isoformat(), window),
+            f'{_SELECT} WHERE hall = ? AND business_day = ? AND "window" = ?'
+            " AND status = 'called' ORDER BY called_at, issued_at, seq",
+            (self.hall, self.business_day().isoformat(), window),
         )
         return [TicketRow.from_row(row) for row in rows]
 
     def _finish(self, tx: Transaction, ticket_id: str) -> TicketRow | None:
         changed = tx.execute(
             "UPDATE tickets SET status = 'finished', finished_at = ?"
-            " WHERE ticket_id = ? AND status = 'called'",
-            (self.now().isoformat(), ticket_id),
+            " WHERE ticket_id = ? AND hall = ? AND status = 'called'",
+            (self.now().isoformat(), ticket_id, self.hall),
         )
         return self.ticket(tx, ticket_id) if changed == 1 else None
 
     def _call(self, tx: Transaction, ticket_id: str, window: int) -> WindowChange:
         tx.execute(
             "UPDATE tickets SET status = 'called', called_at = ?, \"window\" = ?"
-            " WHERE ticket_id = ?",
-            (self.now().isoformat(), window, ticket_id),
+            " WHERE ticket_id = ? AND hall = ?",
+            (self.now().isoformat(), window, ticket_id, self.hall),
         )
         return WindowChange("called", self.ticket(tx, ticket_id))
 
@@ -302,10 +333,10 @@ class QueueEngine:
         marks = ", ".join("?" for _ in queues)
         rank = " ".join(f"WHEN ? THEN {place}" for place, _ in enumerate(CALL_FIRST_QUEUES))
         row = tx.one(
-            f"SELECT ticket_id FROM tickets WHERE business_day = ? AND queue IN ({marks})"
-            f" AND status = 'waiting' ORDER BY CASE queue {rank}"
+            "SELECT ticket_id FROM tickets WHERE hall = ? AND business_day = ?"
+            f" AND queue IN ({marks}) AND status = 'waiting' ORDER BY CASE queue {rank}"
             f" ELSE {len(CALL_FIRST_QUEUES)} END, issued_at, seq LIMIT 1",
-            (self.business_day().isoformat(), *queues, *CALL_FIRST_QUEUES),
+            (self.hall, self.business_day().isoformat(), *queues, *CALL_FIRST_QUEUES),
         )
         if row is not None:
             changes.append(self._call(tx, str(row[0]), window))
@@ -314,9 +345,9 @@ class QueueEngine:
     def call_first(self, tx: Transaction, queue_code: str, window: int) -> TicketRow | None:
         """Call the lowest waiting number of one queue to `window` (tools and tests)."""
         row = tx.one(
-            "SELECT ticket_id FROM tickets WHERE business_day = ? AND queue = ?"
+            "SELECT ticket_id FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
             " AND status = 'waiting' ORDER BY seq LIMIT 1",
-            (self.business_day().isoformat(), queue_code),
+            (self.hall, self.business_day().isoformat(), queue_code),
         )
         return None if row is None else self._call(tx, str(row[0]), window).ticket
 
@@ -327,7 +358,9 @@ class QueueEngine:
         return WindowChange("called", serving[-1], recall=True) if serving else None
 
     def window_paused(self, tx: Transaction, window: int) -> bool:
-        row = tx.one('SELECT paused FROM windows WHERE "window" = ?', (window,))
+        row = tx.one(
+            'SELECT paused FROM windows WHERE hall = ? AND "window" = ?', (self.hall, window)
+        )
         return bool(row and row[0])
 
     def set_paused(self, tx: Transaction, window: int, paused: bool) -> WindowChange | None:
@@ -335,9 +368,9 @@ class QueueEngine:
         self.window_queues(window)
         was = self.window_paused(tx, window)
         tx.execute(
-            'INSERT INTO windows ("window", paused) VALUES (?, ?)'
-            ' ON CONFLICT ("window") DO UPDATE SET paused = excluded.paused',
-            (window, int(paused)),
+            'INSERT INTO windows (hall, "window", paused) VALUES (?, ?, ?)'
+            ' ON CONFLICT (hall, "window") DO UPDATE SET paused = excluded.paused',
+            (self.hall, window, int(paused)),
         )
         if was == paused:
             return None

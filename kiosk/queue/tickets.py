@@ -57,14 +57,71 @@ def _offline_column(tx: SchemaTransaction) -> None:
         tx.execute("ALTER TABLE tickets ADD COLUMN offline INTEGER NOT NULL DEFAULT 0")
 
 
+# The hall a queue belongs to when none is named: an embedded hall's, and every row
+# of a database from before halls.
+DEFAULT_HALL = "main"
+
+# Step 2: every counter, ticket and window belongs to a hall, and numbering runs per
+# hall, per queue, per day. The keys change, so each table is rebuilt (SQLite cannot
+# alter a key) and its rows move to DEFAULT_HALL. Keep this step before any step that
+# adds a column to these tables: the copies name today's columns.
+HALL_STEP = """
+CREATE TABLE counters_by_hall (
+    hall TEXT NOT NULL DEFAULT 'main',
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (hall, business_day, queue)
+);
+INSERT INTO counters_by_hall (hall, business_day, queue, last)
+    SELECT 'main', business_day, queue, last FROM counters;
+DROP TABLE counters;
+ALTER TABLE counters_by_hall RENAME TO counters;
+CREATE TABLE tickets_by_hall (
+    ticket_id TEXT PRIMARY KEY,
+    hall TEXT NOT NULL DEFAULT 'main',
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN
+        ('reserved', 'waiting', 'called', 'finished', 'void')),
+    channel TEXT,
+    matters TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    offline INTEGER NOT NULL DEFAULT 0,
+    issued_at TEXT NOT NULL,
+    called_at TEXT,
+    finished_at TEXT,
+    "window" INTEGER,
+    UNIQUE (hall, business_day, queue, seq)
+);
+INSERT INTO tickets_by_hall (ticket_id, hall, business_day, queue, seq, number, status,
+    channel, matters, kiosk_id, offline, issued_at, called_at, finished_at, "window")
+    SELECT ticket_id, 'main', business_day, queue, seq, number, status, channel, matters,
+    kiosk_id, offline, issued_at, called_at, finished_at, "window" FROM tickets;
+DROP TABLE tickets;
+ALTER TABLE tickets_by_hall RENAME TO tickets;
+CREATE INDEX tickets_by_queue ON tickets (hall, business_day, queue, status, seq);
+CREATE TABLE windows_by_hall (
+    hall TEXT NOT NULL DEFAULT 'main',
+    "window" INTEGER NOT NULL,
+    paused INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (hall, "window")
+);
+INSERT INTO windows_by_hall (hall, "window", paused) SELECT 'main', "window", paused FROM windows;
+DROP TABLE windows;
+ALTER TABLE windows_by_hall RENAME TO windows
+"""
+
 # Step 1 is the schema of the databases made before versions were recorded.
 QUEUE_MIGRATIONS = Migrations(
-    "queue", (SCHEMA,), found_by=("tickets", "ticket_id"), adopt=_offline_column
+    "queue", (SCHEMA, HALL_STEP), found_by=("tickets", "ticket_id"), adopt=_offline_column
 )
 
 TICKET_COLUMNS = (
     "ticket_id, business_day, queue, seq, number, status, channel, matters, kiosk_id,"
-    ' issued_at, called_at, finished_at, "window"'
+    ' issued_at, called_at, finished_at, "window", hall'
 )
 
 # Statuses of a ticket that holds a place in its queue.
@@ -89,6 +146,7 @@ class TicketRow:
     called_at: datetime | None
     finished_at: datetime | None
     window: int | None
+    hall: str = DEFAULT_HALL
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> TicketRow:
@@ -107,6 +165,7 @@ class TicketRow:
             datetime.fromisoformat(row[10]) if row[10] else None,
             datetime.fromisoformat(row[11]) if row[11] else None,
             None if row[12] is None else int(row[12]),
+            str(row[13]),
         )
 
 

@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from kiosk.hall.api import identity_key_hash
+from kiosk.hall.server.store.base import SERVER_MIGRATIONS
+from kiosk.queue import QUEUE_MIGRATIONS
 from tests.helpers.migrating import make_605fcd2_server_database
 
 pytestmark = pytest.mark.e2e
@@ -142,7 +144,8 @@ def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Pat
     try:
         first, second = server.stdout.readline().strip(), server.stdout.readline().strip()
         assert first == (
-            "database upgraded: queue schema version 0 -> 1, hall_server schema version 0 -> 1"
+            f"database upgraded: queue schema version 0 -> {QUEUE_MIGRATIONS.latest},"
+            f" hall_server schema version 0 -> {SERVER_MIGRATIONS.latest}"
         )
         assert second.startswith("listening on http://127.0.0.1:"), second
     finally:
@@ -150,8 +153,8 @@ def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Pat
         server.wait(timeout=10)
         server.stdout.close()
     assert kiosk("hall", "db", "current", "--db", str(db)).stdout.splitlines() == [
-        "queue schema version 1",
-        "hall_server schema version 1",
+        f"queue schema version {QUEUE_MIGRATIONS.latest}",
+        f"hall_server schema version {SERVER_MIGRATIONS.latest}",
     ]
     tokens = kiosk("hall", "token", "list", "--db", str(db)).stdout
     assert tokens == "K01  created 2026-11-22T08:00:00+00:00\n"  # the rows kept

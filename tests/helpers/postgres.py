@@ -128,14 +128,15 @@ def reserve_numbers(
     one transaction each; puts on `taken` the numbers it got, or why it failed."""
     from kiosk.clock import FakeClock
     from kiosk.postgres import PostgresDatabase
-    from kiosk.queue import SCHEMA, QueueEngine
+    from kiosk.queue import QUEUE_MIGRATIONS, QueueEngine, upgrade
     from kiosk.settings import load_settings
 
     engine = QueueEngine(load_settings(), FakeClock(day_start))
     green = engine.queue("green")
     numbers = []
     try:
-        database = PostgresDatabase(url, SCHEMA)
+        database = PostgresDatabase(url)
+        upgrade(database, QUEUE_MIGRATIONS)  # made by the test: nothing left to apply
         start.wait(START_SECONDS)
         for _ in range(count):
             with database.transaction() as tx:

@@ -10,6 +10,8 @@ import pytest
 
 from cli.hall import database_location
 from cli.main import main
+from kiosk.hall.server.store.base import SERVER_MIGRATIONS
+from kiosk.queue import QUEUE_MIGRATIONS
 from tests.helpers.migrating import make_605fcd2_server_database
 from tests.helpers.postgres import PostgresCluster
 
@@ -54,13 +56,16 @@ def test_db_current_and_upgrade_print_the_versions_before_and_after(
     ]
     assert main(["hall", "db", "upgrade", "--db", db]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "queue schema version 0 -> 1",
-        "hall_server schema version 0 -> 1",
+        f"queue schema version 0 -> {QUEUE_MIGRATIONS.latest}",
+        f"hall_server schema version 0 -> {SERVER_MIGRATIONS.latest}",
     ]
     assert main(["hall", "db", "upgrade", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "queue": {"before": 1, "after": 1},
-        "hall_server": {"before": 1, "after": 1},
+        "queue": {"before": QUEUE_MIGRATIONS.latest, "after": QUEUE_MIGRATIONS.latest},
+        "hall_server": {"before": SERVER_MIGRATIONS.latest, "after": SERVER_MIGRATIONS.latest},
     }
     assert main(["hall", "db", "current", "--db", db, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"queue": 1, "hall_server": 1}
+    assert json.loads(capsys.readouterr().out) == {
+        "queue": QUEUE_MIGRATIONS.latest,
+        "hall_server": SERVER_MIGRATIONS.latest,
+    }

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.hall.server.store.base import SERVER_SCHEMA
 from kiosk.postgres import PostgresDatabase, describe, postgres_ddl, to_postgres
-from kiosk.queue import SCHEMA, DatabaseError
+from kiosk.queue import QUEUE_MIGRATIONS, SCHEMA, DatabaseError, upgrade
 from tests.helpers.postgres import PostgresCluster, reserve_numbers
 
 WAIT = 60.0
@@ -104,7 +104,9 @@ def test_writers_wait_for_each_other_in_one_schema_not_across_schemas(
 
 
 def test_two_worker_processes_reserve_numbers_without_duplicates_or_gaps(url: str) -> None:
-    PostgresDatabase(url, SCHEMA).close()  # the tables, before the workers race
+    tables = PostgresDatabase(url)  # the tables, before the workers race
+    upgrade(tables, QUEUE_MIGRATIONS)
+    tables.close()
     count = 60
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(2)

@@ -90,7 +90,10 @@ def test_a_queue_that_issued_999_numbers_says_so(tmp_path: Path, clock: FakeCloc
     hall = open_hall(tmp_path, clock)
     beside = SqliteDatabase(tmp_path / "hall.sqlite3", SCHEMA)
     with beside.transaction() as tx:  # the 999th number of the day was issued
-        tx.execute("INSERT INTO counters VALUES (?, 'green', 999)", ("2026-11-23",))
+        tx.execute(
+            "INSERT INTO counters (business_day, queue, last) VALUES (?, 'green', 999)",
+            ("2026-11-23",),
+        )
     beside.close()
     with pytest.raises(HallError, match="queue green has issued all 999 numbers of today"):
         hall.reserve("green", [], "K01")
@@ -150,7 +153,7 @@ def test_a_hall_file_from_before_the_queue_engine_keeps_its_numbering(
     assert hall.call_next_at(1) is None  # paused
     hall.close()
     upgraded = SqliteDatabase(tmp_path / "hall.sqlite3")
-    assert versions(upgraded, QUEUE_MIGRATIONS) == {"queue": 1}
+    assert versions(upgraded, QUEUE_MIGRATIONS) == {"queue": QUEUE_MIGRATIONS.latest}
     with upgraded.read() as tx:
         assert tx.all("SELECT number, offline FROM tickets ORDER BY seq") == [
             ("G007", 0),

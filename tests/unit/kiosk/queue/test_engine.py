@@ -16,15 +16,17 @@ import pytest
 from kiosk.clock import FakeClock
 from kiosk.postgres import PostgresDatabase
 from kiosk.queue import (
-    SCHEMA,
+    QUEUE_MIGRATIONS,
     Database,
     QueueEngine,
     QueueFull,
+    SchemaDatabase,
     TicketRow,
     Transaction,
     UnknownQueue,
     UnknownWindow,
     WindowPaused,
+    upgrade,
 )
 from kiosk.queue.storage import Row, Value
 from kiosk.settings import Settings
@@ -133,9 +135,15 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def opener(database_location: Path | str) -> Opener:
-    if isinstance(database_location, Path):
-        return lambda: SqliteDatabase(database_location, SCHEMA)
-    return lambda: PostgresDatabase(database_location, SCHEMA)
+    def opened() -> SchemaDatabase:
+        if isinstance(database_location, Path):
+            database: SchemaDatabase = SqliteDatabase(database_location)
+        else:
+            database = PostgresDatabase(database_location)
+        upgrade(database, QUEUE_MIGRATIONS)
+        return database
+
+    return opened
 
 
 @pytest.fixture

@@ -47,14 +47,15 @@ def applied(database: SchemaDatabase) -> list[int]:
 def test_a_new_database_gets_every_step_once(database: SchemaDatabase) -> None:
     assert versions(database, QUEUE_MIGRATIONS, COUNTED) == {"queue": 0, "counted": 0}
     assert upgrade(database, QUEUE_MIGRATIONS, COUNTED) == [
-        Change("queue", 0, 1, existed=False),
+        Change("queue", 0, QUEUE_MIGRATIONS.latest, existed=False),
         Change("counted", 0, 2, existed=False),
     ]
     assert upgrade(database, QUEUE_MIGRATIONS, COUNTED) == [
-        Change("queue", 1, 1),
+        Change("queue", QUEUE_MIGRATIONS.latest, QUEUE_MIGRATIONS.latest),
         Change("counted", 2, 2),
     ]
-    assert versions(database, QUEUE_MIGRATIONS, COUNTED) == {"queue": 1, "counted": 2}
+    latest = QUEUE_MIGRATIONS.latest
+    assert versions(database, QUEUE_MIGRATIONS, COUNTED) == {"queue": latest, "counted": 2}
     assert applied(database) == [2]
     with database.read() as tx:
         assert tx.all("SELECT COUNT(*) FROM tickets") == [(0,)]

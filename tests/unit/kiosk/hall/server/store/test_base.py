@@ -9,8 +9,12 @@ from pathlib import Path
 
 from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore, Location
-from kiosk.hall.server.store.base import database_versions, upgrade_database
-from kiosk.queue import Change
+from kiosk.hall.server.store.base import (
+    SERVER_MIGRATIONS,
+    database_versions,
+    upgrade_database,
+)
+from kiosk.queue import QUEUE_MIGRATIONS, Change
 from tests.helpers.fakes import make_settings
 from tests.helpers.migrating import make_605fcd2_server_database
 
@@ -23,10 +27,13 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     make_605fcd2_server_database(database_location)
     assert database_versions(database_location) == {"queue": 0, "hall_server": 0}
     assert upgrade_database(database_location) == [
-        Change("queue", 0, 1),
-        Change("hall_server", 0, 1),
+        Change("queue", 0, QUEUE_MIGRATIONS.latest),
+        Change("hall_server", 0, SERVER_MIGRATIONS.latest),
     ]
-    assert database_versions(database_location) == {"queue": 1, "hall_server": 1}
+    assert database_versions(database_location) == {
+        "queue": QUEUE_MIGRATIONS.latest,
+        "hall_server": SERVER_MIGRATIONS.latest,
+    }
     store = HallStore(database_location, make_settings(tmp_path), FakeClock(MORNING))
     finished, waiting = store.ticket("t-1"), store.ticket("t-2")
     assert finished is not None
