@@ -50,6 +50,18 @@ def database_location(text: str) -> Path | str:
 DB_HELP = "SQLite file (default hall.sqlite3) or postgresql://USER@HOST/DB"
 
 
+def add_grant_arguments(command: argparse.ArgumentParser) -> None:
+    """What a new token may do (checked by kiosk.hall.server.cli)."""
+    command.add_argument("--role", default="kiosk", help="kiosk (default), display or admin")
+    command.add_argument("--hall", default="main", help="the hall it belongs to (default main)")
+    command.add_argument(
+        "--windows", default="", help="windows a kiosk may act for: 1-13 or 1,3,5-7 (none)"
+    )
+    command.add_argument(
+        "--expires", help="2027-06-30 (through that day), 2027-06-30T18:00, 90d or 12h"
+    )
+
+
 def add_hall_commands(commands: Any) -> None:
     hall = commands.add_parser("hall", help="the reference hall server and its tokens")
     hall_commands = hall.add_subparsers(dest="hall_command", required=True)
@@ -63,6 +75,11 @@ def add_hall_commands(commands: Any) -> None:
     hall_serve.add_argument("--tls-cert", type=Path, help="PEM certificate: serve HTTPS")
     hall_serve.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
     hall_serve.add_argument("--public-url", help="base URL of the ticket-status page links")
+    hall_serve.add_argument(
+        "--halls",
+        type=Path,
+        help="folder of one settings file per hall (H1.toml: hall H1) over --config's",
+    )
     hall_serve.add_argument(
         "--offline-floor",
         type=int,
@@ -81,6 +98,8 @@ def add_hall_commands(commands: Any) -> None:
             token_command.add_argument("client_id", metavar="KIOSK_ID")
         token_command.add_argument("--db", type=database_location, help=DB_HELP)
         token_command.add_argument("--config", type=Path, help="settings file")
+        if name == "create":
+            add_grant_arguments(token_command)
     hall_db = hall_commands.add_parser("db", help="the hall server database's schema version")
     db_commands = hall_db.add_subparsers(dest="db_command", required=True)
     for name, help_text in (

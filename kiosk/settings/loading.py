@@ -7,7 +7,7 @@ file, its dotted key and the reason, so a technician can fix it without a traceb
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +63,15 @@ def load_settings(
     machine_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     defaults_file: Path = DEFAULTS_FILE,
+    layers: Sequence[Path] = (),
 ) -> Settings:
-    """Defaults, then the machine file, then overrides (from the command line)."""
+    """Defaults, then the machine file, then `layers` (a hall server's per-hall files,
+    same keys), then overrides (from the command line)."""
     raw = _resolve_relative_paths(read_toml(defaults_file), defaults_file.parent)
     blamed = str(defaults_file)
-    if machine_file is not None:
-        machine = read_toml(machine_file)
-        raw = merge(raw, _resolve_relative_paths(machine, machine_file.parent))
-        blamed = str(machine_file)
+    for file in [*([machine_file] if machine_file is not None else []), *layers]:
+        raw = merge(raw, _resolve_relative_paths(read_toml(file), file.parent))
+        blamed = str(file)
     if overrides:
         raw = merge(raw, overrides)
     raw.pop("config_dir", None)

@@ -17,6 +17,7 @@ from kiosk.hall.server.store import HallStore, TicketRow
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": api.ErrorOut, "description": "The body cannot be decoded."},
     401: {"model": api.ErrorOut, "description": "No valid bearer token."},
+    403: {"model": api.ErrorOut, "description": "The token's role or grants do not allow it."},
     404: {"model": api.ErrorOut, "description": "Unknown ticket, window or queue."},
     409: {"model": api.ErrorOut, "description": "The state forbids it."},
     413: {"model": api.ErrorOut, "description": "The body is too large."},

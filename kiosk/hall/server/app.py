@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from kiosk.hall.server.body_limit import ASGIApp, BodyLimit
 from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.principal import Forbidden
 from kiosk.hall.server.routes import (
     admin,
     catalog,
@@ -51,6 +52,12 @@ async def store_error(request: Request, error: StoreError) -> JSONResponse:
         detail = [{"loc": loc, "msg": error.message, "type": "value_error"}]
         return JSONResponse({"detail": detail, "message": error.message}, 422)
     return JSONResponse({"detail": error.message}, error.status, headers=headers)
+
+
+async def forbidden(request: Request, error: Forbidden) -> JSONResponse:
+    """A valid token asking for what its role, hall or grants do not allow (logged
+    where it was refused)."""
+    return JSONResponse({"detail": str(error)}, 403)
 
 
 async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -89,6 +96,7 @@ def create_app(server: HallServer) -> FastAPI:
     for area in ROUTERS:
         app.include_router(area.router)
     app.exception_handler(StoreError)(store_error)
+    app.exception_handler(Forbidden)(forbidden)
     app.exception_handler(RequestValidationError)(invalid)
 
     def openapi() -> dict[str, Any]:

@@ -9,12 +9,21 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from kiosk.clock import SystemClock
 from kiosk.hall.api import CLIENT_ID_PATTERN
 from kiosk.hall.server.hall import ServerOptions
+from kiosk.hall.server.principal import (
+    HALL_PATTERN,
+    Principal,
+    parse_windows,
+    role_of,
+    windows_text,
+)
 from kiosk.hall.server.store import Location
 from kiosk.hall.server.store.base import database_versions, upgrade_database
-from kiosk.hall.server.tokens import create_token, list_tokens, revoke_token
+from kiosk.hall.server.tokens import create_token, expiry_of, list_principals, revoke_token
 from kiosk.queue import Change, DatabaseError
 from kiosk.settings import ConfigError, Settings, default_machine_file, load_settings
 from kiosk.sqlite import StorageError
@@ -29,6 +38,28 @@ def _settings(args: argparse.Namespace) -> Settings | None:
     except ConfigError as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return None
+
+
+def _hall_settings(args: argparse.Namespace) -> dict[str, Settings] | None:
+    """--halls DIR: each DIR/<hall>.toml over the server's settings, as hall <hall>."""
+    folder: Path | None = getattr(args, "halls", None)
+    if folder is None:
+        return {}
+    if not folder.is_dir():
+        print(f"kiosk: --halls {folder} is not a folder", file=sys.stderr)
+        return None
+    base: Path | None = args.config or default_machine_file()
+    halls = {}
+    for file in sorted(folder.glob("*.toml")):
+        if not re.fullmatch(HALL_PATTERN, file.stem):
+            print(f"kiosk: {file.name}: a hall id is 1-32 of A-Z a-z 0-9 _ -", file=sys.stderr)
+            return None
+        try:
+            halls[file.stem] = load_settings(base, layers=[file])
+        except ConfigError as error:
+            print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+            return None
+    return halls
 
 
 def _db(args: argparse.Namespace) -> Location:
@@ -53,7 +84,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 2 <= args.offline_floor <= 1000:
         print("kiosk: --offline-floor is 2..1000 (1000: no offline range)", file=sys.stderr)
         return 2
-    options = ServerOptions(public_url=args.public_url or "", offline_floor=args.offline_floor)
+    halls = _hall_settings(args)
+    if halls is None:
+        return 1
+    options = ServerOptions(
+        public_url=args.public_url or "", offline_floor=args.offline_floor, halls=halls
+    )
     try:
         upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
         if upgraded:  # a new database is created silently
@@ -85,23 +121,62 @@ def cmd_token(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.token_command == "create":
-            token = create_token(db, args.client_id, settings)
-            _print(args, {"client_id": args.client_id, "token": token}, token)
-        elif args.token_command == "revoke":
+            return _create(args, db, settings)
+        if args.token_command == "revoke":
             if not revoke_token(db, args.client_id, settings):
                 _print(args, {"revoked": False}, f"{args.client_id} has no token")
                 return 1
             _print(args, {"revoked": True}, f"token of {args.client_id} revoked")
         else:
-            tokens = list_tokens(db, settings)
+            tokens = list_principals(db, settings)
             _print(
                 args,
-                {"tokens": [{"client_id": c, "created_at": at} for c, at in tokens]},
-                "\n".join(f"{c}  created {at}" for c, at in tokens) or "no tokens",
+                {"tokens": [{**_grants(p), "created_at": at} for p, at in tokens]},
+                "\n".join(f"{p.client_id}  created {at}  {_shown(p)}" for p, at in tokens)
+                or "no tokens",
             )
     except (StorageError, DatabaseError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _grants(principal: Principal) -> dict[str, Any]:
+    expires = principal.expires_at
+    return {
+        "client_id": principal.client_id,
+        "role": principal.role,
+        "hall": principal.hall,
+        "windows": windows_text(principal.windows),
+        "expires_at": expires.isoformat() if expires else None,
+    }
+
+
+def _shown(principal: Principal) -> str:
+    windows = windows_text(principal.windows) or "none"
+    expires = principal.expires_at.isoformat() if principal.expires_at else "never"
+    return f"{principal.role} of hall {principal.hall}, windows {windows}, expires {expires}"
+
+
+def _create(args: argparse.Namespace, db: Location, settings: Settings) -> int:
+    """`token create` with its grants, each checked before anything is stored."""
+    try:
+        role = role_of(args.role)
+        windows = parse_windows(args.windows)
+        if not re.fullmatch(HALL_PATTERN, args.hall):
+            raise ValueError(f"--hall: {args.hall!r} is not a hall id (1-32 of A-Z a-z 0-9 _ -)")
+        if windows and role != "kiosk":
+            raise ValueError("--windows: only a kiosk token acts for windows (an admin: all)")
+        zone = ZoneInfo(settings.kiosk.timezone)
+        expires = expiry_of(args.expires, SystemClock().now(), zone) if args.expires else None
+    except ValueError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    token = create_token(
+        db, args.client_id, settings, role=role, hall=args.hall, windows=windows, expires_at=expires
+    )
+    principal = Principal(args.client_id, role, args.hall, windows, expires)
+    _print(args, {**_grants(principal), "token": token}, token)
     return 0
 
 

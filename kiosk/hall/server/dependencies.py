@@ -1,4 +1,10 @@
-"""What a route asks FastAPI for: the running server, its store, its clock, the client."""
+"""What a route asks FastAPI for: the running server, the caller (`Principal`), its
+hall's store and clock.
+
+Every dependency is async and touches no database on the way: the token is a dict
+lookup in the server's cache (a first use reads it, in a thread). A route then makes
+its store calls in one thread hop (`blocking`), so a request costs one hop.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,19 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
-from kiosk.hall.server.hall import HallClock, HallServer
+from kiosk.hall.server.hall import HallClock, HallServer, HallSite
+from kiosk.hall.server.principal import Principal
 from kiosk.hall.server.store import HallStore, StoreError
 
 BEARER = HTTPBearer(auto_error=False, scheme_name="token")
 
+# A store call, on a worker thread (the database blocks).
+blocking = run_in_threadpool
 
-def hall_server(request: Request) -> HallServer:
+
+async def hall_server(request: Request) -> HallServer:
     server: HallServer = request.app.state.hall
     return server
 
@@ -21,29 +32,58 @@ def hall_server(request: Request) -> HallServer:
 Hall = Annotated[HallServer, Depends(hall_server)]
 
 
-def hall_store(server: Hall) -> HallStore:
-    return server.store
-
-
-Store = Annotated[HallStore, Depends(hall_store)]
-
-
-def hall_clock(server: Hall) -> HallClock:
+async def hall_clock(server: Hall) -> HallClock:
     return server.clock
 
 
 Now = Annotated[HallClock, Depends(hall_clock)]
 
 
-def authenticated_client(
-    store: Store,
+async def principal(
+    server: Hall,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-) -> str:
-    """The client id of the bearer token; 401 without a valid one."""
-    found = store.client_for(credentials.credentials) if credentials else None
+) -> Principal:
+    """The holder of the bearer token; 401 without a valid, unexpired one."""
+    found = None
+    if credentials is not None:
+        token = credentials.credentials
+        found = server.tokens.cached(token) or await blocking(server.tokens.load, token)
     if found is None:
         raise StoreError(401, "a valid bearer token is needed (Authorization: Bearer ...)")
+    if found.expired(server.clock.now()):
+        raise StoreError(401, "the token has expired: ask for a new one")
     return found
 
 
+Caller = Annotated[Principal, Depends(principal)]
+
+
+async def authenticated_client(caller: Caller) -> str:
+    """The client id of the bearer token; 401 without a valid one."""
+    return caller.client_id
+
+
 Client = Annotated[str, Depends(authenticated_client)]
+
+
+async def caller_site(server: Hall, caller: Caller) -> HallSite:
+    return server.site(caller)
+
+
+Site = Annotated[HallSite, Depends(caller_site)]
+
+
+async def caller_store(site: Site) -> HallStore:
+    """The store of the caller's hall: it never finds another hall's tickets."""
+    return site.store
+
+
+CallerStore = Annotated[HallStore, Depends(caller_store)]
+
+
+async def hall_store(server: Hall) -> HallStore:
+    """Hall main's store, for what needs no token (the public status page)."""
+    return server.store
+
+
+Store = Annotated[HallStore, Depends(hall_store)]

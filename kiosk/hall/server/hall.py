@@ -1,12 +1,17 @@
-"""One running hall server: its store, event broker, catalog and taxpayer profiles.
+"""One running hall server: its halls (each with its settings, catalog and store on
+the one database), event broker, token cache and taxpayer profiles.
 
-No web framework here: the command line builds `ServerOptions` without loading it.
+The server's own settings are hall `main` (DEFAULT_HALL); `ServerOptions.halls` adds
+more, each with its own settings (`kiosk hall serve --halls DIR`: one file per hall,
+named after it, over the server's settings). No web framework here: the command line
+builds `ServerOptions` without loading it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -14,8 +19,11 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.hall import api
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.events import EventBroker
+from kiosk.hall.server.principal import Forbidden, Principal, refuse
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
-from kiosk.hall.server.store import HallStore, Location
+from kiosk.hall.server.store import HallStore, Location, TicketRow
+from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
+from kiosk.queue import DEFAULT_HALL
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +37,9 @@ class ServerOptions:
     catalog_poll_seconds: float = 1.0
     # None: the taxpayers file of the settings (identification.taxpayers), if present.
     profiles: ProfileSource | None = None
+    # The other halls of this server and their settings (the server's own: "main").
+    halls: dict[str, Settings] = field(default_factory=dict)
+    token_check_seconds: float = CHECK_SECONDS
 
 
 class HallClock:
@@ -49,8 +60,21 @@ class HallClock:
         return {"server_time": now, "business_day": self._store.business_day(now)}
 
 
+@dataclass
+class HallSite:
+    """One hall of the server: its settings, catalog and queue."""
+
+    name: str
+    settings: Settings
+    catalog: CatalogSource
+    store: HallStore
+
+
 class HallServer:
-    """Everything one running server holds: store, events, catalog, profiles."""
+    """Everything one running server holds: halls, events, tokens, profiles.
+
+    `settings`, `catalog` and `store` are hall main's (the whole server when it runs
+    one hall)."""
 
     def __init__(
         self,
@@ -62,17 +86,53 @@ class HallServer:
         self.settings = settings
         self.options = options or ServerOptions()
         # The files first: a ConfigError leaves nothing open.
-        self.catalog = CatalogSource(settings.catalog_path, settings.rules_path)
+        every = {DEFAULT_HALL: settings, **self.options.halls}
+        catalogs = {
+            name: CatalogSource(each.catalog_path, each.rules_path) for name, each in every.items()
+        }
+        self.catalog = catalogs[DEFAULT_HALL]
         self.profiles = self.options.profiles or self._profiles_file()
         self.store = HallStore(
-            location, settings, clock or SystemClock(), self.options.offline_floor
+            location, every[DEFAULT_HALL], clock or SystemClock(), self.options.offline_floor
         )
+        self.halls = {
+            name: HallSite(
+                name,
+                each,
+                catalogs[name],
+                self.store if name == DEFAULT_HALL else self.store.for_hall(name, each),
+            )
+            for name, each in every.items()
+        }
         self.clock = HallClock(self.store)
         self.broker = EventBroker()
-        self._watcher = CatalogWatcher(
-            self.catalog, self.catalog_updated, self.options.catalog_poll_seconds
-        )
-        self._watcher.start()
+        self.tokens = TokenCache(self.store, self.options.token_check_seconds)
+        self.tokens.start()
+        self._watchers = [
+            CatalogWatcher(
+                site.catalog,
+                functools.partial(self._catalog_of_hall_updated, name),
+                self.options.catalog_poll_seconds,
+            )
+            for name, site in self.halls.items()
+        ]
+        for watcher in self._watchers:
+            watcher.start()
+
+    def site(self, principal: Principal) -> HallSite:
+        """The principal's hall; Forbidden when this server does not serve it."""
+        found = self.halls.get(principal.hall)
+        if found is None:
+            raise refuse(principal, f"use hall {principal.hall}: not served here")
+        return found
+
+    def ticket_site(self, ticket_id: str) -> tuple[HallSite, TicketRow] | None:
+        """The hall of a ticket and the ticket (for the public status page)."""
+        for site in self.halls.values():
+            ticket = site.store.ticket(ticket_id)
+            if ticket is not None:
+                return site, ticket
+        return None
 
     def _profiles_file(self) -> ProfileSource:
         section = self.settings.identification
@@ -87,14 +147,24 @@ class HallServer:
             known_matters={m["code"] for m in self.catalog.current.catalog.get("matters", [])},
         )
 
-    def catalog_updated(self, version: str) -> None:
-        log.info("catalog version %s", version)
-        self.publish("catalog_updated", catalog_version=version)
+    def _catalog_of_hall_updated(self, hall: str, version: str) -> None:
+        self.catalog_updated(version, hall)
+
+    def catalog_updated(self, version: str, hall: str = DEFAULT_HALL) -> None:
+        log.info("catalog version %s of hall %s", version, hall)
+        self.publish("catalog_updated", catalog_version=version, hall=hall)
 
     def publish(self, kind: str, **data: Any) -> dict[str, Any]:
-        return self.broker.publish({"kind": kind, "at": self.clock.now().isoformat(), **data})
+        """An event to the watchers of its hall (`hall`; main when not named)."""
+        event = {"kind": kind, "at": self.clock.now().isoformat(), "hall": DEFAULT_HALL, **data}
+        return self.broker.publish(event)
 
     def close(self) -> None:
-        self._watcher.stop()
+        for watcher in self._watchers:
+            watcher.stop()
+        self.tokens.stop()
         self.broker.close()
         self.store.close()
+
+
+__all__ = ["Forbidden", "HallClock", "HallServer", "HallSite", "ServerOptions"]

@@ -107,6 +107,15 @@ def owns_ticket(client_id: str, ticket: TicketRow) -> bool:
     return ticket.kiosk_id == client_id
 
 
+def foreign_ticket(client_id: str, ticket: TicketRow) -> str | None:
+    """Why an outbox record of `client_id` may not change the ticket (logged), None
+    when it is the client's own."""
+    if owns_ticket(client_id, ticket):
+        return None
+    log.warning("refused: a record of %s for a ticket of another kiosk", client_id)
+    return f"ticket_id: ticket {ticket.number} is not a ticket of {client_id}"
+
+
 def require_role(principal: Principal, action: str, *roles: Role) -> None:
     if principal.role not in roles:
         raise refuse(principal, action)

@@ -1,4 +1,5 @@
-"""The matter catalog and routing rules the server hands to kiosks, with their version."""
+"""The matter catalog and routing rules the server hands to kiosks (of the caller's
+hall), with their version."""
 
 from __future__ import annotations
 
@@ -6,27 +7,27 @@ from fastapi import APIRouter
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS
-from kiosk.hall.server.dependencies import Client, Hall, Now
-from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.dependencies import Caller, Hall, Now, Site
+from kiosk.hall.server.hall import HallServer, HallSite
 
 router = APIRouter()
 
 
-def version_out(server: HallServer) -> api.CatalogVersionOut:
-    current = server.catalog.current
+def version_out(server: HallServer, site: HallSite) -> api.CatalogVersionOut:
+    current = site.catalog.current
     return api.CatalogVersionOut(
         **server.clock.stamp(), version=current.version, files=current.files
     )
 
 
 @router.get(api.PATH_CATALOG_VERSION, responses=ERRORS)
-def catalog_version(client_id: Client, server: Hall) -> api.CatalogVersionOut:
-    return version_out(server)
+async def catalog_version(caller: Caller, server: Hall, site: Site) -> api.CatalogVersionOut:
+    return version_out(server, site)
 
 
 @router.get(api.PATH_CATALOG, responses=ERRORS)
-def catalog(client_id: Client, server: Hall, clock: Now) -> api.CatalogOut:
-    current = server.catalog.current
+async def catalog(caller: Caller, site: Site, clock: Now) -> api.CatalogOut:
+    current = site.catalog.current
     return api.CatalogOut(
         **clock.stamp(),
         version=current.version,

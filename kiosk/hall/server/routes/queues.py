@@ -1,4 +1,5 @@
-"""The hall and its queues: who is asking and the server's time, queue figures, leases."""
+"""The hall and its queues: who is asking and the server's time, queue figures, leases
+(each of the caller's hall)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,28 @@ from fastapi import APIRouter
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS
-from kiosk.hall.server.dependencies import Client, Hall, Now, Store
+from kiosk.hall.server.dependencies import Caller, CallerStore, Now, Site, blocking
+from kiosk.hall.server.principal import require_role
 
 router = APIRouter()
 
 
 @router.get(api.PATH_INFO, responses=ERRORS)
-def info(client_id: Client, server: Hall, clock: Now) -> api.InfoOut:
+async def info(caller: Caller, site: Site, clock: Now) -> api.InfoOut:
     return api.InfoOut(
         **clock.stamp(),
-        client_id=client_id,
-        offline_floor=server.store.offline_floor,
-        catalog_version=server.catalog.current.version,
-        timezone=server.settings.kiosk.timezone,
-        hall_name_zh=server.settings.hall.name_zh,
-        hall_name_en=server.settings.hall.name_en,
+        client_id=caller.client_id,
+        offline_floor=site.store.offline_floor,
+        catalog_version=site.catalog.current.version,
+        timezone=site.settings.kiosk.timezone,
+        hall_name_zh=site.settings.hall.name_zh,
+        hall_name_en=site.settings.hall.name_en,
     )
 
 
 @router.get(api.PATH_QUEUES, responses=ERRORS)
-def queues(client_id: Client, store: Store, clock: Now) -> api.QueuesOut:
+async def queues(caller: Caller, store: CallerStore, clock: Now) -> api.QueuesOut:
+    figures_of_queues = await blocking(store.queue_figures)
     return api.QueuesOut(
         **clock.stamp(),
         queues=[
@@ -41,14 +44,17 @@ def queues(client_id: Client, store: Store, clock: Now) -> api.QueuesOut:
                 windows=list(figures.queue.windows),
                 issued_today=figures.issued_today,
             )
-            for figures in store.queue_figures()
+            for figures in figures_of_queues
         ],
     )
 
 
 @router.post(api.PATH_LEASES, responses=ERRORS)
-def lease(body: api.LeaseIn, client_id: Client, store: Store, clock: Now) -> api.LeaseOut:
-    answer = store.lease(client_id, body.idempotency_key, body.size, body.queues)
+async def lease(body: api.LeaseIn, caller: Caller, store: CallerStore, clock: Now) -> api.LeaseOut:
+    require_role(caller, "lease numbers", "kiosk")
+    answer = await blocking(
+        store.lease, caller.client_id, body.idempotency_key, body.size, body.queues
+    )
     return api.LeaseOut(
         server_time=clock.now(),
         business_day=date.fromisoformat(answer["business_day"]),

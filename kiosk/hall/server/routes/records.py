@@ -1,4 +1,5 @@
-"""Records: the kiosks' outboxes arrive here in batches, and can be read back."""
+"""Records: the kiosks' outboxes arrive here in batches, and can be read back (a kiosk
+its own, an admin those of its hall's kiosks)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,39 @@ from fastapi import APIRouter, Query
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, utc_text
-from kiosk.hall.server.dependencies import Client, Hall, Now, Store
+from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
+from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.principal import Principal, require_client, require_role
+from kiosk.hall.server.store import HallStore
 
 router = APIRouter()
 
 
+def visible_clients(server: HallServer, store: HallStore, caller: Principal) -> set[str] | None:
+    """The clients whose records and devices the caller may read; None: every one (an
+    admin of the only hall of the server). Blocking: may read the tokens."""
+    if caller.role == "kiosk":
+        return {caller.client_id}
+    if len(server.halls) == 1:
+        return None
+    return set(store.hall_clients(caller.hall))
+
+
 @router.post(api.PATH_RECORDS, responses=ERRORS)
-def upload(
-    body: api.RecordBatchIn, client_id: Client, server: Hall, clock: Now
+async def upload(
+    body: api.RecordBatchIn, caller: Caller, server: Hall, store: CallerStore, clock: Now
 ) -> api.RecordBatchOut:
-    results, changed = server.store.add_records(
-        client_id,
+    require_role(caller, "upload records", "kiosk")
+    results, changed = await blocking(
+        store.add_records,
+        caller.client_id,
         [
             {**record.model_dump(exclude={"at"}), "at": utc_text(record.at)}
             for record in body.records
         ],
     )
     for queue_code in sorted(changed):
-        server.publish("queue_changed", queue_code=queue_code)
+        server.publish("queue_changed", queue_code=queue_code, hall=store.hall)
     return api.RecordBatchOut(
         **clock.stamp(),
         results=[
@@ -36,16 +52,25 @@ def upload(
 
 
 @router.get(api.PATH_RECORDS, responses=ERRORS)
-def records(
-    client_id: Client,
-    store: Store,
+async def records(
+    caller: Caller,
+    server: Hall,
+    store: CallerStore,
     clock: Now,
     kind: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_.]{0,63}$")] = None,
     client: Annotated[str | None, Query(pattern=api.CLIENT_ID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> api.RecordsOut:
-    found, total = store.records(kind, client, limit, offset)
-    return api.RecordsOut(
-        **clock.stamp(), records=[api.StoredRecord(**r) for r in found], total=total
-    )
+    require_role(caller, "read records", "kiosk", "admin")
+    client = require_client(caller, client, "records")
+
+    def read() -> tuple[list[api.StoredRecord], int]:
+        clients = visible_clients(server, store, caller)
+        found, total = store.records(
+            kind, client, limit, offset, None if clients is None else sorted(clients)
+        )
+        return [api.StoredRecord(**r) for r in found], total
+
+    found, total = await blocking(read)
+    return api.RecordsOut(**clock.stamp(), records=found, total=total)

@@ -1,4 +1,5 @@
-"""Tickets: reserve a number, then commit or void it; read one back."""
+"""Tickets: reserve a number, then commit or void it; read one back. A kiosk touches
+only its own tickets, and only in its hall."""
 
 from __future__ import annotations
 
@@ -8,22 +9,35 @@ from fastapi import APIRouter, Request
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, TICKET_ID, ticket_out
-from kiosk.hall.server.dependencies import Client, Hall, Now, Store
-from kiosk.hall.server.store import StoreError
+from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
+from kiosk.hall.server.principal import Principal, require_role, require_ticket
+from kiosk.hall.server.store import HallStore, StoreError, TicketRow
 
 router = APIRouter()
 
 
+def _owned(store: HallStore, caller: Principal, ticket_id: str, action: str) -> TicketRow:
+    """The ticket, when it is in the caller's hall and the caller may `action` it."""
+    found = store.ticket(ticket_id)
+    if found is None:
+        raise StoreError(404, f"ticket_id: no ticket {ticket_id!r}")
+    require_ticket(caller, found, action)
+    return found
+
+
 @router.post(api.PATH_RESERVE, responses=ERRORS)
-def reserve(
-    body: api.ReserveIn, request: Request, client_id: Client, server: Hall, store: Store, clock: Now
+async def reserve(
+    body: api.ReserveIn, request: Request, caller: Caller, server: Hall, store: CallerStore
 ) -> api.ReservationOut:
-    answer, new = store.reserve(client_id, body.idempotency_key, body.queue_code, body.matter_codes)
+    require_role(caller, "reserve tickets", "kiosk")
+    answer, new = await blocking(
+        store.reserve, caller.client_id, body.idempotency_key, body.queue_code, body.matter_codes
+    )
     if new:
-        server.publish("queue_changed", queue_code=answer["queue_code"])
+        server.publish("queue_changed", queue_code=answer["queue_code"], hall=store.hall)
     base = server.options.public_url or str(request.base_url)
     return api.ReservationOut(
-        server_time=clock.now(),
+        server_time=server.clock.now(),
         business_day=date.fromisoformat(answer["business_day"]),
         ticket_id=answer["ticket_id"],
         number=answer["number"],
@@ -36,26 +50,37 @@ def reserve(
 
 
 @router.get(api.PATH_TICKET, responses=ERRORS)
-def ticket(ticket_id: TICKET_ID, client_id: Client, store: Store, clock: Now) -> api.TicketOut:
-    found = store.ticket(ticket_id)
-    if found is None:
-        raise StoreError(404, f"ticket_id: no ticket {ticket_id!r}")
-    return ticket_out(clock, found)
+async def ticket(
+    ticket_id: TICKET_ID, caller: Caller, store: CallerStore, clock: Now
+) -> api.TicketOut:
+    return ticket_out(clock, await blocking(_owned, store, caller, ticket_id, "read a ticket"))
 
 
 @router.post(api.PATH_COMMIT, responses=ERRORS)
-def commit(
-    ticket_id: TICKET_ID, body: api.CommitIn, client_id: Client, store: Store, clock: Now
+async def commit(
+    ticket_id: TICKET_ID, body: api.CommitIn, caller: Caller, store: CallerStore, clock: Now
 ) -> api.TicketOut:
-    return ticket_out(clock, store.commit(ticket_id, body.channel))
+    def committed() -> TicketRow:
+        _owned(store, caller, ticket_id, "commit a ticket")
+        return store.commit(ticket_id, body.channel)
+
+    return ticket_out(clock, await blocking(committed))
 
 
 @router.post(api.PATH_VOID, responses=ERRORS)
-def void(
-    ticket_id: TICKET_ID, body: api.VoidIn, client_id: Client, server: Hall, clock: Now
+async def void(
+    ticket_id: TICKET_ID,
+    body: api.VoidIn,
+    caller: Caller,
+    server: Hall,
+    store: CallerStore,
+    clock: Now,
 ) -> api.TicketOut:
-    before = server.store.ticket(ticket_id)
-    after = server.store.void(ticket_id)
-    if before is not None and before.status != after.status:
-        server.publish("queue_changed", queue_code=after.queue_code)
+    def voided() -> tuple[TicketRow, TicketRow]:
+        before = _owned(store, caller, ticket_id, "void a ticket")
+        return before, store.void(ticket_id)
+
+    before, after = await blocking(voided)
+    if before.status != after.status:
+        server.publish("queue_changed", queue_code=after.queue_code, hall=store.hall)
     return ticket_out(clock, after)

@@ -3,14 +3,16 @@ engine, the clock, and the refusals as HTTP statuses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Self
 
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
 from kiosk.queue import (
+    DEFAULT_HALL,
     QUEUE_MIGRATIONS,
     Change,
     Migrations,
@@ -83,7 +85,26 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
-SERVER_MIGRATIONS = Migrations("hall_server", (SERVER_SCHEMA,), found_by=("tokens", "client_id"))
+# Step 2: a token has a role, a hall, the windows it may act for ("1-13,15"; none:
+# ""), and may expire. Tokens are found by their hash (an index, not a scan), and
+# token_generation counts every change to the tokens: each server process polls it
+# to drop its cached tokens after a revocation by another process (the command line).
+TOKEN_ROLES_STEP = """
+ALTER TABLE tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'kiosk';
+ALTER TABLE tokens ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE tokens ADD COLUMN windows TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+CREATE INDEX IF NOT EXISTS tokens_by_hash ON tokens (token_hash);
+CREATE TABLE IF NOT EXISTS token_generation (
+    id INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL
+);
+INSERT INTO token_generation (id, generation) VALUES (1, 0)
+"""
+
+SERVER_MIGRATIONS = Migrations(
+    "hall_server", (SERVER_SCHEMA, TOKEN_ROLES_STEP), found_by=("tokens", "client_id")
+)
 
 # Every part of a hall server's database, in the order they are upgraded.
 HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS)
@@ -142,7 +163,10 @@ def database_versions(location: Location) -> dict[str, int]:
 class StoreBase:
     """One database (a SQLite file, or PostgreSQL): every change is one durable
     transaction, so a server killed at any moment restarts with its numbering and
-    everything it answered as committed."""
+    everything it answered as committed.
+
+    A store serves one hall (`hall`, with that hall's settings); `for_hall` gives the
+    store of another hall on the same database."""
 
     def __init__(
         self,
@@ -150,16 +174,34 @@ class StoreBase:
         settings: Settings,
         clock: Clock,
         offline_floor: int = DEFAULT_OFFLINE_FLOOR,
+        *,
+        hall: str = DEFAULT_HALL,
+        database: SchemaDatabase | None = None,
     ) -> None:
         self.location = location
         self.settings = settings
         self.clock = clock
         self.offline_floor = offline_floor
+        self.hall = hall
         # Numbers from the offline floor up are the kiosks' own: never issued here.
-        self.engine = QueueEngine(settings, clock, number_limit=offline_floor)
+        self.engine = QueueEngine(settings, clock, number_limit=offline_floor, hall=hall)
         self.zone = self.engine.zone
-        self.db = database_at(location)
-        upgrade(self.db, *HALL_SERVER_PARTS)
+        self._owns_database = database is None
+        if database is None:
+            database = database_at(location)
+            upgrade(database, *HALL_SERVER_PARTS)
+        self.db = database
+        # Called after a token is created or revoked here (the server's token cache).
+        self.tokens_changed: list[Callable[[], None]] = []
+
+    def for_hall(self, hall: str, settings: Settings) -> Self:
+        """The store of `hall` on this store's database (closing it leaves the
+        database open); it tells the same listeners of token changes."""
+        other = type(self)(
+            self.location, settings, self.clock, self.offline_floor, hall=hall, database=self.db
+        )
+        other.tokens_changed = self.tokens_changed
+        return other
 
     @contextmanager
     def refusals(self) -> Iterator[None]:
@@ -179,4 +221,5 @@ class StoreBase:
             return self.engine.queue(code)
 
     def close(self) -> None:
-        self.db.close()
+        if self._owns_database:
+            self.db.close()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.hall.server.principal import foreign_ticket
 from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.devices import note_device_event, note_heartbeat
 from kiosk.queue import TicketRow, Transaction, seq_of
@@ -71,6 +72,8 @@ class Records(StoreBase):
             return problem
         if ticket is None:
             return None
+        if (foreign := foreign_ticket(client_id, ticket)) is not None:
+            return foreign
         if kind in ("ticket.printed", "ticket.e_ticket"):
             channel = "printed" if kind == "ticket.printed" else "e_ticket"
             if self.engine.commit(tx, ticket.ticket_id, channel):
@@ -125,10 +128,19 @@ class Records(StoreBase):
         return None
 
     def records(
-        self, kind: str | None, client_id: str | None, limit: int, offset: int
+        self,
+        kind: str | None,
+        client_id: str | None,
+        limit: int,
+        offset: int,
+        clients: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
+        """`clients`: only these clients' records (a hall's), when given."""
         where: list[str] = []
         values: list[str | int] = []
+        if clients is not None:
+            where.append(f"client_id IN ({', '.join('?' for _ in clients) or 'NULL'})")
+            values.extend(clients)
         if kind is not None:
             where.append("kind = ?")
             values.append(kind)

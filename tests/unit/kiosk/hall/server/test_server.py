@@ -60,7 +60,8 @@ class Hall:
     ) -> None:
         self.db = db
         self.settings = settings
-        self.token = create_token(db, "K01", settings)
+        every_window = {window for queue in settings.queues for window in queue.windows}
+        self.token = create_token(db, "K01", settings, windows=every_window)
         self.running: RunningHall = start_in_thread(
             db,
             settings,
@@ -70,6 +71,10 @@ class Hall:
         self.url = self.running.url
         self.client = httpx.Client(
             base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=WAIT
+        )
+        admin_token = create_token(db, "ADMIN1", settings, role="admin")
+        self.admin = httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {admin_token}"}, timeout=WAIT
         )
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
@@ -89,6 +94,7 @@ class Hall:
 
     def stop(self) -> None:
         self.client.close()
+        self.admin.close()
         self.running.stop()
 
 
@@ -426,11 +432,11 @@ def test_a_changed_catalog_file_is_a_new_version_and_an_event(
             hall.client.get("/v1/catalog/version").json()["version"] == (updated["catalog_version"])
         )
         settings.catalog_path.write_text("version = [", encoding="utf-8")  # broken: kept
-        assert hall.post("/v1/admin/reload").json()["version"] == updated["catalog_version"]
+        assert hall.admin.post("/v1/admin/reload").json()["version"] == updated["catalog_version"]
         settings.catalog_path.write_text(text, encoding="utf-8")
         with settings.rules_path.open("a", encoding="utf-8") as rules:
             rules.write("\n# a comment is a new version too\n")
-        assert hall.post("/v1/admin/reload").json()["version"].startswith("2026.11-1+")
+        assert hall.admin.post("/v1/admin/reload").json()["version"].startswith("2026.11-1+")
         events.wait_for(
             "catalog_updated",
             catalog_version=hall.client.get("/v1/catalog/version").json()["version"],
