@@ -113,7 +113,12 @@ class Soak:
                     folder,
                     kiosk_id,
                     self.server.url,
-                    create_token(db, kiosk_id, self.settings),
+                    create_token(  # the kiosk mastering the keypads acts for their windows
+                        db,
+                        kiosk_id,
+                        self.settings,
+                        windows=set(self.window_of.values()) if index == 0 else (),
+                    ),
                     printer.start(),
                     link,
                     keypad_path if index == 0 else None,
@@ -123,7 +128,9 @@ class Soak:
                         kiosk_id, config, options.rate, options.seed + index, devices, self.rng
                     )
                 )
-            window_token = create_token(db, "WINDOWS", self.settings)
+            window_token = create_token(
+                db, "WINDOWS", self.settings, windows=set(self.window_of.values())
+            )
             for kiosk in self.kiosks:
                 kiosk.start()
             self.say(f"{len(self.kiosks)} kiosks up; the morning rush begins")

@@ -157,4 +157,6 @@ def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Pat
         f"hall_server schema version {SERVER_MIGRATIONS.latest}",
     ]
     tokens = kiosk("hall", "token", "list", "--db", str(db)).stdout
-    assert tokens == "K01  created 2026-11-22T08:00:00+00:00\n"  # the rows kept
+    assert tokens == (  # the rows kept: a kiosk of hall main, as before halls and roles
+        "K01  created 2026-11-22T08:00:00+00:00  kiosk of hall main, windows none, expires never\n"
+    )

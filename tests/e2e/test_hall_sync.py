@@ -277,7 +277,7 @@ def test_kiosks_offline_at_overlapping_times_never_share_a_number_and_all_arrive
         desks[kiosk_id] = EvaluationRecorder(
             kiosks[kiosk_id].journal, kiosks[kiosk_id].clock, timezone="Asia/Shanghai"
         )
-    view = ServerView(running.url, create_token(db, "TEST", settings))
+    view = ServerView(running.url, create_token(db, "TEST", settings, role="admin"))
     tickets: list[dict[str, str]] = []
     evaluations: list[str] = []
 
@@ -347,7 +347,7 @@ def test_lost_answers_are_repeated_with_their_keys_and_change_nothing_twice(
     proxy = LinkProxy(int(running.url.rsplit(":", 1)[1]))
     file = machine_file(tmp_path / "K01", "K01", proxy.url, create_token(db, "K01", settings))
     kiosk = build_kiosk(*load_configuration(file))
-    view = ServerView(running.url, create_token(db, "TEST", settings))
+    view = ServerView(running.url, create_token(db, "TEST", settings, role="admin"))
     matter = one_matter_per_queue()["green"]
     try:
         first = issue(kiosk, matter)
@@ -499,7 +499,7 @@ def test_a_kiosk_killed_in_the_middle_of_a_sync_loses_nothing(
     settings = load_settings()
     proxy = LinkProxy(int(running.url.rsplit(":", 1)[1]))
     proxy.down()
-    view = ServerView(running.url, create_token(db, "TEST", settings))
+    view = ServerView(running.url, create_token(db, "TEST", settings, role="admin"))
     config = machine_file(tmp_path / "K01", "K01", proxy.url, create_token(db, "K01", settings))
     journal = tmp_path / "K01" / "data" / "journal.sqlite3"
     matters = list(one_matter_per_queue().values())[:3]
@@ -537,7 +537,7 @@ def test_a_server_killed_and_restarted_keeps_its_numbering_and_everything_commit
         create_token(db, "K01", settings),
         lease_size=3,
     )
-    view = ServerView(f"http://127.0.0.1:{port}", create_token(db, "TEST", settings))
+    view = ServerView(f"http://127.0.0.1:{port}", create_token(db, "TEST", settings, role="admin"))
     matters = list(one_matter_per_queue().values())[:2]
     kiosk_settings, catalog = load_configuration(config)
     kiosk = build_kiosk(kiosk_settings, catalog)

@@ -61,7 +61,7 @@ def wait_until(condition: Callable[[], Any]) -> Any:
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[RunningHall, httpx.Client]]:
     settings = load_settings()
-    token = create_token(tmp_path / "hall.sqlite3", "K01", settings)
+    token = create_token(tmp_path / "hall.sqlite3", "K01", settings, windows={1})
     running = start_in_thread(tmp_path / "hall.sqlite3", settings)
     client = httpx.Client(
         base_url=running.url, headers={"Authorization": f"Bearer {token}"}, timeout=WAIT

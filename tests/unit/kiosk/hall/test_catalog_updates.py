@@ -90,11 +90,14 @@ class Hall:
     def token(self, client_id: str) -> str:
         return create_token(self.db, client_id, self.settings)
 
+    def admin_token(self) -> str:
+        return create_token(self.db, "ADMIN", self.settings, role="admin")
+
     def reload(self) -> str:
         """The server's reload endpoint (what an administrator calls after an edit)."""
         answer = httpx.post(
             self.url + api.PATH_RELOAD,
-            headers={"Authorization": f"Bearer {self.token('ADMIN')}"},
+            headers={"Authorization": f"Bearer {self.admin_token()}"},
             timeout=10,
         )
         answer.raise_for_status()

@@ -48,7 +48,7 @@ def hall(tmp_path: Path) -> Iterator[tuple[str, Server, Path]]:
     db.parent.mkdir()
     settings = load_settings(None)
     running = start_in_thread(db, settings)
-    view = Server(running.url, create_token(db, "TEST", settings))
+    view = Server(running.url, create_token(db, "TEST", settings, role="admin"))
     try:
         yield running.url, view, db
     finally:

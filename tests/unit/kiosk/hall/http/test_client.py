@@ -51,7 +51,9 @@ class Server:
             self.running = None
 
     def token(self, kiosk_id: str) -> str:
-        return create_token(self.db, kiosk_id, self.settings)
+        """A kiosk's token, granted every window (as a kiosk mastering the keypads)."""
+        windows = {window for queue in self.settings.queues for window in queue.windows}
+        return create_token(self.db, kiosk_id, self.settings, windows=windows)
 
 
 @pytest.fixture
