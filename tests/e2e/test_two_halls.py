@@ -137,3 +137,25 @@ def test_two_halls_number_the_same_queue_apart_and_see_only_their_own(halls: Hal
     lost = halls["LOST"].get("/v1/queues")
     assert lost.status_code == 403
     assert "not served here" in lost.json()["detail"]
+
+
+def test_a_hall_streams_only_its_own_events_and_its_tickets_have_a_public_page(
+    halls: Halls,
+) -> None:
+    west = halls.reserve("K01")  # an event of H1, kept for replay
+    seen: list[dict[str, Any]] = []
+    with halls["E01"].stream("GET", "/v1/events", headers={"Last-Event-ID": "0"}) as stream:
+        lines = stream.iter_lines()
+        assert next(lines) == ": connected"
+        east = halls.reserve("E01")  # then one of H2
+        for line in lines:
+            if line.startswith("data: "):
+                seen.append(json.loads(line.removeprefix("data: ")))
+                if seen[-1]["kind"] == "queue_changed":
+                    break
+    assert [(event["kind"], event["hall"]) for event in seen] == [("queue_changed", "H2")]
+    base = str(halls["E01"].base_url).rstrip("/")
+    for ticket in (west, east):
+        state = httpx.get(f"{base}/t/{ticket['ticket_id']}/state", timeout=WAIT)
+        assert state.status_code == 200, ticket
+        assert (state.json()["number"], state.json()["people_ahead"]) == ("G001", 0)

@@ -128,11 +128,9 @@ class HallServer:
 
     def ticket_site(self, ticket_id: str) -> tuple[HallSite, TicketRow] | None:
         """The hall of a ticket and the ticket (for the public status page)."""
-        for site in self.halls.values():
-            ticket = site.store.ticket(ticket_id)
-            if ticket is not None:
-                return site, ticket
-        return None
+        site = self.halls.get(self.store.hall_of_ticket(ticket_id) or "")
+        ticket = None if site is None else site.store.ticket(ticket_id)
+        return None if site is None or ticket is None else (site, ticket)
 
     def _profiles_file(self) -> ProfileSource:
         section = self.settings.identification

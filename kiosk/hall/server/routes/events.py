@@ -11,7 +11,8 @@ from fastapi.responses import StreamingResponse
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, PING, follow, sse
-from kiosk.hall.server.dependencies import Client, Hall
+from kiosk.hall.server.dependencies import Caller, Hall
+from kiosk.queue import DEFAULT_HALL
 
 router = APIRouter()
 
@@ -25,7 +26,7 @@ router = APIRouter()
     response_class=StreamingResponse,
 )
 async def events(
-    client_id: Client,
+    caller: Caller,
     server: Hall,
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
@@ -36,11 +37,12 @@ async def events(
         try:
             yield ": connected\n\n"
             for old in missed:
-                yield sse(old["kind"], json.dumps(old), old["id"])
+                if old.get("hall", DEFAULT_HALL) == caller.hall:  # only the caller's hall
+                    yield sse(old["kind"], json.dumps(old), old["id"])
             async for event in follow(subscriber.queue):
                 if event is None:
                     yield PING
-                else:
+                elif event.get("hall", DEFAULT_HALL) == caller.hall:
                     yield sse(event["kind"], json.dumps(event), event["id"])
         finally:
             server.broker.unsubscribe(subscriber)

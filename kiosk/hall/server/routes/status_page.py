@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, public_state, sse
-from kiosk.hall.server.dependencies import Hall, Store
+from kiosk.hall.server.dependencies import Hall
+from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.page import both, status_page_html
 from kiosk.hall.server.store import HallStore, StoreError, TicketRow
 from kiosk.text import text
@@ -41,19 +42,29 @@ def _public_ticket(store: HallStore, ticket_id: str) -> TicketRow:
     return found
 
 
+def _hall_store(server: HallServer, ticket_id: str) -> HallStore:
+    """The store of the ticket's hall (any hall of the server)."""
+    found = server.ticket_site(ticket_id)
+    if found is None:
+        raise StoreError(404, "no such ticket")
+    return found[0].store
+
+
 @router.get(api.PATH_STATUS_PAGE, response_class=HTMLResponse, responses=PAGE_ERRORS)
 def status_page(ticket_id: TICKET_ID, server: Hall) -> HTMLResponse:
-    ticket = server.store.ticket(ticket_id)
-    if ticket is None:
+    found = server.ticket_site(ticket_id)
+    if found is None:
         return HTMLResponse(not_found_page(), 404)
+    site, ticket = found
     return HTMLResponse(
-        status_page_html(public_state(server.store, ticket), server.settings),
+        status_page_html(public_state(site.store, ticket), site.settings),
         headers={"Cache-Control": "no-store"},
     )
 
 
 @router.get(api.PATH_STATUS_STATE, responses=PUBLIC_ERRORS)
-def status_state(ticket_id: TICKET_ID, store: Store) -> api.TicketPublicOut:
+def status_state(ticket_id: TICKET_ID, server: Hall) -> api.TicketPublicOut:
+    store = _hall_store(server, ticket_id)
     return public_state(store, _public_ticket(store, ticket_id))
 
 
@@ -66,8 +77,7 @@ def status_state(ticket_id: TICKET_ID, store: Store) -> api.TicketPublicOut:
     response_class=StreamingResponse,
 )
 async def status_events(ticket_id: TICKET_ID, server: Hall) -> StreamingResponse:
-    store = server.store
-    await run_in_threadpool(_public_ticket, store, ticket_id)
+    store = await run_in_threadpool(_hall_store, server, ticket_id)
     subscriber, _ = server.broker.subscribe()
 
     def state() -> api.TicketPublicOut:
