@@ -69,3 +69,42 @@ def test_db_current_and_upgrade_print_the_versions_before_and_after(
         "queue": QUEUE_MIGRATIONS.latest,
         "hall_server": SERVER_MIGRATIONS.latest,
     }
+
+
+def test_token_create_grants_a_role_a_hall_windows_and_an_expiry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "hall.sqlite3")
+    grants = ["--hall", "H1", "--windows", "1-3,7", "--expires", "2099-06-30"]
+    assert main(["hall", "token", "create", "K01", "--db", db, "--json", *grants]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert (created["role"], created["hall"], created["windows"]) == ("kiosk", "H1", "1-3,7")
+    assert created["expires_at"] == "2099-07-01T00:00:00+08:00"  # through that day, hall time
+    assert main(["hall", "token", "create", "ADMIN1", "--db", db, "--role", "admin"]) == 0
+    capsys.readouterr()
+    assert main(["hall", "token", "list", "--db", db]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].endswith("kiosk of hall H1, windows 1-3,7, expires 2099-07-01T00:00:00+08:00")
+    assert listed[1].endswith("admin of hall main, windows none, expires never")
+
+
+@pytest.mark.parametrize(
+    ("grants", "reason"),
+    [
+        (["--role", "boss"], "role: 'boss' is not one of kiosk, display, admin"),
+        (["--windows", "3-1"], "windows: '3-1' is not a range within 1-999"),
+        (["--windows", "x"], "windows: 'x' is not a window number or a range like 1-13"),
+        (["--role", "display", "--windows", "1"], "only a kiosk token acts for windows"),
+        (["--hall", "no hall!"], "--hall: 'no hall!' is not a hall id"),
+        (["--expires", "soon"], "--expires: 'soon' is not 90d, 12h, a day"),
+        (["--expires", "2000-01-01"], "--expires: '2000-01-01' is already past"),
+    ],
+)
+def test_token_create_refuses_bad_grants_storing_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], grants: list[str], reason: str
+) -> None:
+    db = str(tmp_path / "hall.sqlite3")
+    assert main(["hall", "token", "create", "K01", "--db", db, *grants]) == 2
+    assert reason in capsys.readouterr().err
+    assert main(["hall", "token", "list", "--db", db]) == 0
+    assert capsys.readouterr().out == "no tokens\n"

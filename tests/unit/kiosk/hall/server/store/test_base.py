@@ -37,7 +37,7 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     store = HallStore(database_location, make_settings(tmp_path), FakeClock(MORNING))
     finished, waiting = store.ticket("t-1"), store.ticket("t-2")
     assert finished is not None
-    assert (finished.number, finished.window) == ("G001", 1)
+    assert (finished.number, finished.window, finished.hall) == ("G001", 1, "main")
     assert waiting is not None
     assert (waiting.number, waiting.status) == ("G002", "waiting")
     answer, new = store.reserve("K01", "k3", "green", ["M0201"])
@@ -47,6 +47,11 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     assert total == 1
     assert records[0]["ticket_id"] == "t-2"
     assert store.tokens() == [("K01", "2026-11-22T08:00:00+00:00")]
+    ((kept, _),) = store.principals()  # a kiosk of hall main, granted no window
+    assert (kept.role, kept.hall, kept.windows, kept.expires_at) == ("kiosk", "main", set(), None)
+    east = store.for_hall("east", store.settings)  # another hall numbers green afresh
+    assert east.reserve("E01", "k1", "green", [])[0]["number"] == "G001"
+    assert east.ticket("t-2") is None
     with store.db.read() as tx:
         assert tx.all("SELECT first, last FROM leases") == [(900, 909)]
     with store.db.transaction() as tx:  # the records' own numbering continues too
