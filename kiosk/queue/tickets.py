@@ -78,22 +78,13 @@ INSERT INTO counters_by_hall (hall, business_day, queue, last)
 DROP TABLE counters;
 ALTER TABLE counters_by_hall RENAME TO counters;
 CREATE TABLE tickets_by_hall (
-    ticket_id TEXT PRIMARY KEY,
-    hall TEXT NOT NULL DEFAULT 'main',
-    business_day TEXT NOT NULL,
-    queue TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    number TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN
+    ticket_id TEXT PRIMARY KEY, hall TEXT NOT NULL DEFAULT 'main',
+    business_day TEXT NOT NULL, queue TEXT NOT NULL, seq INTEGER NOT NULL,
+    number TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN
         ('reserved', 'waiting', 'called', 'finished', 'void')),
-    channel TEXT,
-    matters TEXT NOT NULL,
-    kiosk_id TEXT NOT NULL,
-    offline INTEGER NOT NULL DEFAULT 0,
-    issued_at TEXT NOT NULL,
-    called_at TEXT,
-    finished_at TEXT,
-    "window" INTEGER,
+    channel TEXT, matters TEXT NOT NULL, kiosk_id TEXT NOT NULL,
+    offline INTEGER NOT NULL DEFAULT 0, issued_at TEXT NOT NULL, called_at TEXT,
+    finished_at TEXT, "window" INTEGER,
     UNIQUE (hall, business_day, queue, seq)
 );
 INSERT INTO tickets_by_hall (ticket_id, hall, business_day, queue, seq, number, status,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,22 +17,10 @@ import pytest
 from kiosk.hall.api import identity_key_hash
 from kiosk.hall.server.store.base import SERVER_MIGRATIONS
 from kiosk.queue import QUEUE_MIGRATIONS
+from tests.helpers.commands import ENV, kiosk
 from tests.helpers.migrating import make_605fcd2_server_database
 
 pytestmark = pytest.mark.e2e
-
-ENV = {**os.environ, "KIOSK_CONFIG": ""}
-
-
-def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=ENV,
-    )
 
 
 def start_server(db: Path, log: IO[str]) -> tuple[subprocess.Popen[str], str]:

@@ -5,7 +5,6 @@ file, and a kiosk of one hall cannot read or change the other's tickets."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -17,10 +16,10 @@ import httpx
 import pytest
 
 from kiosk.hall.server.store import Location
+from tests.helpers.commands import ENV, kiosk
 
 pytestmark = pytest.mark.e2e
 
-ENV = {**os.environ, "KIOSK_CONFIG": ""}
 WAIT = 10.0
 
 # Hall H2 over the server's settings: its own name and opening hours, the same queues.
@@ -32,17 +31,6 @@ name_en = "East Hall"
 [routing]
 cutoff = "16:00"
 """
-
-
-def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=ENV,
-    )
 
 
 def token(db: str, client_id: str, *grants: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,15 @@ from kiosk.hall.server.principal import Principal, Role
 from kiosk.hall.server.store import HallStore, Location
 from kiosk.queue import DEFAULT_HALL
 from kiosk.settings import Settings
+
+
+@contextmanager
+def _opened(location: Location, settings: Settings) -> Iterator[HallStore]:
+    store = HallStore(location, settings, SystemClock())
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def create_token(
@@ -27,36 +37,24 @@ def create_token(
     """A new bearer token for the client (a kiosk id, a display, an admin); it
     replaces any earlier one. Only its hash is stored: show it once. A kiosk acts for
     no window unless `windows` grants them."""
-    store = HallStore(location, settings, SystemClock())
-    try:
+    with _opened(location, settings) as store:
         return store.create_token(client_id, role, hall, windows, expires_at)
-    finally:
-        store.close()
 
 
 def revoke_token(location: Location, client_id: str, settings: Settings) -> bool:
-    store = HallStore(location, settings, SystemClock())
-    try:
+    with _opened(location, settings) as store:
         return store.revoke_token(client_id)
-    finally:
-        store.close()
 
 
 def list_tokens(location: Location, settings: Settings) -> list[tuple[str, str]]:
-    store = HallStore(location, settings, SystemClock())
-    try:
+    with _opened(location, settings) as store:
         return store.tokens()
-    finally:
-        store.close()
 
 
 def list_principals(location: Location, settings: Settings) -> list[tuple[Principal, str]]:
     """Every token's holder (role, hall, windows, expiry) and when it was created."""
-    store = HallStore(location, settings, SystemClock())
-    try:
+    with _opened(location, settings) as store:
         return store.principals()
-    finally:
-        store.close()
 
 
 def expiry_of(text: str, now: datetime, zone: ZoneInfo) -> datetime:
