@@ -13,6 +13,12 @@ Conventions (stable; changes only add optional fields):
 - Every request under ``/v1`` needs ``Authorization: Bearer <token>``; without a valid
   token the answer is 401. A token belongs to one client id (a kiosk id such as "K01",
   or a window's software); the server takes the kiosk id from the token, never the body.
+- Roles and halls (kiosk.hall.server.principal): a token has a role (kiosk, display,
+  admin), a hall, the windows a kiosk may act for, and may expire (401). A kiosk reads,
+  commits and voids only its own tickets (outbox records too), acts only for its
+  granted windows, reads only its own records and devices; a display only reads;
+  admin alone reloads. Anything else is 403. Nothing of another hall is visible: its
+  tickets are 404, its events never sent.
 - Every successful JSON answer carries ``server_time`` (aware, UTC) and most carry the
   hall's ``business_day``: kiosks use them for waits and day boundaries, not their own
   clock.

@@ -108,3 +108,23 @@ def test_token_create_refuses_bad_grants_storing_nothing(
     assert reason in capsys.readouterr().err
     assert main(["hall", "token", "list", "--db", db]) == 0
     assert capsys.readouterr().out == "no tokens\n"
+
+
+def test_serve_names_a_hall_file_it_cannot_use_and_starts_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    halls = tmp_path / "halls"
+    halls.mkdir()
+    (halls / "H2.toml").write_text('[routing]\ndefault_queue = "nowhere"\n')
+    db = str(tmp_path / "hall.sqlite3")
+    assert main(["hall", "serve", "--db", db, "--port", "0", "--halls", str(halls)]) == 1
+    assert "H2.toml: routing.default_queue: no queue has the code 'nowhere'" in (
+        capsys.readouterr().err
+    )
+    (halls / "H2.toml").rename(halls / "east hall.toml")
+    assert main(["hall", "serve", "--db", db, "--port", "0", "--halls", str(halls)]) == 1
+    assert "east hall.toml: a hall id is 1-32 of A-Z a-z 0-9 _ -" in capsys.readouterr().err
+    missing = str(tmp_path / "nowhere")
+    assert main(["hall", "serve", "--db", db, "--port", "0", "--halls", missing]) == 1
+    assert "is not a folder" in capsys.readouterr().err
+    assert not Path(db).exists()  # nothing was started
