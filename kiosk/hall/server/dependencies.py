@@ -39,19 +39,31 @@ async def hall_clock(server: Hall) -> HallClock:
 Now = Annotated[HallClock, Depends(hall_clock)]
 
 
-async def principal(
-    server: Hall,
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-) -> Principal:
+) -> str | None:
+    return None if credentials is None else credentials.credentials
+
+
+Token = Annotated[str | None, Depends(bearer_token)]
+
+
+async def holder(server: HallServer, token: str | None) -> Principal | None:
+    """The holder of the token, None when it is not (or no longer) valid: revoked,
+    replaced or expired."""
+    if token is None:
+        return None
+    found = server.tokens.cached(token) or await blocking(server.tokens.load, token)
+    return None if found is None or found.expired(server.clock.now()) else found
+
+
+async def principal(server: Hall, token: Token) -> Principal:
     """The holder of the bearer token; 401 without a valid, unexpired one."""
-    found = None
-    if credentials is not None:
-        token = credentials.credentials
-        found = server.tokens.cached(token) or await blocking(server.tokens.load, token)
+    found = await holder(server, token)
     if found is None:
+        if token is not None and server.tokens.cached(token) is not None:
+            raise StoreError(401, "the token has expired: ask for a new one")
         raise StoreError(401, "a valid bearer token is needed (Authorization: Bearer ...)")
-    if found.expired(server.clock.now()):
-        raise StoreError(401, "the token has expired: ask for a new one")
     return found
 
 

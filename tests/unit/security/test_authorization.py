@@ -188,3 +188,13 @@ def test_a_revocation_by_another_process_takes_effect(server: Server) -> None:
     wait_for(lambda: server["K02"].get("/v1/queues").status_code == 401, WAIT)
     assert server.running.hall.store.revoke_token("K01")  # in this process: at once
     assert server["K01"].get("/v1/queues").status_code == 401
+
+
+def test_a_revoked_tokens_event_stream_ends_before_the_next_event(server: Server) -> None:
+    with server["K02"].stream("GET", "/v1/events") as stream:
+        lines = stream.iter_lines()
+        assert next(lines) == ": connected"
+        assert server.running.hall.store.revoke_token("K02")
+        server.reserve("K01")  # an event the revoked stream must not carry
+        rest = list(lines)  # ends: the server closed the stream
+    assert [line for line in rest if line.startswith("data: ")] == []

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, PING, follow, sse
-from kiosk.hall.server.dependencies import Caller, Hall
+from kiosk.hall.server.dependencies import Caller, Hall, Token, holder
 from kiosk.queue import DEFAULT_HALL
 
 router = APIRouter()
@@ -28,6 +28,7 @@ router = APIRouter()
 async def events(
     caller: Caller,
     server: Hall,
+    token: Token,
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
     last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
@@ -40,6 +41,8 @@ async def events(
                 if old.get("hall", DEFAULT_HALL) == caller.hall:  # only the caller's hall
                     yield sse(old["kind"], json.dumps(old), old["id"])
             async for event in follow(subscriber.queue):
+                if await holder(server, token) is None:
+                    return  # revoked or expired: the stream ends, nothing more is sent
                 if event is None:
                     yield PING
                 elif event.get("hall", DEFAULT_HALL) == caller.hall:
