@@ -153,6 +153,10 @@ def test_only_an_admin_reloads_and_only_a_kiosk_issues(server: Server) -> None:
         assert server[name].post("/v1/tickets/reserve", json=body).status_code == 403
         assert server[name].post("/v1/leases", json={"idempotency_key": key()}).status_code == 403
     assert server["DISPLAY1"].post("/v1/records", json={"records": []}).status_code == 403
+    lookup = {"kind": "credit_code", "key_hash": "0" * 64}
+    for name in ("DISPLAY1", "ADMIN1"):
+        assert server[name].post("/v1/profiles/lookup", json=lookup).status_code == 403
+    assert server["K01"].post("/v1/profiles/lookup", json=lookup).json()["known"] is False
     for name in ("K01", "DISPLAY1", "ADMIN1"):  # every role reads the hall's queues
         assert server[name].get("/v1/queues").status_code == 200
 

@@ -6,16 +6,16 @@ from fastapi import APIRouter
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS
-from kiosk.hall.server.dependencies import Client, Hall, Now
+from kiosk.hall.server.dependencies import Caller, Hall, Now
+from kiosk.hall.server.principal import require_role
 from kiosk.taxpayer import IdentityKind
 
 router = APIRouter()
 
 
 @router.post(api.PATH_PROFILE, responses=ERRORS)
-def profile(
-    body: api.ProfileLookupIn, client_id: Client, server: Hall, clock: Now
-) -> api.ProfileOut:
+def profile(body: api.ProfileLookupIn, caller: Caller, server: Hall, clock: Now) -> api.ProfileOut:
+    require_role(caller, "look up taxpayers", "kiosk")  # a display or an admin never needs to
     now = clock.now()
     day = clock.business_day(now)
     zone = server.store.zone
