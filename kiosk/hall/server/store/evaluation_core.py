@@ -1,0 +1,163 @@
+"""One evaluation into the typed tables: bound to its ticket's case number (办件编号)
+and matters (实施清单编码), one counted per service, a 差评's follow-up due in working
+days on the hall's holiday calendar, and its place in the province outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime, timedelta
+
+from kiosk.catalog import Catalog, load_catalog
+from kiosk.hall.server.store.base import StoreBase
+from kiosk.holidays import calendar_of
+from kiosk.queue import Transaction
+
+# A 差评 goes upward once its content is in, or this long after the vote without it.
+CONTENT_WAIT = timedelta(minutes=10)
+MAX_TEXT = 500
+EVALUATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def case_number(ticket_id: str, business_day: date, number: str) -> str:
+    """办件编号 of a ticket served: the day, the number and a digest of the ticket id
+    (the id itself opens the ticket's page, so it never leaves the hall)."""
+    digest = hashlib.sha256(ticket_id.encode()).hexdigest()[:8].upper()
+    return f"{business_day:%Y%m%d}{number}{digest}"
+
+
+_catalogs: dict[str, tuple[float, Catalog]] = {}
+
+
+def implementation_codes(store: StoreBase, matter_codes: list[str]) -> list[tuple[str, str]]:
+    """(matter code, 实施清单编码) of each matter, from the hall's catalog as it is now."""
+    path = store.settings.catalog_path
+    mtime = path.stat().st_mtime
+    cached = _catalogs.get(str(path))
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, load_catalog(path))
+        _catalogs[str(path)] = cached
+    catalog = cached[1]
+    found = []
+    for code in matter_codes:
+        try:
+            found.append((code, catalog.matter(code).implementation_code))
+        except KeyError:
+            found.append((code, ""))
+    return found
+
+
+def counted_evaluation(tx: Transaction, ticket_id: str) -> tuple[str, int | None] | None:
+    """(evaluation id, level) of the service's counted evaluation, if any."""
+    row = tx.one(
+        "SELECT evaluation_id, level FROM evaluations WHERE ticket_id = ? AND is_repeat = 0"
+        " ORDER BY evaluated_at LIMIT 1",
+        (ticket_id,),
+    )
+    return None if row is None else (str(row[0]), None if row[1] is None else int(row[1]))
+
+
+def insert_evaluation(
+    store: StoreBase,
+    tx: Transaction,
+    *,
+    evaluation_id: str,
+    client_id: str,
+    ticket_id: str | None,
+    number: str | None,
+    window: int,
+    staff_id: str | None,
+    level: int | None,
+    channel: str,
+    at: str,
+    repeat: bool,
+) -> None:
+    """One evaluation, bound to its ticket's case number and matters; a counted 差评
+    opens its follow-up (due in working days on the hall's calendar) and every counted
+    vote goes to the province outbox."""
+    evaluated_at = datetime.fromisoformat(at)
+    day = store.business_day(evaluated_at)
+    ticket = store.engine.ticket(tx, ticket_id) if ticket_id else None
+    case = None
+    if ticket is not None:
+        case = case_number(ticket.ticket_id, ticket.business_day, ticket.number)
+        number = number or ticket.number
+    if ticket_id:
+        earlier = counted_evaluation(tx, ticket_id)
+        if earlier is not None and earlier[1] is None and level is not None:
+            tx.execute(  # 未评价 first, a real vote later: the vote counts instead
+                "UPDATE evaluations SET is_repeat = 1 WHERE evaluation_id = ?", (earlier[0],)
+            )
+        elif earlier is not None:
+            repeat = True
+    tx.execute(
+        "INSERT INTO evaluations (evaluation_id, client_id, ticket_id, case_number, number,"
+        " window_number, staff_id, level, channel, is_repeat, evaluated_at, business_day)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            evaluation_id,
+            client_id,
+            ticket_id,
+            case,
+            number,
+            window,
+            staff_id,
+            level,
+            channel,
+            int(repeat),
+            at,
+            day.isoformat(),
+        ),
+    )
+    for matter, implementation in implementation_codes(
+        store, list(ticket.matters) if ticket else []
+    ):
+        tx.execute(
+            "INSERT INTO evaluation_matters (evaluation_id, matter_code, implementation_code)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (evaluation_id, matter, implementation),
+        )
+    if repeat or level is None:
+        return
+    due = evaluated_at
+    if level >= 4:
+        deadline = calendar_of(store.settings).add_working_days(
+            evaluated_at.astimezone(store.zone).date(),
+            store.settings.evaluation.follow_up_working_days,
+        )
+        tx.execute(
+            "INSERT INTO follow_ups (evaluation_id, opened_at, deadline) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (evaluation_id, at, deadline.isoformat()),
+        )
+        due = evaluated_at + CONTENT_WAIT
+    queue_upward(tx, "evaluation", evaluation_id, due)
+
+
+def queue_upward(tx: Transaction, kind: str, ref: str, due: datetime) -> None:
+    """Into the province outbox (once per item: the key is the idempotency key)."""
+    when = due.isoformat()
+    tx.execute(
+        "INSERT INTO province_outbox (item_key, kind, ref, due_at, next_attempt_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_key) DO UPDATE SET"
+        " due_at = excluded.due_at, next_attempt_at = excluded.next_attempt_at"
+        " WHERE province_outbox.delivered_at IS NULL",
+        (f"{kind}:{ref}", kind, ref, when, when),
+    )
+
+
+def set_content(
+    tx: Transaction, evaluation_id: str, reasons: list[str], note: str, channel: str, at: datetime
+) -> None:
+    """A 差评's reasons and note, by the channel they came by; it then goes upward."""
+    tx.execute(
+        "UPDATE evaluations SET note = ?, channel = ?, content_at = ? WHERE evaluation_id = ?",
+        (note, channel, at.isoformat(), evaluation_id),
+    )
+    for reason in reasons:
+        tx.execute(
+            "INSERT INTO evaluation_reasons (evaluation_id, reason) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (evaluation_id, reason),
+        )
+    queue_upward(tx, "evaluation", evaluation_id, at)
