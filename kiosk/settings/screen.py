@@ -129,7 +129,7 @@ class EvaluationSection(Section):
     )
     reasons: Path = Field(
         Path("evaluation_reasons.toml"),
-        title="差评 reasons",
+        title="Reasons for a bad review (差评)",
         description="The reasons a taxpayer may pick after 不满意 or 非常不满意.",
     )
     staff_entry_seconds: float = Field(

@@ -20,6 +20,7 @@ from kiosk.hall.server.routes import (
     admin,
     catalog,
     devices,
+    evaluations,
     events,
     queues,
     records,
@@ -41,6 +42,7 @@ ROUTERS = (
     admin,
     status_page,
     taxpayers,
+    evaluations,
 )
 
 

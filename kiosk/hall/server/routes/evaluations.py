@@ -1,0 +1,105 @@
+"""好差评: the phone page's 差评 content (public, by the ticket's unguessable id, channel
+qr, once per service), staff at a window from the dashboard, follow-ups, figures per
+staff. The phone page itself is the status page's; it posts here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+
+from kiosk.evaluation_reasons import load_reasons
+from kiosk.hall import api as paths
+from kiosk.hall import evaluation_api as api
+from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
+from kiosk.hall.server.dependencies import Client, Hall, Now, Store
+from kiosk.hall.server.store import StoreError
+from kiosk.hall.server.store.evaluation_actions import EvaluationState
+
+router = APIRouter()
+
+PUBLIC_CONTENT_ERRORS = {
+    **PUBLIC_ERRORS,
+    409: {"description": "Not served yet, or evaluated already."},
+    422: {"description": "A bad level, reason or note (named)."},
+}
+
+
+def _state_out(server: Hall, clock: Now, state: EvaluationState) -> api.EvaluationStateOut:
+    reasons = load_reasons(server.settings).reasons
+    return api.EvaluationStateOut(
+        **clock.stamp(),
+        number=state.number,
+        served=state.served,
+        level=state.level,
+        content_given=state.content_given,
+        wants_content=state.wants_content,
+        reasons=[api.ReasonOut(**reason.model_dump()) for reason in reasons],
+    )
+
+
+@router.get(paths.PATH_TICKET_EVALUATION, responses=PUBLIC_ERRORS)
+def evaluation_state(ticket_id: TICKET_ID, server: Hall, clock: Now) -> api.EvaluationStateOut:
+    return _state_out(server, clock, server.store.evaluation_state(ticket_id))
+
+
+@router.post(paths.PATH_TICKET_EVALUATION, responses=PUBLIC_CONTENT_ERRORS)
+def evaluation_content(
+    ticket_id: TICKET_ID, body: api.EvaluationContentIn, server: Hall, clock: Now
+) -> api.EvaluationStateOut:
+    state = server.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
+    return _state_out(server, clock, state)
+
+
+@router.post(paths.PATH_WINDOW_STAFF, responses=ERRORS)
+def window_staff(
+    window: Annotated[int, PathParam(ge=1, le=999)],
+    body: api.WindowStaffIn,
+    client_id: Client,
+    store: Store,
+    clock: Now,
+) -> api.WindowStaffOut:
+    store.set_window_staff(client_id, window, body.staff_id)
+    return api.WindowStaffOut(**clock.stamp(), window=window, staff_id=body.staff_id)
+
+
+@router.get(paths.PATH_FOLLOW_UPS_OVERDUE, responses=ERRORS)
+def overdue_follow_ups(client_id: Client, store: Store, clock: Now) -> api.OverdueFollowUpsOut:
+    return api.OverdueFollowUpsOut(
+        **clock.stamp(),
+        follow_ups=[api.OverdueFollowUp(**row) for row in store.overdue_follow_ups()],
+    )
+
+
+@router.post(paths.PATH_FOLLOW_UP, responses=ERRORS)
+def follow_up(
+    evaluation_id: Annotated[str, PathParam(pattern=api.EVALUATION_ID_PATTERN)],
+    body: api.FollowUpIn,
+    client_id: Client,
+    store: Store,
+    clock: Now,
+) -> api.FollowUpOut:
+    if body.contact_phone is not None and not body.consent:
+        raise StoreError(422, "consent: a contact phone is kept only with consent", "consent")
+    found = store.update_follow_up(evaluation_id, body.model_dump())
+    return api.FollowUpOut(**clock.stamp(), **found)
+
+
+@router.get(paths.PATH_STAFF_FIGURES, responses=ERRORS)
+def staff_figures(
+    client_id: Client,
+    store: Store,
+    clock: Now,
+    first: Annotated[date | None, Query()] = None,
+    last: Annotated[date | None, Query()] = None,
+) -> api.StaffFiguresOut:
+    today = clock.business_day()
+    first, last = first or today, last or today
+    if last < first or (last - first).days > 366:
+        raise StoreError(422, "last: on or after first, within a year", "last")
+    return api.StaffFiguresOut(
+        **clock.stamp(),
+        staff=[api.StaffFigureOut(**vars(f)) for f in store.staff_figures(first, last)],
+    )
