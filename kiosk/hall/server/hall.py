@@ -12,6 +12,8 @@ from typing import Any
 
 from kiosk.clock import Clock, SystemClock
 from kiosk.hall import api
+from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.province.upkeep import EvaluationUpkeep
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
@@ -29,6 +31,8 @@ class ServerOptions:
     catalog_poll_seconds: float = 1.0
     # None: the taxpayers file of the settings (identification.taxpayers), if present.
     profiles: ProfileSource | None = None
+    # The province 好差评 platform (`--province FILE`); None: nothing is reported upward.
+    province: ProvinceConfig | None = None
 
 
 class HallClock:
@@ -73,6 +77,8 @@ class HallServer:
             self.catalog, self.catalog_updated, self.options.catalog_poll_seconds
         )
         self._watcher.start()
+        self.evaluation_upkeep = EvaluationUpkeep(self.store, self.options.province)
+        self.evaluation_upkeep.start()
 
     def _profiles_file(self) -> ProfileSource:
         section = self.settings.identification
@@ -95,6 +101,7 @@ class HallServer:
         return self.broker.publish({"kind": kind, "at": self.clock.now().isoformat(), **data})
 
     def close(self) -> None:
+        self.evaluation_upkeep.stop()
         self._watcher.stop()
         self.broker.close()
         self.store.close()
