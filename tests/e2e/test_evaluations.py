@@ -11,16 +11,11 @@ follow-up is due on 2026-10-13, across 国庆 (10-01..07 off) and the 调休 Sat
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -38,63 +33,13 @@ from kiosk.hall.server.store.evaluation_core import case_number
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, load_settings
 from kiosk.triage import route_visit
+from tests.helpers.province import APP_ID, SECRET, Receiver
 from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
 WEDNESDAY = datetime(2026, 9, 30, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai, before 国庆
-APP_ID, SECRET = "hall-440300-01", "s3cret-for-the-test"
 WAIT = 20.0
-
-
-class Receiver:
-    """The province platform: takes signed JSON records, answers {"code": "200"}."""
-
-    def __init__(self) -> None:
-        self.records: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.refusals: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                timestamp = self.headers["X-Timestamp"]
-                expected = hmac.new(
-                    SECRET.encode(), f"{APP_ID}\n{timestamp}\n".encode() + body, hashlib.sha256
-                ).hexdigest()
-                if self.headers["X-App-Id"] != APP_ID or self.headers["X-Signature"] != expected:
-                    receiver.refusals.append("signature")
-                    self.answer(401, {"code": "401"})
-                    return
-                receiver.records.append((dict(self.headers), json.loads(body)))
-                self.answer(200, {"code": "200", "msg": "ok"})
-
-            def answer(self, status: int, data: dict[str, str]) -> None:
-                payload = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/evaluations"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def of_type(self, idempotency_prefix: str) -> list[dict[str, Any]]:
-        return [
-            body
-            for headers, body in self.records
-            if headers["Idempotency-Key"].startswith(idempotency_prefix)
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
