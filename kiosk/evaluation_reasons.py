@@ -4,6 +4,7 @@ the checks on what a taxpayer sends."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,17 @@ Channel = Literal["keypad", "terminal", "qr", "web"]
 CHANNELS: tuple[Channel, ...] = ("keypad", "terminal", "qr", "web")
 
 MAX_NOTE = 500
+# A taxpayer may type an ID number or a phone into a note: neither is kept.
+ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+PHONE_NUMBER = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def without_personal_numbers(text: str) -> str:
+    """`text` with ID numbers and mobile numbers blotted out (evaluation data holds
+    no ID number; a phone is kept only as a follow-up's consented contact)."""
+    return PHONE_NUMBER.sub("[电话已隐去]", ID_NUMBER.sub("[证件号已隐去]", text))
+
+
 MAX_REASONS = 10
 
 
@@ -65,7 +77,7 @@ class ReasonList:
         note = note.strip()
         if len(note) > MAX_NOTE:
             raise ValueError(f"note: at most {MAX_NOTE} characters")
-        return chosen, note
+        return chosen, without_personal_numbers(note)
 
 
 def parse_reasons(raw: dict[str, Any], file: str) -> ReasonList:

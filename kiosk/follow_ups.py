@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.evaluation_reasons import without_personal_numbers
 from kiosk.journal import Journal
 
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")  # a mainland mobile number
@@ -56,7 +57,7 @@ def follow_up_update(
             value = value.strip()
             if len(value) > MAX_TEXT:
                 raise ValueError(f"{name}: at most {MAX_TEXT} characters")
-            payload[name] = value
+            payload[name] = without_personal_numbers(value)
     if contact_phone is not None:
         if not consent:
             raise ValueError("contact_phone: kept only with the taxpayer's consent")

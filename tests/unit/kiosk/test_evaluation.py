@@ -208,3 +208,14 @@ def test_a_contact_phone_is_kept_only_with_consent_and_shown_masked() -> None:
     }
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone(None) == ""
+
+
+def test_an_id_number_or_a_phone_typed_into_a_note_is_never_kept() -> None:
+    from kiosk.evaluation_reasons import load_reasons
+    from kiosk.settings import load_settings
+
+    reasons = load_reasons(load_settings())
+    _, note = reasons.checked(["other"], "我是11010519491231002X，电话13812345678，请回电")
+    assert note == "我是[证件号已隐去]，电话[电话已隐去]，请回电"
+    _, kept = reasons.checked(["other"], "排队号G001等了120分钟")
+    assert kept == "排队号G001等了120分钟"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.evaluation_reasons import load_reasons
+from kiosk.evaluation_reasons import load_reasons, without_personal_numbers
 from kiosk.follow_ups import PHONE, mask_phone
 from kiosk.hall.server.store.base import StoreBase, StoreError
 from kiosk.hall.server.store.evaluation_core import (
@@ -161,7 +161,7 @@ class EvaluationActions(StoreBase):
                 if changes.get(name) is not None:
                     tx.execute(
                         f"UPDATE follow_ups SET {name} = ? WHERE evaluation_id = ?",
-                        (str(changes[name]).strip(), evaluation_id),
+                        (without_personal_numbers(str(changes[name]).strip()), evaluation_id),
                     )
             phone = changes.get("contact_phone")
             if phone is not None:

@@ -16,6 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from kiosk.evaluation_reasons import without_personal_numbers
 from kiosk.follow_ups import PHONE
 from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.evaluation_core import (
@@ -57,7 +58,7 @@ def _text(payload: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > MAX_TEXT:
         raise RecordProblem(f"payload.{name}: text of at most {MAX_TEXT} characters")
-    return value.strip()
+    return without_personal_numbers(value.strip())
 
 
 NUMBER = re.compile(r"^[A-Z0-9]{1,8}$")
