@@ -14,19 +14,26 @@ from kiosk.journal import Journal
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
+def parts(tmp_path: Path) -> Iterator[tuple[FakeClock, Journal]]:
+    clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC))
+    journal = Journal(tmp_path / "journal.sqlite3", clock)
+    yield clock, journal
+    journal.close()
 
 
 @pytest.fixture
-def journal(tmp_path: Path, clock: FakeClock) -> Iterator[Journal]:
-    made = Journal(tmp_path / "journal.sqlite3", clock)
-    yield made
-    made.close()
+def clock(parts: tuple[FakeClock, Journal]) -> FakeClock:
+    return parts[0]
 
 
 @pytest.fixture
-def recorder(journal: Journal, clock: FakeClock) -> EvaluationRecorder:
+def journal(parts: tuple[FakeClock, Journal]) -> Journal:
+    return parts[1]
+
+
+@pytest.fixture
+def recorder(parts: tuple[FakeClock, Journal]) -> EvaluationRecorder:
+    clock, journal = parts
     return EvaluationRecorder(journal, clock, timezone="Asia/Shanghai", staff_entry_seconds=30)
 
 

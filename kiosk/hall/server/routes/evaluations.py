@@ -4,6 +4,7 @@ staff. The phone page itself is the status page's; it posts here."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
@@ -31,10 +32,7 @@ def _state_out(server: Hall, clock: Now, state: EvaluationState) -> api.Evaluati
     reasons = load_reasons(server.settings).reasons
     return api.EvaluationStateOut(
         **clock.stamp(),
-        number=state.number,
-        served=state.served,
-        level=state.level,
-        content_given=state.content_given,
+        **asdict(state),
         wants_content=state.wants_content,
         reasons=[api.ReasonOut(**reason.model_dump()) for reason in reasons],
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.evaluation_reasons import without_personal_numbers
 from kiosk.follow_ups import PHONE
@@ -64,6 +64,16 @@ def _text(payload: dict[str, Any], name: str) -> str | None:
 NUMBER = re.compile(r"^[A-Z0-9]{1,8}$")
 
 
+class Incoming(NamedTuple):
+    """One kiosk record on its way into the typed tables."""
+
+    store: StoreBase
+    tx: Transaction
+    client_id: str
+    record: dict[str, Any]
+    payload: dict[str, Any]
+
+
 def note_typed_record(
     store: StoreBase, tx: Transaction, client_id: str, record: dict[str, Any]
 ) -> str | None:
@@ -75,19 +85,16 @@ def note_typed_record(
         return None
     payload = record.get("payload") or {}
     try:
-        handler(store, tx, client_id, record, payload if isinstance(payload, dict) else {})
+        handler(
+            Incoming(store, tx, client_id, record, payload if isinstance(payload, dict) else {})
+        )
     except RecordProblem as problem:
         return str(problem)
     return None
 
 
-def _staff(
-    store: StoreBase,
-    tx: Transaction,
-    client_id: str,
-    record: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
+def _staff(incoming: Incoming) -> None:
+    _store, tx, client_id, record, payload = incoming
     window = _window(payload)
     staff_id = _field(payload, "staff_id", STAFF_NUMBER)
     at = str(record["at"])
@@ -104,13 +111,8 @@ def _staff(
         )
 
 
-def _service(
-    store: StoreBase,
-    tx: Transaction,
-    client_id: str,
-    record: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
+def _service(incoming: Incoming) -> None:
+    store, tx, client_id, record, payload = incoming
     window = _window(payload)
     number = _field(payload, "number", NUMBER)
     staff_id = _optional(payload, "staff_id", STAFF_NUMBER)
@@ -153,13 +155,8 @@ def _service(
     )
 
 
-def _evaluation(
-    store: StoreBase,
-    tx: Transaction,
-    client_id: str,
-    record: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
+def _evaluation(incoming: Incoming) -> None:
+    store, tx, client_id, record, payload = incoming
     level = payload.get("level")
     if level is not None and (not isinstance(level, int) or not 1 <= level <= 5):
         raise RecordProblem("payload.level: 1..5, or null for not evaluated")
@@ -185,13 +182,8 @@ def _evaluation(
     )
 
 
-def _content(
-    store: StoreBase,
-    tx: Transaction,
-    client_id: str,
-    record: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
+def _content(incoming: Incoming) -> None:
+    store, tx, _client_id, record, payload = incoming
     from kiosk.evaluation_reasons import load_reasons
 
     evaluation_id = _field(payload, "evaluation_id", EVALUATION_ID)
@@ -215,13 +207,8 @@ def _content(
         )
 
 
-def _follow_up(
-    store: StoreBase,
-    tx: Transaction,
-    client_id: str,
-    record: dict[str, Any],
-    payload: dict[str, Any],
-) -> None:
+def _follow_up(incoming: Incoming) -> None:
+    _store, tx, _client_id, record, payload = incoming
     evaluation_id = _field(payload, "evaluation_id", EVALUATION_ID)
     if tx.one("SELECT 1 FROM follow_ups WHERE evaluation_id = ?", (evaluation_id,)) is None:
         raise RecordProblem("payload.evaluation_id: no follow-up with this id")
