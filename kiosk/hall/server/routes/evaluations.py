@@ -11,13 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
-from kiosk.evaluation_reasons import load_reasons
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
 from kiosk.hall.server.dependencies import Client, Hall, Now, Store
 from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.store.evaluation_actions import EvaluationState
+from kiosk.hall.server.store.evaluation_core import hall_reasons
 
 router = APIRouter()
 
@@ -29,7 +29,7 @@ PUBLIC_CONTENT_ERRORS = {
 
 
 def _state_out(server: Hall, clock: Now, state: EvaluationState) -> api.EvaluationStateOut:
-    reasons = load_reasons(server.settings).reasons
+    reasons = hall_reasons(server.settings).reasons
     return api.EvaluationStateOut(
         **clock.stamp(),
         **asdict(state),

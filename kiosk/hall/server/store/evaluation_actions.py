@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from kiosk.evaluation_reasons import load_reasons, without_personal_numbers
+from kiosk.evaluation_reasons import without_personal_numbers
 from kiosk.follow_ups import PHONE, mask_phone
 from kiosk.hall.server.store.base import StoreBase, StoreError
 from kiosk.hall.server.store.evaluation_core import (
     counted_evaluation,
+    hall_reasons,
     insert_evaluation,
     queue_upward,
     set_content,
@@ -80,7 +81,7 @@ class EvaluationActions(StoreBase):
                 raise StoreError(422, "level: 1..5 (the service is not evaluated yet)", "level")
             if level >= NEGATIVE:
                 try:
-                    chosen, note = load_reasons(self.settings).checked(reasons, note)
+                    chosen, note = hall_reasons(self.settings).checked(reasons, note)
                 except ValueError as error:
                     field = str(error).split(":", 1)[0]
                     raise StoreError(422, str(error), field) from None

@@ -5,13 +5,22 @@ days on the hall's holiday calendar, and its place in the province outbox."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from kiosk.catalog import Catalog, load_catalog
-from kiosk.hall.server.store.base import StoreBase
-from kiosk.holidays import calendar_of
+from kiosk.catalog import load_catalog
+from kiosk.evaluation_reasons import ReasonList, load_reasons, reasons_path
+from kiosk.hall.server.store.base import StoreBase, StoreError
+from kiosk.holidays import HolidayCalendar, holiday_files, load_calendar
 from kiosk.queue import Transaction
+from kiosk.settings import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A 差评 goes upward once its content is in, or this long after the vote without it.
 CONTENT_WAIT = timedelta(minutes=10)
@@ -26,25 +35,52 @@ def case_number(ticket_id: str, business_day: date, number: str) -> str:
     return f"{business_day:%Y%m%d}{number}{digest}"
 
 
-_catalogs: dict[str, tuple[float, Catalog]] = {}
+_files: dict[str, tuple[object, Any]] = {}  # path(s) -> (their mtimes, what was read)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+def _last_good(paths: tuple[Path, ...], load: Callable[[], T], what: str) -> T | None:
+    """What `load` reads from `paths`, read again when one changes; the last good one
+    while an edit is broken (never a failed record), None if there never was one."""
+    key = "\n".join(map(str, paths))
+    stamp = tuple(_mtime(path) for path in paths)
+    cached = _files.get(key)
+    if cached is None or cached[0] != stamp:
+        try:
+            cached = (stamp, load())
+            _files[key] = cached
+        except ConfigError as error:
+            log.warning("%s: %s; keeping the last good one", what, error)
+    return None if cached is None else cast(T, cached[1])
 
 
 def implementation_codes(store: StoreBase, matter_codes: list[str]) -> list[tuple[str, str]]:
     """(matter code, 实施清单编码) of each matter, from the hall's catalog as it is now."""
     path = store.settings.catalog_path
-    mtime = path.stat().st_mtime
-    cached = _catalogs.get(str(path))
-    if cached is None or cached[0] != mtime:
-        cached = (mtime, load_catalog(path))
-        _catalogs[str(path)] = cached
-    catalog = cached[1]
-    found = []
-    for code in matter_codes:
-        try:
-            found.append((code, catalog.matter(code).implementation_code))
-        except KeyError:
-            found.append((code, ""))
-    return found
+    catalog = _last_good((path,), lambda: load_catalog(path), "catalog")
+    codes = {} if catalog is None else {m.code: m.implementation_code for m in catalog.matters}
+    return [(code, codes.get(code, "")) for code in matter_codes]
+
+
+def hall_calendar(store: StoreBase) -> HolidayCalendar:
+    """The hall's holiday calendar (Monday to Friday if it never could be read)."""
+    files = tuple(path for path in holiday_files(store.settings) if path is not None)
+    calendar = _last_good(files, lambda: load_calendar(*files), "holiday calendar")
+    return calendar or HolidayCalendar()
+
+
+def hall_reasons(settings: Settings) -> ReasonList:
+    """The 差评 reasons list; 503 when it never could be read."""
+    reasons = _last_good((reasons_path(settings),), lambda: load_reasons(settings), "差评 reasons")
+    if reasons is None:
+        raise StoreError(503, "the hall's list of 差评 reasons cannot be read")
+    return reasons
 
 
 def counted_evaluation(tx: Transaction, ticket_id: str) -> tuple[str, int | None] | None:
@@ -121,7 +157,7 @@ def insert_evaluation(
         return
     due = evaluated_at
     if level >= 4:
-        deadline = calendar_of(store.settings).add_working_days(
+        deadline = hall_calendar(store).add_working_days(
             evaluated_at.astimezone(store.zone).date(),
             store.settings.evaluation.follow_up_working_days,
         )

@@ -22,6 +22,7 @@ from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.evaluation_core import (
     EVALUATION_ID,
     MAX_TEXT,
+    hall_reasons,
     insert_evaluation,
     queue_upward,
     set_content,
@@ -184,14 +185,12 @@ def _evaluation(incoming: Incoming) -> None:
 
 def _content(incoming: Incoming) -> None:
     store, tx, _client_id, record, payload = incoming
-    from kiosk.evaluation_reasons import load_reasons
-
     evaluation_id = _field(payload, "evaluation_id", EVALUATION_ID)
     codes = payload.get("reasons")
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
         raise RecordProblem("payload.reasons: a list of reason codes")
     try:
-        chosen, note = load_reasons(store.settings).checked(codes, _text(payload, "note") or "")
+        chosen, note = hall_reasons(store.settings).checked(codes, _text(payload, "note") or "")
     except ValueError as error:
         raise RecordProblem(f"payload.{error}") from None
     row = tx.one(
