@@ -168,3 +168,26 @@ def test_the_phone_page_may_vote_once_when_the_keypad_did_not(store: HallStore) 
     assert store.purge_contact_phones(1) == 0  # kept for the retention's days
     store.clock.advance(2 * 86400)  # type: ignore[attr-defined]
     assert store.purge_contact_phones(1) == 1
+
+
+def test_content_from_the_kiosk_screen_is_channel_terminal_and_taken_once(
+    store: HallStore,
+) -> None:
+    window = store.settings.queues[0].windows[0]
+    ticket_id, number = served(store, window)
+    vote = {"evaluation_id": "a" * 32, "window": window, "level": 4, "ticket_number": number}
+    content = {"evaluation_id": "a" * 32, "reasons": ["process_trips"], "note": "跑了两次"}
+    assert accepted(
+        store,
+        record("evaluation.recorded", vote, ticket_id),
+        record("evaluation.content", content, ticket_id, minutes=1),
+        record("evaluation.content", {**content, "reasons": ["other"]}, ticket_id, minutes=2),
+        record("evaluation.content", {**content, "reasons": ["nope"]}, ticket_id, minutes=3),
+    ) == ["accepted", "accepted", "accepted", "payload.reasons: unknown reason 'nope'"]
+    upward = store.upward_record("evaluation", "a" * 32)
+    assert upward is not None
+    assert (upward["channel"], upward["reasons"], upward["note"]) == (
+        "terminal",
+        ["process_trips"],
+        "跑了两次",
+    )
