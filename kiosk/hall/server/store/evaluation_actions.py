@@ -19,6 +19,7 @@ from kiosk.hall.server.store.evaluation_core import (
     insert_evaluation,
     queue_upward,
     set_content,
+    staff_at,
 )
 from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
@@ -101,7 +102,7 @@ class EvaluationActions(StoreBase):
             "SELECT window_number, staff_id FROM services WHERE ticket_id = ?", (ticket_id,)
         )
         window = int(row[0]) if row else (ticket.window or 0)
-        staff = str(row[1]) if row and row[1] else self.staff_at(tx, window)
+        staff = str(row[1]) if row and row[1] else staff_at(tx, window)
         insert_evaluation(
             self,
             tx,
@@ -116,15 +117,6 @@ class EvaluationActions(StoreBase):
             at=now.isoformat(),
             repeat=False,
         )
-
-    @staticmethod
-    def staff_at(tx: Transaction, window: int) -> str | None:
-        row = tx.one(
-            "SELECT staff_id FROM staff_sessions WHERE window_number = ?"
-            " AND signed_out_at IS NULL ORDER BY signed_in_at DESC LIMIT 1",
-            (window,),
-        )
-        return None if row is None else str(row[0])
 
     def set_window_staff(self, client_id: str, window: int, staff_id: str | None) -> None:
         """Sign a staff member in at a window (from the dashboard), or out with None."""

@@ -83,6 +83,16 @@ def hall_reasons(settings: Settings) -> ReasonList:
     return reasons
 
 
+def staff_at(tx: Transaction, window: int) -> str | None:
+    """The staff number signed in at `window` now (on its keypad or the dashboard)."""
+    row = tx.one(
+        "SELECT staff_id FROM staff_sessions WHERE window_number = ?"
+        " AND signed_out_at IS NULL ORDER BY signed_in_at DESC LIMIT 1",
+        (window,),
+    )
+    return None if row is None else str(row[0])
+
+
 def counted_evaluation(tx: Transaction, ticket_id: str) -> tuple[str, int | None] | None:
     """(evaluation id, level) of the service's counted evaluation, if any."""
     row = tx.one(
@@ -113,6 +123,7 @@ def insert_evaluation(
     vote goes to the province outbox."""
     evaluated_at = datetime.fromisoformat(at)
     day = store.business_day(evaluated_at)
+    staff_id = staff_id or staff_at(tx, window)
     ticket = store.engine.ticket(tx, ticket_id) if ticket_id else None
     case = None
     if ticket is not None:

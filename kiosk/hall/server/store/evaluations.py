@@ -26,6 +26,7 @@ from kiosk.hall.server.store.evaluation_core import (
     insert_evaluation,
     queue_upward,
     set_content,
+    staff_at,
 )
 from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
@@ -116,7 +117,7 @@ def _service(incoming: Incoming) -> None:
     store, tx, client_id, record, payload = incoming
     window = _window(payload)
     number = _field(payload, "number", NUMBER)
-    staff_id = _optional(payload, "staff_id", STAFF_NUMBER)
+    staff_id = _optional(payload, "staff_id", STAFF_NUMBER) or staff_at(tx, window)
     queue = payload.get("queue") if isinstance(payload.get("queue"), str) else None
     at = str(record["at"])
     day = store.business_day(datetime.fromisoformat(at)).isoformat()

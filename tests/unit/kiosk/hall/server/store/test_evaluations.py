@@ -191,3 +191,28 @@ def test_content_from_the_kiosk_screen_is_channel_terminal_and_taken_once(
         ["process_trips"],
         "跑了两次",
     )
+
+
+def test_a_staff_member_signed_in_from_the_dashboard_serves_the_kiosks_calls(
+    store: HallStore,
+) -> None:
+    window = store.settings.queues[0].windows[0]
+    ticket_id, number = served(store, window)
+    store.set_window_staff("DASH", window, "3003")
+    call = {"window": window, "number": number}
+    assert accepted(
+        store,
+        record("service.called", call, ticket_id),
+        record("service.finished", call, ticket_id, minutes=4),
+    ) == ["accepted", "accepted"]
+    [figures] = store.staff_figures(date(2026, 9, 30), date(2026, 9, 30))
+    assert (figures.staff_id, figures.calls, figures.services, figures.service_minutes) == (
+        "3003",
+        1,
+        1,
+        4.0,
+    )
+    store.set_window_staff("DASH", window, None)
+    with pytest.raises(StoreError) as unknown:
+        store.set_window_staff("DASH", 999, "1")
+    assert unknown.value.status == 404
