@@ -28,6 +28,10 @@ class FollowUp:
     level: int
     deadline: date
 
+    def overdue(self, today: date) -> bool:
+        """Past its deadline and still open: escalated (technician menu, dashboard)."""
+        return today > self.deadline
+
 
 def mask_phone(phone: str | None) -> str:
     """138****5678: how a contact phone is shown, on every screen and report."""

@@ -219,3 +219,13 @@ def test_an_id_number_or_a_phone_typed_into_a_note_is_never_kept() -> None:
     assert note == "我是[证件号已隐去]，电话[电话已隐去]，请回电"
     _, kept = reasons.checked(["other"], "排队号G001等了120分钟")
     assert kept == "排队号G001等了120分钟"
+
+
+def test_an_open_follow_up_is_overdue_the_day_after_its_deadline(
+    recorder: EvaluationRecorder,
+) -> None:
+    recorder.vote(1, EvaluationLevel.DISSATISFIED)
+    [follow_up] = recorder.open_follow_ups()
+    assert follow_up.deadline == date(2026, 12, 4)
+    assert not follow_up.overdue(date(2026, 12, 4))
+    assert follow_up.overdue(date(2026, 12, 5))
