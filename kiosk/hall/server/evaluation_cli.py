@@ -18,7 +18,7 @@ from kiosk.hall.server.cli import _db, _settings
 from kiosk.hall.server.store import HallStore
 from kiosk.hall.server.store.evaluation_report import REPORT_COLUMNS, ReportRow
 from kiosk.queue import DatabaseError
-from kiosk.settings import ConfigError
+from kiosk.settings import ConfigError, Settings
 from kiosk.sqlite import StorageError
 
 MAX_DAYS = 366
@@ -59,6 +59,15 @@ def _period(args: argparse.Namespace) -> tuple[date, date] | str:
     return first, last
 
 
+def _store(args: argparse.Namespace, settings: Settings) -> HallStore | None:
+    """The server's database as it is; None (said on stderr) when there is none."""
+    db = _db(args)
+    if isinstance(db, Path) and not db.is_file():
+        print(f"kiosk: no hall server database at {db} (--db)", file=sys.stderr)
+        return None
+    return HallStore(db, settings, SystemClock())
+
+
 def cmd_report_evaluations(args: argparse.Namespace) -> int:
     period = _period(args)
     if isinstance(period, str):
@@ -71,7 +80,9 @@ def cmd_report_evaluations(args: argparse.Namespace) -> int:
     if settings is None:
         return 1
     try:
-        store = HallStore(_db(args), settings, SystemClock())
+        store = _store(args, settings)
+        if store is None:
+            return 1
         try:
             rows = store.evaluation_report(*period)
         finally:
@@ -111,7 +122,9 @@ def cmd_province(args: argparse.Namespace) -> int:
         return 2
     folder: Path = args.folder or province.export_dir or Path(".")
     try:
-        store = HallStore(_db(args), settings, SystemClock())
+        store = _store(args, settings)
+        if store is None:
+            return 1
         try:
             path = export_day(store, province, settings.kiosk.timezone, day, folder)
         finally:

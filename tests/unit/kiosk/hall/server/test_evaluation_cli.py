@@ -113,3 +113,20 @@ def test_province_check_names_what_is_wrong(
     file.write_text('url = "ftp://x"\ncredentials = "c.json"\nmapping = "m.json"\n')
     assert main(["hall", "province", "check", str(file)]) == 1
     assert "url" in capsys.readouterr().err
+
+
+def test_no_database_is_made_by_a_report_and_serve_refuses_a_bad_province(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.sqlite3"
+    period = ["--from", "2026-09-30", "--to", "2026-09-30", "--db", str(missing)]
+    assert main(["hall", "report", "evaluations", *period]) == 1
+    assert "no hall server database" in capsys.readouterr().err
+    assert not missing.exists()
+    province = tmp_path / "province.toml"
+    province.write_text(
+        'url = "https://p.example/api"\ncredentials = "c.json"\nmapping = "m.json"\n'
+    )
+    assert main(["hall", "serve", "--db", str(missing), "--province", str(province)]) == 1
+    assert "c.json: file not found" in capsys.readouterr().err
+    assert not missing.exists()
