@@ -160,7 +160,7 @@ def _service(incoming: Incoming) -> None:
 def _evaluation(incoming: Incoming) -> None:
     store, tx, client_id, record, payload = incoming
     level = payload.get("level")
-    if level is not None and (not isinstance(level, int) or not 1 <= level <= 5):
+    if level is not None and (type(level) is not int or not 1 <= level <= 5):
         raise RecordProblem("payload.level: 1..5, or null for not evaluated")
     channel = payload.get("channel", "keypad")
     if channel not in ("keypad", "terminal", "qr", "web"):

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore, Location, StoreError
@@ -216,3 +218,65 @@ def test_a_staff_member_signed_in_from_the_dashboard_serves_the_kiosks_calls(
     with pytest.raises(StoreError) as unknown:
         store.set_window_staff("DASH", 999, "1")
     assert unknown.value.status == 404
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 1000),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=12), max_size=3),
+    st.sampled_from(["1037", "G001", "a" * 32, "13812345678", "keypad", "other"]),
+)
+PAYLOADS = st.dictionaries(
+    st.sampled_from(
+        [
+            "evaluation_id",
+            "window",
+            "level",
+            "staff_id",
+            "number",
+            "ticket_number",
+            "channel",
+            "reasons",
+            "note",
+            "repeat",
+            "recall",
+            "queue",
+            "assignee",
+            "contact_phone",
+            "consent",
+            "contact_result",
+            "rectification",
+        ]
+    ),
+    VALUES,
+)
+KINDS = st.sampled_from(
+    [
+        "staff.signed_in",
+        "staff.signed_out",
+        "service.called",
+        "service.finished",
+        "evaluation.recorded",
+        "evaluation.content",
+        "follow_up.updated",
+        "follow_up.closed",
+    ]
+)
+
+
+def test_any_payload_is_taken_or_refused_with_a_reason_never_an_error(tmp_path: Path) -> None:
+    store = HallStore(tmp_path / "hall.sqlite3", make_settings(tmp_path), FakeClock(WEDNESDAY))
+
+    @given(kind=KINDS, payload=PAYLOADS)
+    @settings(max_examples=150, deadline=None)
+    def one(kind: str, payload: dict[str, Any]) -> None:
+        [(_, status, message)] = store.add_records("K01", [record(kind, payload, "t-x")])[0]
+        assert status in ("accepted", "rejected")
+        assert (status == "rejected") == bool(message)
+
+    try:
+        one()
+    finally:
+        store.close()
