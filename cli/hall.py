@@ -27,6 +27,18 @@ def cmd_hall_db(args: argparse.Namespace) -> int:
     return cmd_db(args)
 
 
+def cmd_hall_report(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.evaluation_cli import cmd_report_evaluations
+
+    return cmd_report_evaluations(args)
+
+
+def cmd_hall_province(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.evaluation_cli import cmd_province
+
+    return cmd_province(args)
+
+
 def cmd_hall_status(args: argparse.Namespace) -> int:
     """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
     from kiosk.hall.http import hall_link_report
@@ -86,6 +98,10 @@ def add_hall_commands(commands: Any) -> None:
         default=900,
         help="numbers from here to 999 are the kiosks' own offline ranges (default 900)",
     )
+    hall_serve.add_argument(
+        "--province", type=Path, help="report 好差评 to this province platform (TOML)"
+    )
+    add_evaluation_commands(hall_commands)
     hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
     token_commands = hall_token.add_subparsers(dest="token_command", required=True)
     for name, help_text in (
@@ -115,3 +131,35 @@ def add_hall_commands(commands: Any) -> None:
         "this kiosk's link to the hall server: online or not, records waiting to be sent",
     )
     hall_status.add_argument("--config", type=Path, help="machine configuration file")
+
+
+def add_evaluation_commands(hall_commands: Any) -> None:
+    """`kiosk hall report evaluations` and `kiosk hall province check|export` (好差评)."""
+    report = hall_commands.add_parser("report", help="reports of the hall server's data")
+    report_commands = report.add_subparsers(dest="report_command", required=True)
+    evaluations = add_command(
+        report_commands,
+        "evaluations",
+        cmd_hall_report,
+        "the period's evaluations per window, staff and matter, with 差评 and overdue follow-ups",
+    )
+    evaluations.add_argument("--from", dest="first", required=True, help="YYYY-MM-DD")
+    evaluations.add_argument("--to", dest="last", required=True, help="YYYY-MM-DD")
+    evaluations.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    evaluations.add_argument("--output", type=Path, help="a file (default: stdout)")
+    evaluations.add_argument("--db", type=database_location, help=DB_HELP)
+    evaluations.add_argument("--config", type=Path, help="settings file")
+    province = hall_commands.add_parser("province", help="the province 好差评 platform")
+    province_commands = province.add_subparsers(dest="province_command", required=True)
+    check = add_command(
+        province_commands, "check", cmd_hall_province, "check a province's configuration"
+    )
+    check.add_argument("file", type=Path, help="the province's TOML file")
+    export = add_command(
+        province_commands, "export", cmd_hall_province, "write a day's CSV (the fallback)"
+    )
+    export.add_argument("file", type=Path, help="the province's TOML file")
+    export.add_argument("--day", required=True, help="YYYY-MM-DD")
+    export.add_argument("--folder", type=Path, help="default: the file's export_dir")
+    export.add_argument("--db", type=database_location, help=DB_HELP)
+    export.add_argument("--config", type=Path, help="settings file")

@@ -92,6 +92,12 @@ class Matter(_Entry):
     no_documents: bool = Field(False, description="Truly needs no document.")
     guide_url: str = ""
     real_name: bool = Field(False, description="Needs real-name identification (实名办税).")
+    implementation_code: str = Field(
+        "",
+        pattern=r"^([0-9A-Z]{10,40})?$",
+        description="The matter's code in the province's implementation list (实施清单编码), "
+        "carried by its evaluations (好差评); empty when the province has none for it.",
+    )
 
     @property
     def tile_name(self) -> Text:
@@ -210,6 +216,27 @@ def reference_problems(catalog: Catalog, file: str, text: str = "") -> list[Conf
             add(f"matter {matter.code}: lists documents but says no_documents = true")
         if not matter.initials:
             add(f"matter {matter.code}: no pinyin initials (needed by the search)")
+    return problems + implementation_code_problems(catalog, file, lines)
+
+
+def implementation_code_problems(
+    catalog: Catalog, file: str, lines: TomlLines
+) -> list[ConfigProblem]:
+    """An implementation code (实施清单编码) belongs to one matter."""
+    problems = []
+    owner: dict[str, str] = {}
+    for matter in catalog.matters:
+        code = matter.implementation_code
+        if code and code in owner:
+            problems.append(
+                ConfigProblem(
+                    where(file, lines.keyed("code", matter.code)),
+                    f"matters.{matter.code}",
+                    f"matter {matter.code}: implementation_code {code} is also "
+                    f"matter {owner[code]}'s",
+                )
+            )
+        owner.setdefault(code, matter.code)
     return problems
 
 

@@ -7,8 +7,15 @@ levels (`EvaluationLevel.of_key`) and every key has its label (`key_label`).
 A finished service prompts that window's keypad with the ticket number; the
 next vote from that window within the prompt time belongs to the ticket. A vote
 with no prompt is kept as "unattached" with its window and time; a prompt with
-no vote in time counts as "not evaluated". Every record goes to the journal
-first, so none is lost across a restart; open follow-ups are read back from it.
+no vote in time counts as "not evaluated". One service, one evaluation: a second
+vote at that window before the next service is kept as a repeat of the first
+(`repeat`, attached to the same ticket) and never counted. Each vote carries the
+staff number signed in at the window (`kiosk.window_staff`). After a 差评 the
+taxpayer may give its content (reasons and a note, `add_content`), on the kiosk's
+screen (channel terminal) or the phone page (channel qr, on the hall server).
+Every record goes to the journal first, so none is lost across a restart; open
+follow-ups are read back from it (`kiosk.follow_ups`), due in working days on the
+holiday calendar (`kiosk.holidays`).
 """
 
 from __future__ import annotations
@@ -16,14 +23,22 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import IntEnum
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from drivers.keypad.protocol import KeypadEvent
 from kiosk.clock import Clock
+from kiosk.evaluation_reasons import Channel, ReasonList
+from kiosk.follow_ups import FollowUp, open_follow_ups
+from kiosk.holidays import HolidayCalendar, load_calendar
 from kiosk.journal import Journal
+from kiosk.settings import CONFIG_DIR
 from kiosk.text import Text, text
+from kiosk.window_staff import StaffKeys, WindowStaff
+
+__all__ = ["Evaluation", "EvaluationLevel", "EvaluationRecorder", "FollowUp", "Prompt"]
 
 
 class EvaluationLevel(IntEnum):
@@ -79,27 +94,20 @@ class Evaluation:
     ticket_number: str | None  # None: a vote with no prompt (unattached)
     staff_id: str | None
     at: datetime
-    channel: str = "keypad"
+    channel: Channel = "keypad"
+    ticket_id: str | None = None
+    repeat: bool = False  # a second vote for the same service: kept, never counted
 
 
-@dataclass(frozen=True)
-class FollowUp:
-    evaluation_id: str
-    window: int
-    ticket_number: str | None
-    level: EvaluationLevel
-    deadline: date
+@cache
+def shipped_calendar() -> HolidayCalendar:
+    return load_calendar(CONFIG_DIR / "holidays" / "cn.toml")
 
 
-def add_working_days(start: date, days: int) -> date:
-    """`days` working days (Monday to Friday) after `start`."""
-    day = start
-    left = days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+def add_working_days(start: date, days: int, calendar: HolidayCalendar | None = None) -> date:
+    """`days` working days after `start` on the holiday calendar (the shipped one by
+    default): holidays skipped, 调休 working weekends counted."""
+    return (calendar or shipped_calendar()).add_working_days(start, days)
 
 
 class EvaluationRecorder:
@@ -113,13 +121,19 @@ class EvaluationRecorder:
         timezone: str,
         prompt_seconds: float = 60.0,
         follow_up_working_days: int = 5,
+        calendar: HolidayCalendar | None = None,
+        staff_entry_seconds: float = 30.0,
     ) -> None:
         self._journal = journal
         self._clock = clock
         self._zone = ZoneInfo(timezone)
         self.prompt_seconds = prompt_seconds
         self.follow_up_working_days = follow_up_working_days
+        self.calendar = calendar or shipped_calendar()
+        self.staff = WindowStaff(journal)
+        self.staff_keys = StaffKeys(self.staff, clock, staff_entry_seconds)
         self._prompts: dict[int, Prompt] = {}
+        self._evaluated: dict[int, Prompt] = {}  # the window's last voted service
         self._lock = threading.Lock()
 
     def service_finished(
@@ -130,11 +144,14 @@ class EvaluationRecorder:
         *,
         ticket_id: str | None = None,
     ) -> Prompt:
-        """Returns the prompt to send to that window's keypad."""
+        """Returns the prompt to send to that window's keypad; the staff is the one
+        signed in at the window when the hall does not say."""
+        staff_id = staff_id or self.staff.at(window)
         prompt = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
         with self._lock:
             earlier = self._prompts.get(window)
             self._prompts[window] = prompt
+            self._evaluated.pop(window, None)
         if earlier is not None:  # the next service began before anyone voted
             self._record(earlier.window, None, earlier)
         return prompt
@@ -148,11 +165,18 @@ class EvaluationRecorder:
         journal cannot keep it; the prompt then stays for the keypad's next report."""
         with self._lock:
             prompt = self._prompts.pop(window, None)
+            voted = self._evaluated.get(window)
         try:
             if prompt is not None and self._expired(prompt):
                 self._record(prompt.window, None, prompt)
                 prompt = None
-            return self._record(window, level, prompt, keypad=keypad)
+            if prompt is None and voted is not None:  # one service, one evaluation
+                return self._record(window, level, voted, keypad=keypad, repeat=True)
+            evaluation = self._record(window, level, prompt, keypad=keypad)
+            if prompt is not None:
+                with self._lock:
+                    self._evaluated[window] = prompt
+            return evaluation
         except BaseException:
             if prompt is not None:
                 with self._lock:
@@ -176,24 +200,47 @@ class EvaluationRecorder:
             self._record(prompt.window, None, prompt)
         return [prompt.window for prompt in expired]
 
+    def prompting(self, window: int) -> bool:
+        with self._lock:
+            return window in self._prompts
+
+    def staff_key(self, window: int, event: KeypadEvent) -> bool:
+        """True when the key belongs to a staff sign-in at that window
+        (`kiosk.window_staff`): then it is neither a vote nor a hall action."""
+        return self.staff_keys.press(window, event, prompting=self.prompting(window))
+
+    def add_content(
+        self,
+        evaluation: Evaluation,
+        reasons: ReasonList,
+        codes: list[str],
+        note: str = "",
+        channel: Channel = "terminal",
+    ) -> None:
+        """The 差评's content, as the taxpayer gave it on the kiosk's screen; ValueError
+        for a vote that is no 差评, a repeat, or reasons not in the list."""
+        if evaluation.level is None or not evaluation.level.is_negative or evaluation.repeat:
+            raise ValueError("only a counted 不满意 or 非常不满意 vote has 差评 content")
+        chosen, note = reasons.checked(codes, note)
+        self._journal.record(
+            "evaluation.content",
+            {
+                "evaluation_id": evaluation.evaluation_id,
+                "reasons": chosen,
+                "note": note,
+                "channel": channel,
+            },
+            ticket_id=evaluation.ticket_id,
+        )
+
     def open_follow_ups(self) -> list[FollowUp]:
         """Follow-ups not closed yet, oldest first; survives restarts (from the journal)."""
-        closed = {
-            event.payload["evaluation_id"]
-            for event in self._journal.events()
-            if event.kind == "follow_up.closed"
-        }
-        return [
-            FollowUp(
-                str(event.payload["evaluation_id"]),
-                int(event.payload["window"]),
-                event.payload.get("ticket_number"),
-                EvaluationLevel(int(event.payload["level"])),
-                date.fromisoformat(str(event.payload["deadline"])),
-            )
-            for event in self._journal.events()
-            if event.kind == "follow_up.opened" and event.payload["evaluation_id"] not in closed
-        ]
+        return open_follow_ups(self._journal)
+
+    def update_follow_up(self, update: dict[str, object]) -> None:
+        """Journal a follow-up's assignee, contact result, rectification note or
+        contact phone, as `kiosk.follow_ups.follow_up_update` checked them."""
+        self._journal.record("follow_up.updated", update)
 
     def close_follow_up(self, evaluation_id: str, note: str) -> None:
         self._journal.record("follow_up.closed", {"evaluation_id": evaluation_id, "note": note})
@@ -208,14 +255,22 @@ class EvaluationRecorder:
         prompt: Prompt | None,
         *,
         keypad: tuple[int, int] | None = None,
+        repeat: bool = False,
     ) -> Evaluation:
         """Journal one evaluation (attached to `prompt`'s ticket when there is one); the
         journal also puts it in the outbox for the hall."""
         ticket_number = None if prompt is None else prompt.ticket_number
-        staff_id = None if prompt is None else prompt.staff_id
+        staff_id = self.staff.at(window) if prompt is None else prompt.staff_id
         ticket_id = None if prompt is None else prompt.ticket_id
         evaluation = Evaluation(
-            uuid.uuid4().hex, window, level, ticket_number, staff_id, self._clock.now()
+            uuid.uuid4().hex,
+            window,
+            level,
+            ticket_number,
+            staff_id,
+            self._clock.now(),
+            ticket_id=ticket_id,
+            repeat=repeat,
         )
         self._journal.record(
             "evaluation.recorded",
@@ -227,6 +282,7 @@ class EvaluationRecorder:
                 "staff_id": staff_id,
                 "channel": evaluation.channel,
                 "attached": ticket_number is not None,
+                "repeat": repeat,
                 **(
                     {}
                     if keypad is None
@@ -235,7 +291,7 @@ class EvaluationRecorder:
             },
             ticket_id=ticket_id,
         )
-        if level is not None and level.is_negative:
+        if level is not None and level.is_negative and not repeat:
             today = evaluation.at.astimezone(self._zone).date()
             self._journal.record(
                 "follow_up.opened",
@@ -244,7 +300,9 @@ class EvaluationRecorder:
                     "window": window,
                     "ticket_number": ticket_number,
                     "level": int(level),
-                    "deadline": add_working_days(today, self.follow_up_working_days).isoformat(),
+                    "deadline": self.calendar.add_working_days(
+                        today, self.follow_up_working_days
+                    ).isoformat(),
                 },
                 ticket_id=ticket_id,
             )

@@ -345,3 +345,12 @@ class TicketPublicOut(_Out):
 
 class ErrorOut(_Out):
     detail: str
+
+
+# ---- 好差评 (issue 17; models in kiosk/hall/evaluation_api.py) --------------------------
+# Public (no token: the ticket id is unguessable): the phone page posts 差评 content.
+PATH_TICKET_EVALUATION = "/t/{ticket_id}/evaluation"  # GET -> EvaluationStateOut; POST
+PATH_WINDOW_STAFF = "/v1/window-staff/{window}"  # POST WindowStaffIn -> WindowStaffOut
+PATH_FOLLOW_UPS_OVERDUE = "/v1/follow-ups/overdue"  # GET -> OverdueFollowUpsOut
+PATH_FOLLOW_UP = "/v1/follow-ups/{evaluation_id}"  # POST FollowUpIn -> FollowUpOut
+PATH_STAFF_FIGURES = "/v1/staff-figures"  # GET ?first=&last= -> StaffFiguresOut

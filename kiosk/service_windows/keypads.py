@@ -248,6 +248,8 @@ class WindowService:
         window = self._window_of.get(record.address)
         if window is None:
             return
+        if self.evaluations.staff_key(window, record.event):
+            return  # a staff number keyed in (kiosk.window_staff)
         level = EvaluationLevel.of_key(record.event)
         if level is None:
             press_caller_key(self.hall, window, record.event)
@@ -266,6 +268,8 @@ class WindowService:
 
     def _on_hall_event(self, event: HallEvent) -> None:
         """Any thread: a finished service at one of our windows gets a prompt."""
+        if event.window in self._address_of:  # calls and services, with the staff number
+            self.evaluations.staff.note_service_event(event)
         if event.kind is not HallEventKind.FINISHED or event.number is None:
             return
         if event.window not in self._address_of:

@@ -9,6 +9,7 @@ from drivers.transport import Transport, TransportError
 from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationRecorder
 from kiosk.hall.base import HallBackend
+from kiosk.holidays import calendar_of
 from kiosk.journal import Journal
 from kiosk.service_windows.keypads import WindowService
 from kiosk.settings import Settings
@@ -47,6 +48,8 @@ def open_window_service(
         timezone=settings.kiosk.timezone,
         prompt_seconds=settings.evaluation.prompt_seconds,
         follow_up_working_days=settings.evaluation.follow_up_working_days,
+        calendar=calendar_of(settings),
+        staff_entry_seconds=settings.evaluation.staff_entry_seconds,
     )
     return WindowService(
         hall,

@@ -113,7 +113,32 @@ class EvaluationSection(Section):
         ge=1,
         le=30,
         title="Follow-up deadline",
-        description="Working days to follow up a 不满意 or 非常不满意 vote.",
+        description="Working days to follow up a 不满意 or 非常不满意 vote, counted on "
+        "the holiday calendar (5 or 15 are both in use).",
+    )
+    holidays: Path = Field(
+        Path("holidays/cn.toml"),
+        title="Holiday calendar",
+        description="Days off and 调休 working weekends, as published each year.",
+    )
+    hall_holidays: Path | None = Field(
+        None,
+        title="Hall's holiday file",
+        description="Years listed here replace the shipped calendar's (a newly published "
+        "year, a local holiday). Same format as config/holidays/cn.toml.",
+    )
+    reasons: Path = Field(
+        Path("evaluation_reasons.toml"),
+        title="Reasons for a bad review (差评)",
+        description="The reasons a taxpayer may pick after 不满意 or 非常不满意.",
+    )
+    staff_entry_seconds: float = Field(
+        30.0,
+        ge=5,
+        le=300,
+        title="Staff sign-in time",
+        description="A staff number being keyed in on a window's keypad is dropped after "
+        "this long without a key.",
     )
 
 

@@ -21,6 +21,7 @@ from kiosk.hall.server.routes import (
     admin,
     catalog,
     devices,
+    evaluations,
     events,
     queues,
     records,
@@ -42,6 +43,7 @@ ROUTERS = (
     admin,
     status_page,
     taxpayers,
+    evaluations,
 )
 
 

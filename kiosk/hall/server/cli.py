@@ -90,6 +90,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = ServerOptions(
         public_url=args.public_url or "", offline_floor=args.offline_floor, halls=halls
     )
+    if getattr(args, "province", None) is not None:  # 好差评 reported upward
+        from kiosk.hall.province import load_province
+
+        try:
+            options.province = load_province(args.province)
+        except ConfigError as error:
+            print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+            return 1
     try:
         upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
         if upgraded:  # a new database is created silently

@@ -17,6 +17,8 @@ from typing import Any
 
 from kiosk.clock import Clock, SystemClock
 from kiosk.hall import api
+from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.province.upkeep import EvaluationUpkeep
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.principal import Forbidden, Principal, refuse
@@ -40,6 +42,8 @@ class ServerOptions:
     # The other halls of this server and their settings (the server's own: "main").
     halls: dict[str, Settings] = field(default_factory=dict)
     token_check_seconds: float = CHECK_SECONDS
+    # The province 好差评 platform (`--province FILE`); None: nothing is reported upward.
+    province: ProvinceConfig | None = None
 
 
 class HallClock:
@@ -118,6 +122,8 @@ class HallServer:
         ]
         for watcher in self._watchers:
             watcher.start()
+        self.evaluation_upkeep = EvaluationUpkeep(self.store, self.options.province)
+        self.evaluation_upkeep.start()
 
     def site(self, principal: Principal) -> HallSite:
         """The principal's hall; Forbidden when this server does not serve it."""
@@ -158,6 +164,7 @@ class HallServer:
         return self.broker.publish(event)
 
     def close(self) -> None:
+        self.evaluation_upkeep.stop()
         for watcher in self._watchers:
             watcher.stop()
         self.tokens.stop()

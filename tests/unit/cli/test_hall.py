@@ -10,8 +10,7 @@ import pytest
 
 from cli.hall import database_location
 from cli.main import main
-from kiosk.hall.server.store.base import SERVER_MIGRATIONS
-from kiosk.queue import QUEUE_MIGRATIONS
+from kiosk.hall.server.store.base import HALL_SERVER_PARTS
 from tests.helpers.migrating import make_605fcd2_server_database
 from tests.helpers.postgres import PostgresCluster
 
@@ -51,23 +50,19 @@ def test_db_current_and_upgrade_print_the_versions_before_and_after(
     make_605fcd2_server_database(database_location)
     assert main(["hall", "db", "current", "--db", db]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "queue schema version 0",
-        "hall_server schema version 0",
+        f"{part.part} schema version 0" for part in HALL_SERVER_PARTS
     ]
     assert main(["hall", "db", "upgrade", "--db", db]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"queue schema version 0 -> {QUEUE_MIGRATIONS.latest}",
-        f"hall_server schema version 0 -> {SERVER_MIGRATIONS.latest}",
+        f"{part.part} schema version 0 -> {part.latest}" for part in HALL_SERVER_PARTS
     ]
     assert main(["hall", "db", "upgrade", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "queue": {"before": QUEUE_MIGRATIONS.latest, "after": QUEUE_MIGRATIONS.latest},
-        "hall_server": {"before": SERVER_MIGRATIONS.latest, "after": SERVER_MIGRATIONS.latest},
+        part.part: {"before": part.latest, "after": part.latest} for part in HALL_SERVER_PARTS
     }
     assert main(["hall", "db", "current", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "queue": QUEUE_MIGRATIONS.latest,
-        "hall_server": SERVER_MIGRATIONS.latest,
+        part.part: part.latest for part in HALL_SERVER_PARTS
     }
 
 

@@ -142,3 +142,90 @@ def test_what_a_keypad_key_means() -> None:
     assert key_label(KeypadEvent.VERY_DISSATISFIED).zh == "非常不满意"
     assert key_label(KeypadEvent.CALL_NEXT).zh == "叫号"
     assert all(key_label(event).zh and key_label(event).en for event in KeypadEvent)
+
+
+def test_a_second_vote_for_the_same_service_is_a_repeat_and_opens_nothing(
+    recorder: EvaluationRecorder, journal: Journal
+) -> None:
+    recorder.service_finished(3, "A012", ticket_id="t-a012")
+    first = recorder.vote(3, EvaluationLevel.VERY_SATISFIED)
+    second = recorder.vote(3, EvaluationLevel.VERY_DISSATISFIED)
+    assert (first.repeat, second.repeat) == (False, True)
+    assert (second.ticket_number, second.ticket_id) == ("A012", "t-a012")
+    assert [record["repeat"] for record in recorded(journal)] == [False, True]
+    assert recorder.open_follow_ups() == []  # a repeat is never counted
+    recorder.service_finished(3, "A013")
+    assert recorder.vote(3, EvaluationLevel.SATISFIED).repeat is False
+
+
+def test_the_follow_up_deadline_skips_a_holiday_and_counts_a_working_saturday(
+    journal: Journal,
+) -> None:
+    clock = FakeClock(datetime(2026, 9, 30, 2, 0, tzinfo=UTC))  # Wednesday before 国庆
+    recorder = EvaluationRecorder(journal, clock, timezone="Asia/Shanghai")
+    recorder.service_finished(1, "A001")
+    recorder.vote(1, EvaluationLevel.VERY_DISSATISFIED)
+    [follow_up] = recorder.open_follow_ups()
+    assert follow_up.deadline == date(2026, 10, 13)  # 10-01..07 off; Saturday 10-10 works
+
+
+def test_bad_review_content_on_the_kiosk_screen(
+    recorder: EvaluationRecorder, journal: Journal
+) -> None:
+    from kiosk.evaluation_reasons import load_reasons
+    from kiosk.settings import load_settings
+
+    reasons = load_reasons(load_settings())
+    recorder.service_finished(2, "A020", ticket_id="t-a020")
+    bad = recorder.vote(2, EvaluationLevel.DISSATISFIED)
+    recorder.add_content(bad, reasons, ["efficiency_wait", "efficiency_wait", "other"], " 太慢 ")
+    [content] = [e for e in journal.events() if e.kind == "evaluation.content"]
+    assert content.ticket_id == "t-a020"
+    assert content.payload == {
+        "evaluation_id": bad.evaluation_id,
+        "reasons": ["efficiency_wait", "other"],
+        "note": "太慢",
+        "channel": "terminal",
+    }
+    with pytest.raises(ValueError, match="unknown reason"):
+        recorder.add_content(bad, reasons, ["rude"])
+    good = recorder.vote(4, EvaluationLevel.SATISFIED)
+    with pytest.raises(ValueError, match="差评"):
+        recorder.add_content(good, reasons, ["other"])
+
+
+def test_a_contact_phone_is_kept_only_with_consent_and_shown_masked() -> None:
+    from kiosk.follow_ups import follow_up_update, mask_phone
+
+    with pytest.raises(ValueError, match="consent"):
+        follow_up_update("e1", contact_phone="13812345678")
+    update = follow_up_update("e1", contact_phone="13812345678", consent=True, assignee=" 王 ")
+    assert update == {
+        "evaluation_id": "e1",
+        "assignee": "王",
+        "contact_phone": "13812345678",
+        "consent": True,
+    }
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone(None) == ""
+
+
+def test_an_id_number_or_a_phone_typed_into_a_note_is_never_kept() -> None:
+    from kiosk.evaluation_reasons import load_reasons
+    from kiosk.settings import load_settings
+
+    reasons = load_reasons(load_settings())
+    _, note = reasons.checked(["other"], "我是11010519491231002X，电话13812345678，请回电")
+    assert note == "我是[证件号已隐去]，电话[电话已隐去]，请回电"
+    _, kept = reasons.checked(["other"], "排队号G001等了120分钟")
+    assert kept == "排队号G001等了120分钟"
+
+
+def test_an_open_follow_up_is_overdue_the_day_after_its_deadline(
+    recorder: EvaluationRecorder,
+) -> None:
+    recorder.vote(1, EvaluationLevel.DISSATISFIED)
+    [follow_up] = recorder.open_follow_ups()
+    assert follow_up.deadline == date(2026, 12, 4)
+    assert not follow_up.overdue(date(2026, 12, 4))
+    assert follow_up.overdue(date(2026, 12, 5))

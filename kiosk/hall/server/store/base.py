@@ -11,6 +11,7 @@ from typing import Self
 
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
+from kiosk.hall.server.store.evaluation_schema import EVALUATION_MIGRATIONS
 from kiosk.queue import (
     DEFAULT_HALL,
     QUEUE_MIGRATIONS,
@@ -107,7 +108,7 @@ SERVER_MIGRATIONS = Migrations(
 )
 
 # Every part of a hall server's database, in the order they are upgraded.
-HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS)
+HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS, EVALUATION_MIGRATIONS)
 
 
 class StoreError(Exception):

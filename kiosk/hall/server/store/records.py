@@ -11,6 +11,7 @@ from typing import Any
 from kiosk.hall.server.principal import foreign_ticket
 from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.devices import note_device_event, note_heartbeat
+from kiosk.hall.server.store.evaluations import note_typed_record
 from kiosk.queue import TicketRow, Transaction, seq_of
 
 
@@ -34,6 +35,7 @@ class Records(StoreBase):
                     results.append((key, "duplicate", ""))
                     continue
                 problem = self._apply(tx, client_id, record, changed)
+                problem = problem or note_typed_record(self, tx, client_id, record)
                 tx.execute(
                     "INSERT INTO records (client_id, idempotency_key, kind, at, ticket_id,"
                     " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -286,7 +286,8 @@ def test_staff_key_prompts_the_keypad_and_one_vote_makes_one_record(
     [record] = bench.evaluations()
     assert (record["window"], record["level"], record["ticket_number"]) == (2, 2, number)
     assert record["attached"] is True
-    assert bench.journal.pending_outbox() == pending_before + 1  # queued for the hall
+    # queued for the hall: the finished service (with its staff) and the vote
+    assert bench.journal.pending_outbox() == pending_before + 2
     assert bench.service.open_follow_ups() == []
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore, Location
 from kiosk.hall.server.store.base import (
-    SERVER_MIGRATIONS,
+    HALL_SERVER_PARTS,
     database_versions,
     upgrade_database,
 )
-from kiosk.queue import QUEUE_MIGRATIONS, Change
+from kiosk.queue import Change
 from tests.helpers.fakes import make_settings
 from tests.helpers.migrating import make_605fcd2_server_database
 
@@ -25,14 +25,14 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     database_location: Location, tmp_path: Path
 ) -> None:
     make_605fcd2_server_database(database_location)
-    assert database_versions(database_location) == {"queue": 0, "hall_server": 0}
+    assert database_versions(database_location) == {part.part: 0 for part in HALL_SERVER_PARTS}
+    # The 605fcd2 database had the first two parts; the later ones are created.
     assert upgrade_database(database_location) == [
-        Change("queue", 0, QUEUE_MIGRATIONS.latest),
-        Change("hall_server", 0, SERVER_MIGRATIONS.latest),
+        Change(part.part, 0, part.latest, existed=index < 2)
+        for index, part in enumerate(HALL_SERVER_PARTS)
     ]
     assert database_versions(database_location) == {
-        "queue": QUEUE_MIGRATIONS.latest,
-        "hall_server": SERVER_MIGRATIONS.latest,
+        part.part: part.latest for part in HALL_SERVER_PARTS
     }
     store = HallStore(database_location, make_settings(tmp_path), FakeClock(MORNING))
     finished, waiting = store.ticket("t-1"), store.ticket("t-2")

@@ -1,0 +1,47 @@
+"""The daily CSV of what went (or should have gone) to the province: one line per
+evaluation and per closed follow-up of the day, in the province's field names, with
+when it was delivered. The fallback when the platform cannot be reached: the file is
+uploaded by hand. It holds no personal data (no ID number, no phone)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from kiosk.atomic_file import write_atomically
+from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.server.store.province_outbox import ProvinceOutbox
+
+
+def export_day(
+    store: ProvinceOutbox, config: ProvinceConfig, timezone: str, day: date, folder: Path
+) -> Path:
+    """`folder/evaluations-DAY.csv` (UTF-8 with a BOM, for Excel); returns its path.
+    A record a mapping cannot map is written with our own values, never dropped."""
+    mapping = config.mapping
+    columns = ["record_type", *mapping.evaluation, *mapping.follow_up, "delivered_at"]
+    columns = list(dict.fromkeys(columns))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", restval="")
+    writer.writeheader()
+    for record in store.upward_records_of_day(day):
+        full = {**record, **config.hall_fields}
+        try:
+            mapped: dict[str, str] = mapping.apply(full, timezone)
+        except ValueError:
+            mapped = {theirs: str(full.get(ours, "")) for theirs, ours in _fields(config, full)}
+        writer.writerow(
+            {**mapped, "record_type": record["record_type"], "delivered_at": record["delivered_at"]}
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"evaluations-{day.isoformat()}.csv"
+    write_atomically(path, ("\ufeff" + out.getvalue()).encode("utf-8"), 0o600)
+    return path
+
+
+def _fields(config: ProvinceConfig, record: dict[str, object]) -> list[tuple[str, str]]:
+    mapping = config.mapping
+    fields = mapping.evaluation if record["record_type"] == "evaluation" else mapping.follow_up
+    return list(fields.items())

@@ -1,0 +1,34 @@
+"""What a hall server does for 好差评 on its own: deliver the province outbox (when a
+province is configured) and purge follow-ups' contact phones with the retention
+(`technician.retention_days`)."""
+
+from __future__ import annotations
+
+from drivers.background import BackgroundThread
+from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.province.delivery import ProvinceDelivery
+from kiosk.hall.server.store import HallStore
+
+PURGE_SECONDS = 3600.0
+
+
+class EvaluationUpkeep:
+    def __init__(self, store: HallStore, province: ProvinceConfig | None) -> None:
+        settings = store.settings
+        self.delivery = (
+            None if province is None else ProvinceDelivery(store, province, settings.kiosk.timezone)
+        )
+        days = settings.technician.retention_days
+        self._purge = BackgroundThread.every(
+            "contact-phone-purge", PURGE_SECONDS, lambda: store.purge_contact_phones(days)
+        )
+
+    def start(self) -> None:
+        self._purge.start()
+        if self.delivery is not None:
+            self.delivery.start()
+
+    def stop(self) -> None:
+        self._purge.stop()
+        if self.delivery is not None:
+            self.delivery.stop()

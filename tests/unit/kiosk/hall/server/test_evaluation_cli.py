@@ -1,0 +1,132 @@
+"""`kiosk hall report evaluations` and `kiosk hall province check`, through the real
+command line parser, on a server database holding a few evaluations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cli.main import main
+from kiosk.clock import FakeClock
+from kiosk.hall.server.store import HallStore
+from kiosk.settings import load_settings
+
+MORNING = datetime(2026, 9, 30, 1, 30, tzinfo=UTC)
+
+
+def evaluations_in(db: Path) -> None:
+    """Window 2, staff 1037: 满意, 非常不满意 (its follow-up long overdue), a repeat, and
+    one not evaluated; window 3 without staff: 满意."""
+    store = HallStore(db, load_settings(), FakeClock(MORNING))
+    records = []
+    for window, staff, level, repeat in (
+        (2, "1037", 2, False),
+        (2, "1037", 5, False),
+        (2, "1037", 1, True),
+        (2, "1037", None, False),
+        (3, None, 2, False),
+    ):
+        records.append(
+            {
+                "idempotency_key": uuid.uuid4().hex,
+                "kind": "evaluation.recorded",
+                "at": MORNING.isoformat(),
+                "payload": {
+                    "evaluation_id": uuid.uuid4().hex,
+                    "window": window,
+                    "staff_id": staff,
+                    "level": level,
+                    "repeat": repeat,
+                },
+            }
+        )
+    results, _ = store.add_records("K01", records)
+    assert {status for _, status, _ in results} == {"accepted"}
+    store.close()
+
+
+def test_the_report_counts_per_window_and_staff_with_bad_reviews_and_overdue_follow_ups(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "hall.sqlite3"
+    evaluations_in(db)
+    period = ["--from", "2026-09-30", "--to", "2026-09-30", "--db", str(db)]
+    assert main(["hall", "report", "evaluations", *period]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    found = {
+        (row["dimension"], row["key"]): (
+            row["evaluated"],
+            row["satisfied"],
+            row["very_dissatisfied"],
+            row["not_evaluated"],
+            row["repeats"],
+            row["bad"],
+            row["overdue_follow_ups"],
+        )
+        for row in rows
+    }
+    assert found == {
+        ("window", "2"): ("2", "1", "1", "1", "1", "1", "1"),
+        ("window", "3"): ("1", "1", "0", "0", "0", "0", "0"),
+        ("staff", "1037"): ("2", "1", "1", "1", "1", "1", "1"),
+        ("staff", "-"): ("1", "1", "0", "0", "0", "0", "0"),
+        ("matter", "-"): ("3", "2", "1", "1", "1", "1", "1"),
+    }
+    output = tmp_path / "report.xlsx"
+    assert (
+        main(
+            ["hall", "report", "evaluations", *period, "--format", "xlsx", "--output", str(output)]
+        )
+        == 0
+    )
+    sheet = load_workbook(output).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[1]][:3] == ["dimension", "key", "evaluated"]
+    assert sheet.max_row == len(rows) + 1
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("2026-10-02", "2026-10-01", "--to is before --from"),
+        ("2026-13-01", "2026-10-01", "are dates"),
+        ("2025-01-01", "2026-10-01", "at most 366 days"),
+    ],
+)
+def test_a_bad_period_is_refused_with_a_reason(
+    first: str, last: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["hall", "report", "evaluations", "--from", first, "--to", last]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_province_check_names_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "province.toml"
+    file.write_text('url = "ftp://x"\ncredentials = "c.json"\nmapping = "m.json"\n')
+    assert main(["hall", "province", "check", str(file)]) == 1
+    assert "url" in capsys.readouterr().err
+
+
+def test_no_database_is_made_by_a_report_and_serve_refuses_a_bad_province(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.sqlite3"
+    period = ["--from", "2026-09-30", "--to", "2026-09-30", "--db", str(missing)]
+    assert main(["hall", "report", "evaluations", *period]) == 1
+    assert "no hall server database" in capsys.readouterr().err
+    assert not missing.exists()
+    province = tmp_path / "province.toml"
+    province.write_text(
+        'url = "https://p.example/api"\ncredentials = "c.json"\nmapping = "m.json"\n'
+    )
+    assert main(["hall", "serve", "--db", str(missing), "--province", str(province)]) == 1
+    assert "c.json: file not found" in capsys.readouterr().err
+    assert not missing.exists()
