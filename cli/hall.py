@@ -69,6 +69,12 @@ def add_hall_commands(commands: Any) -> None:
         default=900,
         help="numbers from here to 999 are the kiosks' own offline ranges (default 900)",
     )
+    hall_serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (default 1; more for many halls)",
+    )
     hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
     token_commands = hall_token.add_subparsers(dest="token_command", required=True)
     for name, help_text in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import ssl
 import time
@@ -18,6 +19,7 @@ from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
 from kiosk.hall.server.store import Location
+from kiosk.hall.server.workers import run_workers
 from kiosk.settings import Settings, load_texts
 from kiosk.text import install_texts
 
@@ -133,6 +135,27 @@ def run_in_thread(
     return running.url, running.stop
 
 
+def _run_worker(
+    location: Location,
+    settings: Settings,
+    sock: socket.socket,
+    tls: tuple[Path | None, Path | None],
+    options: ServerOptions | None,
+    stops: list[Callable[[], None]],
+    opened: Callable[[], None] = lambda: None,
+) -> None:
+    """One server process on `sock` until it is told to stop; `opened` once its
+    database is open."""
+    hall = HallServer(location, settings, None, options)
+    try:
+        server = _Server(_config(hall, *tls, access_log=True), hall)
+        stops.append(lambda: server.handle_exit(signal.SIGTERM, None))
+        opened()
+        server.run(sockets=[sock])
+    finally:
+        hall.close()
+
+
 def serve(
     location: Location,
     settings: Settings,
@@ -142,20 +165,37 @@ def serve(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     options: ServerOptions | None = None,
+    workers: int = 1,
     announce: Callable[[str], None] = print,
-) -> None:
-    """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts."""
+) -> int:
+    """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts.
+    With several `workers`, each is a process of its own on the one socket
+    (kiosk/hall/server/workers.py); 1 when a worker failed on its own."""
     install_texts(load_texts(settings))  # the hall's wording of the ticket-status page
-    hall = HallServer(location, settings, None, options)
     try:
         sock = _bind(host, port)
     except OSError as error:
-        hall.close()
         raise OSError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
-        server = _Server(_config(hall, tls_cert, tls_key, access_log=True), hall)
-        announce(f"listening on {_url(sock, tls_cert is not None)}")
-        server.run(sockets=[sock])
+        url = _url(sock, tls_cert is not None)
+        if workers == 1:  # in this process, which says it listens once its database is open
+            _run_worker(
+                location,
+                settings,
+                sock,
+                (tls_cert, tls_key),
+                options,
+                [],
+                lambda: announce(f"listening on {url}"),
+            )
+            return 0
+        announce(f"listening on {url}")
+        return run_workers(
+            sock,
+            workers,
+            lambda stops: _run_worker(
+                location, settings, sock, (tls_cert, tls_key), options, stops
+            ),
+        )
     finally:
-        hall.close()
         sock.close()
