@@ -75,6 +75,11 @@ def add_hall_commands(commands: Any) -> None:
         default=1,
         help="server processes sharing the port (default 1; more for many halls)",
     )
+    hall_serve.add_argument(
+        "--max-streams-per-address",
+        type=int,
+        help="open event streams one client address may hold (default 32; 429 beyond)",
+    )
     hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
     token_commands = hall_token.add_subparsers(dest="token_command", required=True)
     for name, help_text in (

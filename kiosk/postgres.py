@@ -15,9 +15,10 @@ first of the search path), so halls that share a database, each in its own schem
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 from psycopg import conninfo
@@ -103,6 +104,33 @@ def _create(connection: psycopg.Connection[TupleRow], ddl: str) -> None:
                 connection.execute(statement)
 
 
+def _reachable(url: str) -> str:
+    """`url` with our connect time-out unless it says its own."""
+    parts = conninfo.conninfo_to_dict(url)
+    parts.setdefault("connect_timeout", CONNECT_SECONDS)
+    return conninfo.make_conninfo("", **parts)
+
+
+Read = Callable[[str, Sequence[Value]], list[Any]]
+
+
+@contextmanager
+def listening(url: str, channel: str) -> Iterator[tuple[Read, Callable[[float], None]]]:
+    """A connection of its own that LISTENs on `channel`: (read, wait), where `read`
+    runs a query and `wait(seconds)` returns after a NOTIFY or the seconds."""
+    with psycopg.connect(_reachable(url), autocommit=True) as connection:
+        connection.execute(f"LISTEN {channel}")
+
+        def read(sql: str, parameters: Sequence[Value]) -> list[Any]:
+            return connection.execute(to_postgres(sql), tuple(parameters)).fetchall()
+
+        def wait(seconds: float) -> None:
+            for _ in connection.notifies(timeout=seconds, stop_after=1):
+                pass
+
+        yield read, wait
+
+
 class _PostgresTransaction(CursorTransaction):
     def __init__(self, connection: psycopg.Connection[TupleRow]) -> None:
         self._connection = connection
@@ -138,9 +166,7 @@ class PostgresDatabase:
         # One connection first: a wrong URL or a server down fails at once, where
         # the pool would retry until its time-out.
         try:
-            parts = conninfo.conninfo_to_dict(url)
-            parts.setdefault("connect_timeout", CONNECT_SECONDS)
-            url = conninfo.make_conninfo("", **parts)
+            url = _reachable(url)
             with psycopg.connect(url, autocommit=True) as connection:
                 _create(connection, postgres_ddl("\n".join(schemas)))
         except psycopg.Error as error:

@@ -59,6 +59,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"kiosk: --workers is 1..{MAX_WORKERS}", file=sys.stderr)
         return 2
     options = ServerOptions(public_url=args.public_url or "", offline_floor=args.offline_floor)
+    streams = getattr(args, "max_streams_per_address", None)
+    if streams is not None:
+        if streams < 1:
+            print("kiosk: --max-streams-per-address is at least 1", file=sys.stderr)
+            return 2
+        options.max_streams_per_address = streams
     try:
         upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
         if upgraded:  # a new database is created silently

@@ -13,7 +13,8 @@ from typing import Any
 from kiosk.clock import Clock, SystemClock
 from kiosk.hall import api
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
-from kiosk.hall.server.events import EventBroker
+from kiosk.hall.server.event_bus import SharedEvents, is_postgres
+from kiosk.hall.server.events import MAX_STREAMS_PER_ADDRESS, PING_SECONDS, EventBroker
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
 from kiosk.hall.server.store import HallStore, Location
 from kiosk.settings import Settings
@@ -29,6 +30,12 @@ class ServerOptions:
     catalog_poll_seconds: float = 1.0
     # None: the taxpayers file of the settings (identification.taxpayers), if present.
     profiles: ProfileSource | None = None
+    # Events go through the database, for streams held by other worker processes
+    # (kiosk hall serve --workers N sets it; always so on PostgreSQL).
+    shared_events: bool = False
+    max_streams_per_address: int = MAX_STREAMS_PER_ADDRESS
+    # How often an open /v1/events stream checks that its token is still valid.
+    stream_token_check_seconds: float = PING_SECONDS
 
 
 class HallClock:
@@ -68,7 +75,9 @@ class HallServer:
             location, settings, clock or SystemClock(), self.options.offline_floor
         )
         self.clock = HallClock(self.store)
-        self.broker = EventBroker()
+        self.broker = EventBroker(self.options.max_streams_per_address)
+        if self.options.shared_events or is_postgres(location):
+            self.broker.use(SharedEvents(location, self.store.db, self.broker))
         self._watcher = CatalogWatcher(
             self.catalog, self.catalog_updated, self.options.catalog_poll_seconds
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import socket
@@ -190,6 +191,8 @@ def serve(
             )
             return 0
         announce(f"listening on {url}")
+        # Each worker's streams must hear the others' changes: through the database.
+        options = dataclasses.replace(options or ServerOptions(), shared_events=True)
         return run_workers(
             sock,
             workers,
