@@ -154,3 +154,8 @@ async def ticket_stream(server: HallServer, ticket_id: str, address: str) -> Str
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
     )
+
+
+def existing_watch(server: HallServer) -> TicketWatch | None:
+    """The server's TicketWatch if a ticket stream has been opened."""
+    return _WATCHES.get(server)
