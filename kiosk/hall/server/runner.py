@@ -21,12 +21,16 @@ from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
 from kiosk.hall.server.store import Location
 from kiosk.hall.server.workers import run_workers
+from kiosk.logs import CHECKED, scrub
 from kiosk.settings import Settings, load_texts
 from kiosk.text import install_texts
 
 log = logging.getLogger(__name__)
 
 STARTUP_SECONDS = 20.0
+# uvicorn's access line: client, method, path with query, HTTP version, status.
+ACCESS_FIELDS = 5
+ID_DIGITS = 15  # the fewest digits of an ID number (the old 15-digit one)
 
 
 class _Server(uvicorn.Server):
@@ -39,6 +43,29 @@ class _Server(uvicorn.Server):
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         self.hall.broker.close()
         super().handle_exit(sig, frame)
+
+
+class _AccessLine(logging.Filter):
+    """uvicorn's access line, checked for personal data once, cheaply: without its
+    query string, and with the ID-number regex run on the path only when it holds
+    enough digits to contain one. The formatters then skip their regex over every
+    line (kiosk.logs.CHECKED)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == ACCESS_FIELDS:
+            path = str(args[2]).partition("?")[0]
+            if sum(map(str.isdigit, path)) >= ID_DIGITS:
+                path = scrub(path)
+            record.args = (args[0], args[1], path, args[3], args[4])
+            setattr(record, CHECKED, True)
+        return True
+
+
+def _cheap_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _AccessLine) for f in access.filters):
+        access.addFilter(_AccessLine())
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -173,6 +200,7 @@ def serve(
     With several `workers`, each is a process of its own on the one socket
     (kiosk/hall/server/workers.py); 1 when a worker failed on its own."""
     install_texts(load_texts(settings))  # the hall's wording of the ticket-status page
+    _cheap_access_log()
     try:
         sock = _bind(host, port)
     except OSError as error:
