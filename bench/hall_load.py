@@ -8,13 +8,9 @@ become what is measured. The server is `kiosk hall serve` in a session of its ow
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import random
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -27,8 +23,8 @@ from typing import IO
 import httpx
 
 from kiosk.hall import api
+from tests.helpers.hall_process import HallProcess
 
-ENV = {**os.environ, "KIOSK_CONFIG": ""}
 QUEUES = ("green", "comprehensive", "priority", "newcomer")
 # 10 halls x 10 kiosks: until halls exist (issue 14's hall dimension), ten groups of
 # ten client ids, each group on one queue (so numbering is shared the way a hall's is).
@@ -47,41 +43,20 @@ class Load:
         return len(self.numbers) - len(set(self.numbers))
 
 
-class Server:
-    """`kiosk hall serve` with its options; its processes' CPU time."""
+class Server(HallProcess):
+    """`kiosk hall serve` with its options; when it was started, its CPU time."""
 
     def __init__(self, location: Path | str, log: IO[str], *options: str) -> None:
-        command = [sys.executable, "-m", "cli", "hall", "serve", "--db", str(location)]
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [*command, "--port", "0", *options],
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            env=ENV,
-            start_new_session=True,
-        )
-        assert self.process.stdout is not None
-        self.url = self.process.stdout.readline().strip().removeprefix("listening on ")
-
-    def pids(self) -> list[int]:
-        pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return [pid, *map(int, children)]
+        super().__init__(location, log, *options)
 
     def cpu_seconds(self) -> float:
         ticks = os.sysconf("SC_CLK_TCK")
         total = 0
-        for pid in self.pids():
+        for pid in [self.process.pid, *self.workers()]:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
-        with contextlib.suppress(ProcessLookupError):  # workers left behind
-            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def issue(client: httpx.Client, queue_code: str, load: Load) -> None:
