@@ -16,6 +16,7 @@ gracefully.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -27,13 +28,23 @@ log = logging.getLogger(__name__)
 
 # A worker's exit status when it could not start or ended with an error.
 WORKER_FAILED = 3
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # `run(stop_requests)`: serves until it returns; `stop_requests` is where the worker
 # registers what a SIGTERM should do once it runs (set uvicorn's should_exit).
 Worker = Callable[[list[Callable[[], None]]], None]
 
 
-def _child(worker: Worker) -> None:
+def _end_with_parent(parent: int) -> None:
+    """Linux: SIGTERM when the parent dies (even by kill -9), so that no orphan keeps
+    serving the port on its own; the standard library has no prctl."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _child(worker: Worker, parent: int) -> None:
     """The body of a forked worker; never returns."""
     stops: list[Callable[[], None]] = []
     requested: list[int] = []
@@ -47,6 +58,7 @@ def _child(worker: Worker) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    _end_with_parent(parent)
     code = 0
     try:
         worker(stops)
@@ -71,10 +83,12 @@ def run_workers(sock: socket.socket, count: int, worker: Worker) -> int:
     stopping = False
     failed = False
 
+    parent = os.getpid()
+
     def spawn() -> None:
         pid = os.fork()
         if pid == 0:
-            _child(worker)
+            _child(worker, parent)
         children.add(pid)
         log.info("hall server worker %d started", pid)
 
