@@ -183,16 +183,21 @@ class PostgresDatabase:
         )
 
     @contextmanager
-    def _session(self, first: str) -> Iterator[CursorTransaction]:
+    def _session(self, *first: str) -> Iterator[CursorTransaction]:
         try:
             with self._pool.connection() as connection, connection.transaction():
-                connection.execute(first)
+                for statement in first:
+                    connection.execute(statement)
                 yield _PostgresTransaction(connection)
         except psycopg.Error as error:
             raise DatabaseError(_reason(error)) from None
 
-    def transaction(self) -> AbstractContextManager[CursorTransaction]:
-        return self._session(WRITERS_LOCK)
+    def transaction(self, durable: bool = True) -> AbstractContextManager[CursorTransaction]:
+        """`durable=False`: the COMMIT does not wait for its WAL flush (what a crash of
+        the database may lose: the events streams show)."""
+        if durable:
+            return self._session(WRITERS_LOCK)
+        return self._session(WRITERS_LOCK, "SET LOCAL synchronous_commit = off")
 
     def read(self) -> AbstractContextManager[CursorTransaction]:
         # One snapshot for every statement of the block, as SQLite's lock gives.
