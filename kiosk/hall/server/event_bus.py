@@ -120,13 +120,14 @@ class SharedEvents:
             seen = None
             while not stop.is_set():
                 self._wake.clear()
-                version = connection.execute("PRAGMA data_version").fetchone()[0]
-                if version != seen:
-                    seen = version
-                    self._deliver(connection.execute(_NEW, (self._last,)).fetchall())
+                try:
+                    version = connection.execute("PRAGMA data_version").fetchone()[0]
+                    if version != seen:
+                        self._deliver(connection.execute(_NEW, (self._last,)).fetchall())
+                        seen = version
+                except sqlite3.Error as error:  # busy a moment (a checkpoint): next turn
+                    log.warning("the hall's events: %s", error)
                 self._wake.wait(POLL_SECONDS)
-        except sqlite3.Error as error:
-            log.error("the hall's events cannot be read: %s", error)
         finally:
             connection.close()
 
