@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.hall import api
 from kiosk.hall.server.store import Location
-from tests.helpers.hall_process import HallProcess, hall_process, kiosk_tokens
+from tests.helpers.hall_process import HallProcess, kiosk_tokens
 from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -104,7 +104,8 @@ def test_killed_workers_and_servers_keep_every_answered_commit_and_never_reuse_a
         assert burst.refusals == []
         numbers = [number(reservation) for reservation in burst.reserved]
         assert len(numbers) == len(set(numbers)), "a number was issued twice"
-        with hall_process(database_location, log, "--workers", "2") as restarted:
+        restarted = HallProcess(database_location, log, "--workers", "2")
+        try:
             for client_id, ticket in burst.committed:
                 headers = {"Authorization": f"Bearer {tokens[client_id]}"}
                 path = api.PATH_TICKET.format(ticket_id=ticket.ticket_id)
@@ -117,6 +118,9 @@ def test_killed_workers_and_servers_keep_every_answered_commit_and_never_reuse_a
                 restarted.url + api.PATH_RESERVE, json=body, headers=headers, timeout=10
             )
             assert number(api.ReservationOut.model_validate_json(fresh.content)) > max(numbers)
+        finally:
+            assert restarted.stop() == 0  # SIGTERM: both workers stopped gracefully
     text = (tmp_path / "server.log").read_text()
     assert f"worker {victim} killed by SIGKILL: starting another" in text
+    assert text.count("Finished server process") == 2  # the restarted server's workers
     assert all(token not in text for token in tokens.values())

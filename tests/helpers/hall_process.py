@@ -8,8 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import IO
 
@@ -74,12 +73,3 @@ class HallProcess:
         assert self.process.stdout is not None
         self.process.stdout.close()
         return code
-
-
-@contextmanager
-def hall_process(location: Location, log: IO[str], *options: str) -> Iterator[HallProcess]:
-    server = HallProcess(location, log, *options)
-    try:
-        yield server
-    finally:
-        server.stop()
