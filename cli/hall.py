@@ -101,6 +101,17 @@ def add_hall_commands(commands: Any) -> None:
     hall_serve.add_argument(
         "--province", type=Path, help="report 好差评 to this province platform (TOML)"
     )
+    hall_serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (default 1; more for many halls)",
+    )
+    hall_serve.add_argument(
+        "--max-streams-per-address",
+        type=int,
+        help="open event streams one client address may hold (default 32; 429 beyond)",
+    )
     add_evaluation_commands(hall_commands)
     hall_token = hall_commands.add_parser("token", help="kiosk bearer tokens")
     token_commands = hall_token.add_subparsers(dest="token_command", required=True)

@@ -15,9 +15,10 @@ first of the search path), so halls that share a database, each in its own schem
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 from psycopg import conninfo
@@ -87,6 +88,11 @@ def _reason(error: psycopg.Error) -> str:
 def _configure(connection: psycopg.Connection[TupleRow]) -> None:
     # NUMERIC as float, as SQLite answers: AVG(INTEGER) and EXTRACT() are NUMERIC.
     connection.adapters.register_loader("numeric", FloatLoader)
+    # On purpose, whatever the server's default: a COMMIT returns only once its WAL
+    # is flushed, so an answered ticket survives a crash or power cut of the
+    # database's machine too (off could lose the last ~0.6 s of answers). A kill -9
+    # of a hall server worker loses nothing either way: the database holds it all.
+    connection.execute("SET synchronous_commit = on")
 
 
 def _create(connection: psycopg.Connection[TupleRow], ddl: str) -> None:
@@ -96,6 +102,33 @@ def _create(connection: psycopg.Connection[TupleRow], ddl: str) -> None:
         for statement in ddl.split(";"):
             if statement.strip():
                 connection.execute(statement)
+
+
+def _reachable(url: str) -> str:
+    """`url` with our connect time-out unless it says its own."""
+    parts = conninfo.conninfo_to_dict(url)
+    parts.setdefault("connect_timeout", CONNECT_SECONDS)
+    return conninfo.make_conninfo("", **parts)
+
+
+Read = Callable[[str, Sequence[Value]], list[Any]]
+
+
+@contextmanager
+def listening(url: str, channel: str) -> Iterator[tuple[Read, Callable[[float], None]]]:
+    """A connection of its own that LISTENs on `channel`: (read, wait), where `read`
+    runs a query and `wait(seconds)` returns after a NOTIFY or the seconds."""
+    with psycopg.connect(_reachable(url), autocommit=True) as connection:
+        connection.execute(f"LISTEN {channel}")
+
+        def read(sql: str, parameters: Sequence[Value]) -> list[Any]:
+            return connection.execute(to_postgres(sql), tuple(parameters)).fetchall()
+
+        def wait(seconds: float) -> None:
+            for _ in connection.notifies(timeout=seconds, stop_after=1):
+                pass
+
+        yield read, wait
 
 
 class _PostgresTransaction(CursorTransaction):
@@ -133,9 +166,7 @@ class PostgresDatabase:
         # One connection first: a wrong URL or a server down fails at once, where
         # the pool would retry until its time-out.
         try:
-            parts = conninfo.conninfo_to_dict(url)
-            parts.setdefault("connect_timeout", CONNECT_SECONDS)
-            url = conninfo.make_conninfo("", **parts)
+            url = _reachable(url)
             with psycopg.connect(url, autocommit=True) as connection:
                 _create(connection, postgres_ddl("\n".join(schemas)))
         except psycopg.Error as error:
@@ -152,16 +183,21 @@ class PostgresDatabase:
         )
 
     @contextmanager
-    def _session(self, first: str) -> Iterator[CursorTransaction]:
+    def _session(self, *first: str) -> Iterator[CursorTransaction]:
         try:
             with self._pool.connection() as connection, connection.transaction():
-                connection.execute(first)
+                for statement in first:
+                    connection.execute(statement)
                 yield _PostgresTransaction(connection)
         except psycopg.Error as error:
             raise DatabaseError(_reason(error)) from None
 
-    def transaction(self) -> AbstractContextManager[CursorTransaction]:
-        return self._session(WRITERS_LOCK)
+    def transaction(self, durable: bool = True) -> AbstractContextManager[CursorTransaction]:
+        """`durable=False`: the COMMIT does not wait for its WAL flush (what a crash of
+        the database may lose: the events streams show)."""
+        if durable:
+            return self._session(WRITERS_LOCK)
+        return self._session(WRITERS_LOCK, "SET LOCAL synchronous_commit = off")
 
     def read(self) -> AbstractContextManager[CursorTransaction]:
         # One snapshot for every statement of the block, as SQLite's lock gives.

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from kiosk.hall.api import identity_key_hash
-from kiosk.hall.server.store.base import SERVER_MIGRATIONS
+from kiosk.hall.server.store.base import HALL_SERVER_PARTS, SERVER_MIGRATIONS
 from kiosk.queue import QUEUE_MIGRATIONS
 from tests.helpers.commands import ENV, kiosk
 from tests.helpers.migrating import make_605fcd2_server_database
@@ -140,8 +140,7 @@ def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Pat
         server.wait(timeout=10)
         server.stdout.close()
     assert kiosk("hall", "db", "current", "--db", str(db)).stdout.splitlines() == [
-        f"queue schema version {QUEUE_MIGRATIONS.latest}",
-        f"hall_server schema version {SERVER_MIGRATIONS.latest}",
+        *(f"{part.part} schema version {part.latest}" for part in HALL_SERVER_PARTS),
     ]
     tokens = kiosk("hall", "token", "list", "--db", str(db)).stdout
     assert tokens == (  # the rows kept: a kiosk of hall main, as before halls and roles

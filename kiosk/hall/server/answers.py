@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Path as PathParam
 
@@ -27,6 +27,7 @@ PUBLIC_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 TICKET_ID = Annotated[str, PathParam(pattern=api.TICKET_ID_PATTERN)]
 PING = ": ping\n\n"
+T = TypeVar("T")
 
 
 def ticket_out(clock: HallClock, ticket: TicketRow) -> api.TicketOut:
@@ -72,13 +73,13 @@ def sse(event: str, data: str, event_id: int | None = None) -> str:
 
 
 async def follow(
-    queue: asyncio.Queue[dict[str, Any] | None],
-) -> AsyncIterator[dict[str, Any] | None]:
-    """Each event as the broker sends it, None after PING_SECONDS without one (the
+    queue: asyncio.Queue[T | None], ping_seconds: float = PING_SECONDS
+) -> AsyncIterator[T | None]:
+    """Each event as the broker sends it, None after `ping_seconds` without one (the
     stream then pings); ends when the broker closes the stream."""
     while True:
         try:
-            event = await asyncio.wait_for(queue.get(), PING_SECONDS)
+            event = await asyncio.wait_for(queue.get(), ping_seconds)
         except TimeoutError:
             yield None
             continue

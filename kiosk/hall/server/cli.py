@@ -29,6 +29,7 @@ from kiosk.settings import ConfigError, Settings, default_machine_file, load_set
 from kiosk.sqlite import StorageError
 
 DEFAULT_DB = Path("hall.sqlite3")
+MAX_WORKERS = 64
 
 
 def _settings(args: argparse.Namespace) -> Settings | None:
@@ -84,6 +85,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 2 <= args.offline_floor <= 1000:
         print("kiosk: --offline-floor is 2..1000 (1000: no offline range)", file=sys.stderr)
         return 2
+    workers = getattr(args, "workers", 1)
+    if not 1 <= workers <= MAX_WORKERS:
+        print(f"kiosk: --workers is 1..{MAX_WORKERS}", file=sys.stderr)
+        return 2
     halls = _hall_settings(args)
     if halls is None:
         return 1
@@ -98,11 +103,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except ConfigError as error:
             print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
             return 1
+    streams = getattr(args, "max_streams_per_address", None)
+    if streams is not None:
+        if streams < 1:
+            print("kiosk: --max-streams-per-address is at least 1", file=sys.stderr)
+            return 2
+        options.max_streams_per_address = streams
     try:
         upgraded = [change for change in upgrade_database(_db(args)) if change.upgraded]
         if upgraded:  # a new database is created silently
             print(f"database upgraded: {', '.join(map(str, upgraded))}", flush=True)
-        serve(
+        return serve(
             _db(args),
             settings,
             host=args.host,
@@ -110,12 +121,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             options=options,
+            workers=workers,
             announce=lambda line: print(line, flush=True),
         )
     except (OSError, StorageError, DatabaseError, ConfigError) as error:
         print(f"kiosk: the hall server cannot start: {error}", file=sys.stderr)
         return 1
-    return 0
 
 
 def cmd_token(args: argparse.Namespace) -> int:

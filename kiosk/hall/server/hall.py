@@ -20,7 +20,8 @@ from kiosk.hall import api
 from kiosk.hall.province.config import ProvinceConfig
 from kiosk.hall.province.upkeep import EvaluationUpkeep
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
-from kiosk.hall.server.events import EventBroker
+from kiosk.hall.server.event_bus import SharedEvents, is_postgres
+from kiosk.hall.server.events import MAX_STREAMS_PER_ADDRESS, PING_SECONDS, EventBroker
 from kiosk.hall.server.principal import Forbidden, Principal, refuse
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
 from kiosk.hall.server.store import HallStore, Location, TicketRow
@@ -44,6 +45,12 @@ class ServerOptions:
     token_check_seconds: float = CHECK_SECONDS
     # The province 好差评 platform (`--province FILE`); None: nothing is reported upward.
     province: ProvinceConfig | None = None
+    # Events go through the database, for streams held by other worker processes
+    # (kiosk hall serve --workers N sets it; always so on PostgreSQL).
+    shared_events: bool = False
+    max_streams_per_address: int = MAX_STREAMS_PER_ADDRESS
+    # How often an open /v1/events stream checks that its token is still valid.
+    stream_token_check_seconds: float = PING_SECONDS
 
 
 class HallClock:
@@ -109,7 +116,9 @@ class HallServer:
             for name, each in every.items()
         }
         self.clock = HallClock(self.store)
-        self.broker = EventBroker()
+        self.broker = EventBroker(self.options.max_streams_per_address)
+        if self.options.shared_events or is_postgres(location):
+            self.broker.use(SharedEvents(location, self.store.db, self.broker))
         self.tokens = TokenCache(self.store, self.options.token_check_seconds)
         self.tokens.start()
         self._watchers = [

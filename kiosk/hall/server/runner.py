@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import signal
 import socket
 import ssl
 import time
@@ -18,12 +20,17 @@ from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
 from kiosk.hall.server.store import Location
+from kiosk.hall.server.workers import run_workers
+from kiosk.logs import CHECKED, scrub
 from kiosk.settings import Settings, load_texts
 from kiosk.text import install_texts
 
 log = logging.getLogger(__name__)
 
 STARTUP_SECONDS = 20.0
+# uvicorn's access line: client, method, path with query, HTTP version, status.
+ACCESS_FIELDS = 5
+ID_DIGITS = 15  # the fewest digits of an ID number (the old 15-digit one)
 
 
 class _Server(uvicorn.Server):
@@ -36,6 +43,29 @@ class _Server(uvicorn.Server):
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         self.hall.broker.close()
         super().handle_exit(sig, frame)
+
+
+class _AccessLine(logging.Filter):
+    """uvicorn's access line, checked for personal data once, cheaply: without its
+    query string, and with the ID-number regex run on the path only when it holds
+    enough digits to contain one. The formatters then skip their regex over every
+    line (kiosk.logs.CHECKED)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == ACCESS_FIELDS:
+            path = str(args[2]).partition("?")[0]
+            if sum(map(str.isdigit, path)) >= ID_DIGITS:
+                path = scrub(path)
+            record.args = (args[0], args[1], path, args[3], args[4])
+            setattr(record, CHECKED, True)
+        return True
+
+
+def _cheap_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _AccessLine) for f in access.filters):
+        access.addFilter(_AccessLine())
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -58,6 +88,7 @@ def _config(
         log_config=None,
         access_log=access_log,
         lifespan="off",
+        ws="none",  # no WebSocket routes: not loading a WebSocket library saves ~30 ms a start
         timeout_graceful_shutdown=2,
         ssl_certfile=str(tls_cert) if tls_cert else None,
         ssl_keyfile=str(tls_key) if tls_key else None,
@@ -133,6 +164,27 @@ def run_in_thread(
     return running.url, running.stop
 
 
+def _run_worker(
+    location: Location,
+    settings: Settings,
+    sock: socket.socket,
+    tls: tuple[Path | None, Path | None],
+    options: ServerOptions | None,
+    stops: list[Callable[[], None]],
+    opened: Callable[[], None] = lambda: None,
+) -> None:
+    """One server process on `sock` until it is told to stop; `opened` once its
+    database is open."""
+    hall = HallServer(location, settings, None, options)
+    try:
+        server = _Server(_config(hall, *tls, access_log=True), hall)
+        stops.append(lambda: server.handle_exit(signal.SIGTERM, None))
+        opened()
+        server.run(sockets=[sock])
+    finally:
+        hall.close()
+
+
 def serve(
     location: Location,
     settings: Settings,
@@ -142,20 +194,40 @@ def serve(
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
     options: ServerOptions | None = None,
+    workers: int = 1,
     announce: Callable[[str], None] = print,
-) -> None:
-    """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts."""
+) -> int:
+    """Runs until SIGTERM or SIGINT; announces `listening on URL` once it accepts.
+    With several `workers`, each is a process of its own on the one socket
+    (kiosk/hall/server/workers.py); 1 when a worker failed on its own."""
     install_texts(load_texts(settings))  # the hall's wording of the ticket-status page
-    hall = HallServer(location, settings, None, options)
+    _cheap_access_log()
     try:
         sock = _bind(host, port)
     except OSError as error:
-        hall.close()
         raise OSError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
-        server = _Server(_config(hall, tls_cert, tls_key, access_log=True), hall)
-        announce(f"listening on {_url(sock, tls_cert is not None)}")
-        server.run(sockets=[sock])
+        url = _url(sock, tls_cert is not None)
+        if workers == 1:  # in this process, which says it listens once its database is open
+            _run_worker(
+                location,
+                settings,
+                sock,
+                (tls_cert, tls_key),
+                options,
+                [],
+                lambda: announce(f"listening on {url}"),
+            )
+            return 0
+        announce(f"listening on {url}")
+        # Each worker's streams must hear the others' changes: through the database.
+        options = dataclasses.replace(options or ServerOptions(), shared_events=True)
+        return run_workers(
+            sock,
+            workers,
+            lambda stops: _run_worker(
+                location, settings, sock, (tls_cert, tls_key), options, stops
+            ),
+        )
     finally:
-        hall.close()
         sock.close()

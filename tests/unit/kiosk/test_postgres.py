@@ -129,3 +129,18 @@ def test_two_worker_processes_reserve_numbers_without_duplicates_or_gaps(url: st
         seqs = [row[0] for row in tx.all("SELECT seq FROM tickets ORDER BY seq")]
     database.close()
     assert seqs == list(range(1, 2 * count + 1))
+
+
+def test_commits_wait_for_the_wal_flush_but_one_said_not_durable(
+    database: PostgresDatabase,
+) -> None:
+    with database.transaction() as tx:
+        assert tx.one("SHOW synchronous_commit") == ("on",)  # the test cluster says off
+    with database.transaction(durable=False) as tx:
+        assert tx.one("SHOW synchronous_commit") == ("off",)
+        tx.execute(
+            "INSERT INTO answers (client_id, idempotency_key, answer) VALUES ('K', 'k', 'a')"
+        )
+    with database.read() as tx:
+        assert tx.one("SHOW synchronous_commit") == ("on",)  # for that transaction only
+        assert tx.one("SELECT answer FROM answers") == ("a",)

@@ -69,3 +69,20 @@ def test_a_failing_statement_is_a_database_error_and_rolls_back(
     database.close()
     with pytest.raises(DatabaseError), database.read() as tx:
         tx.one("SELECT 1")
+
+
+def test_every_commit_is_synced_but_one_said_not_durable_and_reads_see_one_snapshot(
+    database: SqliteDatabase, tmp_path: Path
+) -> None:
+    with database.transaction(durable=False) as tx:
+        tx.execute("INSERT INTO notes (text) VALUES (?)", ("an event",))
+    with database.read() as tx:
+        assert tx.one("PRAGMA synchronous") == (2,)  # FULL again after it
+        first = tx.one("SELECT COUNT(*) FROM notes")
+        other = SqliteDatabase(tmp_path / "notes.sqlite3", SCHEMA)  # another worker
+        with other.transaction() as writer:
+            writer.execute("INSERT INTO notes (text) VALUES (?)", ("meanwhile",))
+        assert tx.one("SELECT COUNT(*) FROM notes") == first == (1,)
+    assert count(database) == 2
+    other.close()
+    database.close()

@@ -6,12 +6,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, PING, follow, sse
 from kiosk.hall.server.dependencies import Caller, Hall, Token, holder
+from kiosk.hall.server.events import PING_SECONDS, TooManyStreams
+from kiosk.hall.server.ticket_watch import STREAM_ERRORS, client_address, refused
 from kiosk.queue import DEFAULT_HALL
 
 router = APIRouter()
@@ -21,6 +23,7 @@ router = APIRouter()
     api.PATH_EVENTS,
     responses={
         **ERRORS,
+        **STREAM_ERRORS,
         200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."},
     },
     response_class=StreamingResponse,
@@ -29,10 +32,24 @@ async def events(
     caller: Caller,
     server: Hall,
     token: Token,
+    request: Request,
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
-    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
-    subscriber, missed = server.broker.subscribe(last)
+    last = (
+        int(last_event_id)
+        if last_event_id and last_event_id.isascii() and last_event_id.isdigit()
+        else None
+    )
+    try:
+        subscriber, missed = server.broker.subscribe(
+            last, address=client_address(request), client_id=caller.client_id
+        )
+    except TooManyStreams as error:
+        raise refused(error) from None
+    # A token revoked elsewhere (another worker, the command line) ends the stream at
+    # its next check (the token cache learns it within its check period); a revocation
+    # in this process ends it at once (EventBroker.close_streams_of).
+    check_seconds = min(PING_SECONDS, server.options.stream_token_check_seconds)
 
     async def stream() -> AsyncIterator[str]:
         try:
@@ -40,7 +57,7 @@ async def events(
             for old in missed:
                 if old.get("hall", DEFAULT_HALL) == caller.hall:  # only the caller's hall
                     yield sse(old["kind"], json.dumps(old), old["id"])
-            async for event in follow(subscriber.queue):
+            async for event in follow(subscriber.queue, check_seconds):
                 if await holder(server, token) is None:
                     return  # revoked or expired: the stream ends, nothing more is sent
                 if event is None:

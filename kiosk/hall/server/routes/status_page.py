@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from html import escape
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, public_state, sse
+from kiosk.hall.server.answers import PUBLIC_ERRORS, TICKET_ID, public_state
 from kiosk.hall.server.dependencies import Hall
 from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.page import both, status_page_html
 from kiosk.hall.server.store import HallStore, StoreError, TicketRow
+from kiosk.hall.server.ticket_watch import STREAM_ERRORS, client_address, ticket_stream
 from kiosk.text import text
 
 router = APIRouter()
@@ -72,34 +71,10 @@ def status_state(ticket_id: TICKET_ID, server: Hall) -> api.TicketPublicOut:
     api.PATH_STATUS_EVENTS,
     responses={
         **PUBLIC_ERRORS,
+        **STREAM_ERRORS,
         200: {"content": {"text/event-stream": {}}, "description": "state events"},
     },
     response_class=StreamingResponse,
 )
-async def status_events(ticket_id: TICKET_ID, server: Hall) -> StreamingResponse:
-    store = await run_in_threadpool(_hall_store, server, ticket_id)
-    subscriber, _ = server.broker.subscribe()
-
-    def state() -> api.TicketPublicOut:
-        return public_state(store, _public_ticket(store, ticket_id))
-
-    async def stream() -> AsyncIterator[str]:
-        try:
-            last = await run_in_threadpool(state)
-            yield sse("state", last.model_dump_json())
-            async for event in follow(subscriber.queue):
-                if event is None:
-                    yield PING
-                    continue
-                fresh = await run_in_threadpool(state)
-                if fresh.model_dump(exclude={"server_time"}) != last.model_dump(
-                    exclude={"server_time"}
-                ):
-                    last = fresh
-                    yield sse("state", fresh.model_dump_json())
-        finally:
-            server.broker.unsubscribe(subscriber)
-
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
-    )
+async def status_events(ticket_id: TICKET_ID, server: Hall, request: Request) -> StreamingResponse:
+    return await ticket_stream(server, ticket_id, client_address(request))

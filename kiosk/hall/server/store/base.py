@@ -107,8 +107,20 @@ SERVER_MIGRATIONS = Migrations(
     "hall_server", (SERVER_SCHEMA, TOKEN_ROLES_STEP), found_by=("tokens", "client_id")
 )
 
+# The events a server's worker processes share (kiosk/hall/server/event_bus.py): each
+# worker reads the new rows once and fans them out to its own streams. The publisher
+# gives the id (wall-clock milliseconds, or one more than the last), so ids keep
+# increasing across restarts; BIGINT: PostgreSQL's INTEGER is too small for them.
+EVENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hall_events (
+    id BIGINT PRIMARY KEY,
+    payload TEXT NOT NULL
+);
+"""
+EVENTS_MIGRATIONS = Migrations("hall_events", (EVENTS_SCHEMA,), found_by=("hall_events", "id"))
+
 # Every part of a hall server's database, in the order they are upgraded.
-HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS, EVALUATION_MIGRATIONS)
+HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS, EVALUATION_MIGRATIONS, EVENTS_MIGRATIONS)
 
 
 class StoreError(Exception):

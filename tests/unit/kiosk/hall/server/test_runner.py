@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import socket
 from collections.abc import Iterator
@@ -10,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.hall import api
-from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.runner import RunningHall, _cheap_access_log, start_in_thread
+from kiosk.logs import ScrubbingFormatter
 from kiosk.settings import load_settings
 
 
@@ -49,3 +52,27 @@ def test_every_accepted_connection_sends_without_waiting_for_the_clients_ack(
         with accepted_socket(client) as server_side:
             # Nagle off: uvicorn's head and body leave at once, not ~40 ms apart.
             assert server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
+
+def test_access_lines_drop_the_query_and_mask_an_id_number_without_a_regex_per_line() -> None:
+    _cheap_access_log()
+    access = logging.getLogger("uvicorn.access")
+    level = access.level
+    access.setLevel(logging.INFO)
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(ScrubbingFormatter("%(message)s"))
+    access.addHandler(handler)
+    try:
+        line = '%s - "%s %s HTTP/%s" %d'
+        access.info(
+            line, "127.0.0.1:5", "GET", "/t/110101199003071234?id=11010119900307123X", "1.1", 404
+        )
+        access.info(line, "127.0.0.1:5", "POST", "/v1/tickets/reserve?k=v", "1.1", 200)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    assert written.getvalue().splitlines() == [
+        '127.0.0.1:5 - "GET /t/110***1234 HTTP/1.1" 404',
+        '127.0.0.1:5 - "POST /v1/tickets/reserve HTTP/1.1" 200',
+    ]
