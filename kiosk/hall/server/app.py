@@ -28,6 +28,8 @@ from kiosk.hall.server.routes import (
     tickets,
     windows,
 )
+from kiosk.hall.server.screens.routes import install_screens
+from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
 
 ROUTERS = (
@@ -90,6 +92,9 @@ def create_app(server: HallServer) -> FastAPI:
         app.include_router(area.router)
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(RequestValidationError)(invalid)
+    # The calling display, window screens and phone page, on this server's store.
+    store = server.store
+    install_screens(app, ScreenSource(server.settings, store.engine, store.db, server.broker))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -1,4 +1,7 @@
-"""The public ticket-status page a taxpayer opens from the slip's QR code (no token)."""
+"""The public ticket-status page a taxpayer opens from the slip's QR code (no token).
+
+It reads the screens' source (kiosk/hall/server/screens/source.py), so the hall server
+and a kiosk serving its embedded hall answer it alike."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, public_state, sse
-from kiosk.hall.server.dependencies import Hall, Store
-from kiosk.hall.server.page import both, status_page_html
-from kiosk.hall.server.store import HallStore, StoreError, TicketRow
+from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, sse
+from kiosk.hall.server.page import PageLanguage, both, status_page_html
+from kiosk.hall.server.screens.routes import Screens
+from kiosk.hall.server.screens.source import ScreenSource
+from kiosk.hall.server.store import StoreError, TicketRow
 from kiosk.text import text
 
 router = APIRouter()
@@ -34,27 +38,27 @@ def not_found_page() -> str:
     )
 
 
-def _public_ticket(store: HallStore, ticket_id: str) -> TicketRow:
-    found = store.ticket(ticket_id)
+def _public_ticket(source: ScreenSource, ticket_id: str) -> TicketRow:
+    found = source.ticket(ticket_id)
     if found is None:
         raise StoreError(404, "no such ticket")
     return found
 
 
 @router.get(api.PATH_STATUS_PAGE, response_class=HTMLResponse, responses=PAGE_ERRORS)
-def status_page(ticket_id: TICKET_ID, server: Hall) -> HTMLResponse:
-    ticket = server.store.ticket(ticket_id)
+def status_page(ticket_id: TICKET_ID, source: Screens, lang: PageLanguage = None) -> HTMLResponse:
+    ticket = source.ticket(ticket_id)
     if ticket is None:
         return HTMLResponse(not_found_page(), 404)
     return HTMLResponse(
-        status_page_html(public_state(server.store, ticket), server.settings),
+        status_page_html(source.public_state(ticket), source.settings, lang),
         headers={"Cache-Control": "no-store"},
     )
 
 
 @router.get(api.PATH_STATUS_STATE, responses=PUBLIC_ERRORS)
-def status_state(ticket_id: TICKET_ID, store: Store) -> api.TicketPublicOut:
-    return public_state(store, _public_ticket(store, ticket_id))
+def status_state(ticket_id: TICKET_ID, source: Screens) -> api.TicketPublicOut:
+    return source.public_state(_public_ticket(source, ticket_id))
 
 
 @router.get(
@@ -65,13 +69,12 @@ def status_state(ticket_id: TICKET_ID, store: Store) -> api.TicketPublicOut:
     },
     response_class=StreamingResponse,
 )
-async def status_events(ticket_id: TICKET_ID, server: Hall) -> StreamingResponse:
-    store = server.store
-    await run_in_threadpool(_public_ticket, store, ticket_id)
-    subscriber, _ = server.broker.subscribe()
+async def status_events(ticket_id: TICKET_ID, source: Screens) -> StreamingResponse:
+    await run_in_threadpool(_public_ticket, source, ticket_id)
+    subscriber, _ = source.broker.subscribe()
 
     def state() -> api.TicketPublicOut:
-        return public_state(store, _public_ticket(store, ticket_id))
+        return source.public_state(_public_ticket(source, ticket_id))
 
     async def stream() -> AsyncIterator[str]:
         try:
@@ -88,7 +91,7 @@ async def status_events(ticket_id: TICKET_ID, server: Hall) -> StreamingResponse
                     last = fresh
                     yield sse("state", fresh.model_dump_json())
         finally:
-            server.broker.unsubscribe(subscriber)
+            source.broker.unsubscribe(subscriber)
 
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
