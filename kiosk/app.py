@@ -54,6 +54,7 @@ from kiosk.triage import RuleSet, rule_problems
 
 if TYPE_CHECKING:
     from kiosk.hall.http import HttpHall
+    from kiosk.hall.server.screens.embedded import EmbeddedScreens
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Kiosk:
     # The hall server's catalog version in use, and its updater; None with the embedded hall.
     catalog_version: str | None = None
     catalog_updater: CatalogUpdater | None = None
+    # The hall's screens served by this kiosk (embedded hall, screens.serve); None: off.
+    screens: EmbeddedScreens | None = None
     _catalog_listeners: list[Callable[[CatalogRelease], None]] = field(
         default_factory=list, init=False, repr=False
     )
@@ -198,6 +201,24 @@ class Kiosk:
         if self.scanner_watcher is not None:
             self.scanner_watcher.start()
         self.retention.start()
+        self._serve_screens()
+
+    def _serve_screens(self) -> None:
+        """The display and phone pages on screens.serve; the ticket's QR then leads to
+        the live page. A failure is logged and journalled: the kiosk issues tickets on."""
+        if self.screens is None:
+            return
+        from kiosk.hall.server.screens.embedded import ScreensError
+
+        try:
+            url = self.screens.start()
+        except ScreensError as error:
+            log.error("%s", error)
+            self.journal.record("screens.failed", {"reason": str(error)})
+            return
+        if isinstance(self.hall, LocalHall):
+            self.hall.status_pages = self.screens.status_url
+        self.journal.record("screens.started", {"url": url})
 
     def close(self) -> None:
         """Stops what start_background started and closes every port and file."""
@@ -220,6 +241,8 @@ class Kiosk:
             self.outbox_delivery.stop()
         if self.catalog_updater is not None:
             self.catalog_updater.stop()
+        if self.screens is not None:
+            self.screens.stop()
         self.hall.close()
         self.journal.close()
 
@@ -373,4 +396,9 @@ def _open_services(
     )
     if catalog_updater is not None:
         catalog_updater.subscribe(kiosk.offer_catalog)
+    if settings.hall.backend == "embedded" and settings.screens.serve:
+        # FastAPI and uvicorn only where the pages are served: cold start stays short.
+        from kiosk.hall.server.screens.embedded import EmbeddedScreens
+
+        kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock)
     return kiosk
