@@ -85,7 +85,8 @@ def test_a_call_reaches_the_display_and_the_window_screen(
     screen = browser(f"{running.url}/display/window/1", **TV)
     for page in (display, screen):
         page.wait_for("document.body.dataset.live === 'yes'")
-    assert "2 waiting" in display.evaluate("document.getElementById('queues').textContent")
+    green = "document.querySelector('#queues [data-queue=green]').dataset.waiting"
+    assert display.evaluate(green) == "2"
     assert display.evaluate("document.getElementById('latest-number').textContent") == "—"
 
     assert client.post("/v1/windows/1/call-next").status_code == 200
@@ -95,7 +96,7 @@ def test_a_call_reaches_the_display_and_the_window_screen(
     assert screen.evaluate("document.getElementById('staff').hidden") is True  # for later
     display.wait_for("document.querySelector('#announcements li')?.dataset.stage === 'done'")
     assert log_of(display)[0]["mode"] == "text"  # muted: shown, not spoken
-    display.wait_for("document.getElementById('queues').textContent.includes('1 waiting')")
+    display.wait_for(f"{green} === '1'")
     assert display.evaluate("document.documentElement.scrollHeight") <= 1080  # fits the TV
 
 

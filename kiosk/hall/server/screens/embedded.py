@@ -98,6 +98,8 @@ class EmbeddedScreens:
             lifespan="off",
             timeout_graceful_shutdown=2,
         )
+        # The kiosk's log is about the kiosk: uvicorn's start and stop lines stay out.
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
         server = self._server = uvicorn.Server(config)
         listening = self._socket
         self._thread = BackgroundThread(

@@ -25,10 +25,9 @@ _DISPLAY_MAIN = """<main>
   <aside>
     <h2>{recent}</h2>
     <table id="recent"><tbody></tbody></table>
-    <h2>{queues}</h2>
-    <table id="queues"><tbody></tbody></table>
   </aside>
 </main>
+<section class="queues"><h2>{queues}</h2><div id="queues"></div></section>
 <footer><div id="announcement"></div></footer>"""
 
 # The staff line stays empty until staff sign in (the 好差评 issue fills #staff).

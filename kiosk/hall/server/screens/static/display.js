@@ -54,12 +54,24 @@ function render() {
   if (!speaking) showCall(state.latest);
   const recent = el("recent").tBodies[0];
   recent.replaceChildren(...state.recent.map((call) => row([call.number, fill("window_n", call)])));
-  const queues = el("queues").tBodies[0];
-  queues.replaceChildren(...state.queues.map((queue) => row([
-    [queue.name_zh, queue.name_en],
-    fill("waiting", queue),
-    fill("minutes", {minutes: queue.estimated_wait_minutes}),
-  ])));
+  el("queues").replaceChildren(...state.queues.map((queue) => {
+    const tile = document.createElement("div");
+    tile.className = "queue";
+    tile.dataset.queue = queue.code;
+    tile.dataset.waiting = String(queue.waiting);
+    const name = document.createElement("div");
+    name.className = "name";
+    both(name, [queue.name_zh, queue.name_en]);
+    const count = document.createElement("div");
+    count.className = "count";
+    count.textContent = String(queue.waiting);
+    count.title = fill("waiting", queue).join(" / ");
+    const minutes = document.createElement("div");
+    minutes.className = "minutes";
+    minutes.textContent = fill("minutes", {minutes: queue.estimated_wait_minutes}).join(" · ");
+    tile.append(name, count, minutes);
+    return tile;
+  }));
 }
 
 function renderWindow() {
