@@ -4,32 +4,24 @@ the DevTools protocol: it shows the ticket, then follows the call without a relo
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from kiosk.hall.server.runner import RunningHall, start_in_thread
-from kiosk.hall.server.tokens import create_token
+from kiosk.hall.server.runner import RunningHall
 from kiosk.settings import load_settings
-from tests.helpers.browser import WAIT, OpenPage, chromium
+from tests.helpers.browser import OpenPage, chromium
+from tests.helpers.served_hall import served_hall, take
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[RunningHall, httpx.Client]]:
-    settings = load_settings()
-    token = create_token(tmp_path / "hall.sqlite3", "K01", settings)
-    running = start_in_thread(tmp_path / "hall.sqlite3", settings)
-    client = httpx.Client(
-        base_url=running.url, headers={"Authorization": f"Bearer {token}"}, timeout=WAIT
-    )
-    yield running, client
-    client.close()
-    running.stop()
+    with served_hall(tmp_path / "hall.sqlite3", load_settings()) as served:
+        yield served
 
 
 @pytest.fixture
@@ -42,12 +34,7 @@ def test_the_status_page_shows_the_ticket_and_follows_its_call_live(
     hall: tuple[RunningHall, httpx.Client], browser: OpenPage
 ) -> None:
     running, client = hall
-    tickets = []
-    for _ in range(2):
-        body = {"queue_code": "green", "idempotency_key": uuid.uuid4().hex}
-        ticket = client.post("/v1/tickets/reserve", json=body).json()
-        assert client.post(f"/v1/tickets/{ticket['ticket_id']}/commit", json={}).status_code == 200
-        tickets.append(ticket)
+    tickets = [take(client, "green") for _ in range(2)]
     mine = tickets[1]
     page = browser(mine["status_url"])
     page.wait_for("document.readyState === 'complete' && !!document.getElementById('number')")
@@ -79,37 +66,25 @@ def test_the_phone_page_says_near_then_called_then_keeps_a_place_for_the_evaluat
     tmp_path: Path, browser: OpenPage
 ) -> None:
     settings = load_settings(overrides={"screens": {"near_ahead": 1}})
-    token = create_token(tmp_path / "near.sqlite3", "K01", settings)
-    running = start_in_thread(tmp_path / "near.sqlite3", settings)
-    try:
-        with httpx.Client(
-            base_url=running.url, headers={"Authorization": f"Bearer {token}"}, timeout=WAIT
-        ) as client:
-            urls = []
-            for _ in range(3):
-                body = {"queue_code": "green", "idempotency_key": uuid.uuid4().hex}
-                ticket = client.post("/v1/tickets/reserve", json=body).json()
-                client.post(f"/v1/tickets/{ticket['ticket_id']}/commit", json={})
-                urls.append(ticket["status_url"])
-            page = browser(urls[2] + "?lang=en")
-            page.wait_for("document.body.dataset.live === 'yes'")
-            assert page.evaluate("document.body.dataset.near") == "no"
-            assert page.evaluate("document.getElementById('near').hidden") is True
-            assert "等" not in page.evaluate("document.body.innerText")  # English only
+    with served_hall(tmp_path / "near.sqlite3", settings) as (_running, client):
+        urls = [take(client, "green")["status_url"] for _ in range(3)]
+        page = browser(urls[2] + "?lang=en")
+        page.wait_for("document.body.dataset.live === 'yes'")
+        assert page.evaluate("document.body.dataset.near") == "no"
+        assert page.evaluate("document.getElementById('near').hidden") is True
+        assert "等" not in page.evaluate("document.body.innerText")  # English only
 
-            client.post("/v1/windows/1/call-next")  # one ahead: near
-            page.wait_for("document.body.dataset.near === 'yes'")
-            assert "near" in page.evaluate("document.getElementById('near').textContent")
-            client.post("/v1/windows/1/call-next")
-            client.post("/v1/windows/1/call-next")  # mine
-            page.wait_for("document.body.dataset.status === 'called'")
-            assert page.evaluate("document.body.dataset.near") == "no"
-            assert page.evaluate("document.getElementById('call').textContent") == (
-                "Please go to window 1"
-            )
-            assert page.evaluate("document.getElementById('evaluation').hidden") is True
-            client.post("/v1/windows/1/finish")
-            page.wait_for("document.getElementById('evaluation').hidden === false")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    finally:
-        running.stop()
+        client.post("/v1/windows/1/call-next")  # one ahead: near
+        page.wait_for("document.body.dataset.near === 'yes'")
+        assert "near" in page.evaluate("document.getElementById('near').textContent")
+        client.post("/v1/windows/1/call-next")
+        client.post("/v1/windows/1/call-next")  # mine
+        page.wait_for("document.body.dataset.status === 'called'")
+        assert page.evaluate("document.body.dataset.near") == "no"
+        assert page.evaluate("document.getElementById('call').textContent") == (
+            "Please go to window 1"
+        )
+        assert page.evaluate("document.getElementById('evaluation').hidden") is True
+        client.post("/v1/windows/1/finish")
+        page.wait_for("document.getElementById('evaluation').hidden === false")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
