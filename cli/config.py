@@ -26,6 +26,7 @@ from kiosk.settings import (
 )
 from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
+from kiosk.voice import voice_problems
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -43,6 +44,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             "matters": len(catalog.matters),
         }
         problems = rule_problems(settings, catalog)  # unknown queue, never matches, shadowed
+        problems += voice_problems(settings)  # the hall's recorded clips, when it has them
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
     except ConfigError as error:

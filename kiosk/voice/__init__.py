@@ -9,7 +9,7 @@ announce.py   the announcement: chime, then the call, repeated, as the settings 
 
 from __future__ import annotations
 
-from kiosk.voice.announce import announcement_wav, speaker_for
+from kiosk.voice.announce import announcement_wav, speaker_for, voice_problems
 from kiosk.voice.reading import CallReading, chinese_cardinal
 from kiosk.voice.sound import Pcm, VoiceError
 from kiosk.voice.speakers import ClipSpeaker, EspeakSpeaker, Speaker, missing_clips
@@ -25,4 +25,5 @@ __all__ = [
     "chinese_cardinal",
     "missing_clips",
     "speaker_for",
+    "voice_problems",
 ]

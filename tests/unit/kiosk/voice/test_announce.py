@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.settings import ScreensSection
+from kiosk.settings import ScreensSection, load_settings
 from kiosk.voice import (
     CallReading,
     ClipSpeaker,
@@ -19,6 +19,7 @@ from kiosk.voice import (
     announcement_wav,
     missing_clips,
     speaker_for,
+    voice_problems,
 )
 from kiosk.voice.sound import chime, silence
 from kiosk.voice.speakers import WORDS
@@ -107,3 +108,17 @@ def test_without_espeak_the_message_says_how_to_install_it(
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(VoiceError, match="system-deps"):
         EspeakSpeaker().chinese(READING)
+
+
+def test_config_check_names_each_missing_clip(tmp_path: Path) -> None:
+    write_clips(tmp_path / "clips", "AG", 0.05, 22050)
+    (tmp_path / "clips" / "号窗口.wav").unlink()
+    settings = load_settings(overrides={"screens": {"voice_clips": str(tmp_path / "clips")}})
+    problems = voice_problems(settings)
+    assert {problem.key for problem in problems} == {"screens.voice_clips"}
+    reasons = [problem.reason for problem in problems]
+    assert any(reason.endswith("号窗口.wav is missing") for reason in reasons)
+    assert any(reason.endswith("V.wav is missing") for reason in reasons)  # priority's letter
+    assert voice_problems(load_settings()) == []  # espeak-ng: nothing to check
+    nowhere = load_settings(overrides={"screens": {"voice_clips": str(tmp_path / "none")}})
+    assert "is not a folder" in voice_problems(nowhere)[0].reason
