@@ -8,9 +8,11 @@ const T = boot.texts;
 const params = new URLSearchParams(location.search);
 const isWindow = document.body.classList.contains("window-screen");
 const offset = Date.parse(boot.server_time) - Date.now();
-let muted = !boot.voice || params.get("muted") === "1";
+// A window screen shows its calls; the display speaks them (one voice in the hall).
+let muted = !boot.voice || params.get("muted") === "1" || (isWindow && params.get("voice") !== "1");
 let state = boot.state;
 const pending = [];
+const LOG_KEPT = 50;
 let speaking = null;
 
 function fill(key, values) {
@@ -92,6 +94,10 @@ function log(call, stage, mode) {
     item.dataset.window = String(call.window);
     item.textContent = call.number + " -> " + call.window;
     el("announcements").append(item);
+    const log = el("announcements");
+    while (log.children.length > LOG_KEPT && log.firstElementChild.dataset.stage === "done") {
+      log.firstElementChild.remove();  // a TV runs all day: the log keeps the last ones
+    }
   }
   item.dataset.stage = stage;
   if (mode) item.dataset.mode = mode;
@@ -190,7 +196,7 @@ tick();
 setInterval(tick, 1000);
 nextNotice();
 setInterval(nextNotice, boot.announcement_seconds * 1000);
-if (boot.voice && params.get("muted") !== "1") {
+if (!muted) {
   // A TV browser may refuse sound until someone clicks once: ask at once, not at a call.
   new Audio().play().catch((error) => { if (error.name === "NotAllowedError") offerSound(); });
 }
