@@ -31,6 +31,10 @@ from kiosk.sqlite import SqliteDatabase
 log = logging.getLogger(__name__)
 
 STARTUP_SECONDS = 20.0
+# The embedded hall tells of calls and pauses, not of tickets issued: SQLite's
+# data_version (it changes when another connection commits) is checked this often
+# so that the display's waiting figures follow new tickets too.
+QUEUE_CHECK_SECONDS = 0.5
 
 
 class ScreensError(Exception):
@@ -71,10 +75,22 @@ class EmbeddedScreens:
         self._server: uvicorn.Server | None = None
         self._thread: BackgroundThread | None = None
         self._socket: socket.socket | None = None
+        self._queue_check: BackgroundThread | None = None
+        self._data_version: object = None
         self.url = ""
 
     def _publish(self, event: HallEvent) -> None:
         self._broker.publish(event_data(event))
+
+    def _check_queue(self) -> None:
+        database = self._database
+        if database is None:
+            return
+        with database.read() as tx:
+            version = tx.one("PRAGMA data_version")
+        if self._data_version is not None and version != self._data_version:
+            self._broker.publish({"kind": "queue_changed", "at": self._clock.now().isoformat()})
+        self._data_version = version
 
     def start(self) -> str:
         """Listens on screens.serve; returns the base URL phones reach. ScreensError."""
@@ -107,6 +123,10 @@ class EmbeddedScreens:
         )
         self._hall.subscribe(self._publish)
         self._thread.start()
+        self._queue_check = BackgroundThread.every(
+            "hall-screens-queue", QUEUE_CHECK_SECONDS, self._check_queue
+        )
+        self._queue_check.start()
         started = threading.Event()  # never set: its timeout paces the wait for uvicorn
         for _ in range(int(STARTUP_SECONDS / 0.01)):
             if server.started or not self._thread.running:
@@ -126,6 +146,8 @@ class EmbeddedScreens:
 
     def stop(self) -> None:
         self._hall.unsubscribe(self._publish)
+        if self._queue_check is not None:
+            self._queue_check.stop()
         self._broker.close()
         if self._server is not None:
             self._server.should_exit = True

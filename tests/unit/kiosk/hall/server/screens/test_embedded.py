@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,11 @@ from kiosk.triage import ALWAYS_OPEN, route_visit
 from tests.helpers.fakes import default_catalog, make_settings
 
 WAIT = 20.0
+
+
+def green_waiting(lines: Iterator[str]) -> int:
+    state = json.loads(next(line for line in lines if line.startswith("data: "))[6:])
+    return int(next(q for q in state["queues"] if q["code"] == "green")["waiting"])
 
 
 def test_the_embedded_hall_serves_the_display_and_the_phone_page_live(tmp_path: Path) -> None:
@@ -43,6 +49,10 @@ def test_the_embedded_hall_serves_the_display_and_the_phone_page_live(tmp_path: 
         with httpx.stream("GET", f"{url}/display/events", timeout=WAIT) as events:
             lines = events.iter_lines()
             assert next(lines) == "event: state"
+            second = hall.reserve("green", ["M0202"], "K01")
+            hall.commit(second.ticket_id, TicketChannel.PRINTED)  # the display's waiting follows
+            assert green_waiting(lines) == 1  # the state when the display connected
+            assert green_waiting(lines) == 2
             hall.call_next_at(1)
             call_id = next(line for line in lines if line.startswith("id: "))[4:]
             assert next(lines) == "event: call"
