@@ -401,4 +401,6 @@ def _open_services(
         from kiosk.hall.server.screens.embedded import EmbeddedScreens
 
         kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock)
+    elif settings.screens.serve:
+        log.warning("screens.serve: with a hall server, the server serves the hall's screens")
     return kiosk
