@@ -201,24 +201,8 @@ class Kiosk:
         if self.scanner_watcher is not None:
             self.scanner_watcher.start()
         self.retention.start()
-        self._serve_screens()
-
-    def _serve_screens(self) -> None:
-        """The display and phone pages on screens.serve; the ticket's QR then leads to
-        the live page. A failure is logged and journalled: the kiosk issues tickets on."""
-        if self.screens is None:
-            return
-        from kiosk.hall.server.screens.embedded import ScreensError
-
-        try:
-            url = self.screens.start()
-        except ScreensError as error:
-            log.error("%s", error)
-            self.journal.record("screens.failed", {"reason": str(error)})
-            return
-        if isinstance(self.hall, LocalHall):
-            self.hall.status_pages = self.screens.status_url
-        self.journal.record("screens.started", {"url": url})
+        if self.screens is not None:
+            self.screens.serve(self.journal)  # the ticket's QR then leads to the live page
 
     def close(self) -> None:
         """Stops what start_background started and closes every port and file."""

@@ -17,6 +17,7 @@ from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall import api
 from kiosk.hall.base import HallBackend, HallEvent
+from kiosk.hall.local import LocalHall
 from kiosk.hall.server.app import store_error
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.routes import status_page
@@ -24,6 +25,7 @@ from kiosk.hall.server.runner import _bind
 from kiosk.hall.server.screens.routes import install_screens
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
+from kiosk.journal import Journal
 from kiosk.queue import QueueEngine
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
@@ -141,10 +143,26 @@ class EmbeddedScreens:
         log.info("the hall's screens at %s/display", self.url)
         return self.url
 
+    def serve(self, journal: Journal) -> None:
+        """Start (Kiosk.start_background); the embedded hall's tickets then lead to their
+        live page. A failure is logged and journalled: the kiosk issues tickets on, their
+        QR leading to the matter's guide."""
+        try:
+            url = self.start()
+        except ScreensError as error:
+            log.error("%s", error)
+            journal.record("screens.failed", {"reason": str(error)})
+            return
+        if isinstance(self._hall, LocalHall):
+            self._hall.status_pages = self.status_url
+        journal.record("screens.started", {"url": url})
+
     def status_url(self, ticket_id: str) -> str:
         return self.url + api.PATH_STATUS_PAGE.format(ticket_id=ticket_id)
 
     def stop(self) -> None:
+        if isinstance(self._hall, LocalHall):
+            self._hall.status_pages = None
         self._hall.unsubscribe(self._publish)
         if self._queue_check is not None:
             self._queue_check.stop()
