@@ -12,13 +12,14 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall import api
 from kiosk.hall.base import HallBackend, HallEvent
 from kiosk.hall.local import LocalHall
-from kiosk.hall.server.app import store_error
+from kiosk.hall.server.app import invalid, store_error
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.routes import status_page
 from kiosk.hall.server.runner import _bind
@@ -61,6 +62,7 @@ def screens_app(source: ScreenSource) -> FastAPI:
     app.include_router(status_page.router)
     install_screens(app, source)
     app.exception_handler(StoreError)(store_error)
+    app.exception_handler(RequestValidationError)(invalid)
     return app
 
 

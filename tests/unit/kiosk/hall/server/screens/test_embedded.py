@@ -45,6 +45,9 @@ def test_the_embedded_hall_serves_the_display_and_the_phone_page_live(tmp_path: 
         assert next(q for q in state["queues"] if q["code"] == "green")["waiting"] == 1
         assert httpx.get(f"{url}/display", timeout=WAIT).status_code == 200
         assert httpx.get(f"{url}/openapi.json", timeout=WAIT).status_code == 404  # pages only
+        refused = httpx.get(f"{url}/display/window/0", timeout=WAIT)
+        assert refused.status_code == 422
+        assert "window" in refused.json()["message"]
 
         with httpx.stream("GET", f"{url}/display/events", timeout=WAIT) as events:
             lines = events.iter_lines()
