@@ -27,6 +27,7 @@ from kiosk.settings import (
 )
 from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
+from kiosk.voice import voice_problems
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -47,6 +48,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         notes: list[str] = []  # a year missing from the holiday calendar
         problems += evaluation_problems(settings, notes)
         summary["notes"] = notes
+        problems += voice_problems(settings)  # the hall's recorded clips, when it has them
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
     except ConfigError as error:

@@ -54,6 +54,7 @@ from kiosk.triage import RuleSet, rule_problems
 
 if TYPE_CHECKING:
     from kiosk.hall.http import HttpHall
+    from kiosk.hall.server.screens.embedded import EmbeddedScreens
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,8 @@ class Kiosk:
     # The hall server's catalog version in use, and its updater; None with the embedded hall.
     catalog_version: str | None = None
     catalog_updater: CatalogUpdater | None = None
+    # The hall's screens served by this kiosk (embedded hall, screens.serve); None: off.
+    screens: EmbeddedScreens | None = None
     _catalog_listeners: list[Callable[[CatalogRelease], None]] = field(
         default_factory=list, init=False, repr=False
     )
@@ -198,6 +201,8 @@ class Kiosk:
         if self.scanner_watcher is not None:
             self.scanner_watcher.start()
         self.retention.start()
+        if self.screens is not None:
+            self.screens.serve(self.journal)  # the ticket's QR then leads to the live page
 
     def close(self) -> None:
         """Stops what start_background started and closes every port and file."""
@@ -220,6 +225,8 @@ class Kiosk:
             self.outbox_delivery.stop()
         if self.catalog_updater is not None:
             self.catalog_updater.stop()
+        if self.screens is not None:
+            self.screens.stop()
         self.hall.close()
         self.journal.close()
 
@@ -373,4 +380,11 @@ def _open_services(
     )
     if catalog_updater is not None:
         catalog_updater.subscribe(kiosk.offer_catalog)
+    if settings.hall.backend == "embedded" and settings.screens.serve:
+        # FastAPI and uvicorn only where the pages are served: cold start stays short.
+        from kiosk.hall.server.screens.embedded import EmbeddedScreens
+
+        kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock)
+    elif settings.screens.serve:
+        log.warning("screens.serve: with a hall server, the server serves the hall's screens")
     return kiosk

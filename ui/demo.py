@@ -23,9 +23,11 @@ from drivers.keypad.protocol import KeypadEvent
 from kiosk.app import EmulatedDevices, Kiosk
 from kiosk.catalog import load_catalog
 from kiosk.clock import OffsetClock
+from kiosk.hall.server.screens.snapshots import SnapshotError, demo_pages
 from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.startup import StartupError
 from kiosk.triage import ALWAYS_OPEN
+from kiosk.voice import CallReading, VoiceError
 from ui import texts
 from ui.automation import AutomationError, settle, tap, wait_until
 from ui.main import (
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 
 EXIT_FAILED = 1
 EXIT_STARTUP = 2
-OUTPUTS = ("data", "screens", "tickets")
+OUTPUTS = ("data", "screens", "tickets", "pages")
 TICKET_NUMBER = re.compile(r"\b[A-Z]\d{3}\b")
 
 
@@ -56,6 +58,8 @@ def demo_settings(out_dir: Path, config_file: Path | None, *, fullscreen: bool) 
         "kiosk": {"data_dir": str(out_dir / "data")},
         "ui": {"fullscreen": fullscreen},
         "routing": ALWAYS_OPEN,  # the demo runs at any hour: the hall never closes
+        # The kiosk serves the hall's screens (display, phone page) on a free local port.
+        "screens": {"serve": "127.0.0.1:0"},
     }
     return load_settings(config_file, overrides=overrides)
 
@@ -207,6 +211,7 @@ class ScriptedVisit:
         self.home("home-after-timeout")
 
         self.window_calls_and_evaluation()
+        self.hall_pages()
 
     def window_calls_and_evaluation(self) -> None:
         """Window 1's caller key calls the first green-channel number (the calling line
@@ -229,6 +234,36 @@ class ScriptedVisit:
             "the evaluation in the journal",
         )
         self.wait(lambda: keypads.prompting(address) is None, "the keypad back to idle")
+
+    def hall_pages(self) -> None:
+        """The hall's pages the kiosk serves, taken in headless Chromium into pages/: the
+        phone page of the last ticket (waiting), then window 2 calls it and the display
+        shows it; pages/call.wav is that call's announcement as the display plays it."""
+        screens, ticket = self.kiosk.screens, self.window.last_ticket
+        if screens is None or not screens.url or ticket is None:
+            print("pages: not served (screens.serve is off)")
+            return
+
+        def call_at_window_2() -> CallReading:
+            called = self.kiosk.hall.call_next_at(2)  # the display lists both windows' calls
+            if called is None or called.number is None or called.window is None:
+                raise DemoError("window 2 called nobody")
+            return CallReading(called.number, called.window)
+
+        try:
+            written = demo_pages(
+                screens.url,
+                self.out_dir / "pages",
+                ticket.reservation.ticket_id,
+                self.kiosk.settings,
+                call_at_window_2,
+            )
+        except (SnapshotError, VoiceError) as error:
+            print(f"pages: not taken: {error}")
+            return
+        print(f"pages: {len(written)} in {self.out_dir / 'pages'} (served at {screens.url})")
+        for path in written:
+            print(f"  {path.name}")
 
     def _finish(self) -> int:
         journal = self.out_dir / "journal.jsonl"

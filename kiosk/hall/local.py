@@ -73,6 +73,12 @@ class LocalHall(HallBackend):
         upgrade(self._database, QUEUE_MIGRATIONS)
         # Taxpayer profiles from config/taxpayers.toml; None: every taxpayer is unknown.
         self._profiles = profiles
+        # Where a ticket's QR code leads while this kiosk serves the hall's pages
+        # (screens.serve: kiosk/hall/server/screens/embedded.py); None: the matter's guide.
+        self.status_pages: Callable[[str], str] | None = None
+
+    def ticket_status_url(self, reservation: Reservation) -> str | None:
+        return None if self.status_pages is None else self.status_pages(reservation.ticket_id)
 
     def business_day(self) -> date:
         return self._engine.business_day()

@@ -33,6 +33,7 @@ from kiosk.settings.screen import (
     TicketSection,
     UiSection,
 )
+from kiosk.settings.screens import Announcement, ScreensSection
 from kiosk.settings.texts import load_texts
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SYSTEM_MACHINE_FILE",
     "TICKET_BLOCKS",
+    "Announcement",
     "ConfigError",
     "ConfigProblem",
     "EvaluationSection",
@@ -53,6 +55,7 @@ __all__ = [
     "PrinterSection",
     "QueueSection",
     "RoutingSection",
+    "ScreensSection",
     "Section",
     "Settings",
     "TechnicianSection",

@@ -12,6 +12,7 @@ from kiosk.settings.base import Section
 from kiosk.settings.hall import HallSection, KioskSection, QueueSection, RoutingSection
 from kiosk.settings.hardware import IdentificationSection, KeypadsSection, PrinterSection
 from kiosk.settings.screen import EvaluationSection, TechnicianSection, TicketSection, UiSection
+from kiosk.settings.screens import ScreensSection
 
 SCHEMA_VERSION = 1
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "config"
@@ -30,6 +31,7 @@ class Settings(Section):
     keypads: KeypadsSection = KeypadsSection()
     technician: TechnicianSection = TechnicianSection()
     identification: IdentificationSection = IdentificationSection()
+    screens: ScreensSection = ScreensSection()
     # Directory that relative paths (catalog) resolve against.
     config_dir: SkipJsonSchema[Path] = Field(CONFIG_DIR, exclude=True)
 

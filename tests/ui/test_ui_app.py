@@ -132,6 +132,14 @@ def test_headless_demo_writes_screens_tickets_and_journal(tmp_path: Path) -> Non
     assert any(event["kind"] == "guide_slip.printed" for event in events)
     assert "journal" in completed.stdout
 
+    # The hall's pages the kiosk serves, in headless Chromium, and one call's audio.
+    pages = out / "pages"
+    for name, size in (("display.png", (1920, 1080)), ("phone.png", (780, 1688))):
+        header = (pages / name).read_bytes()[:24]
+        assert (int.from_bytes(header[16:20]), int.from_bytes(header[20:24])) == size
+    assert {"window.png", "phone-en.png"} <= {path.name for path in pages.iterdir()}
+    assert (pages / "call.wav").read_bytes()[:4] == b"RIFF"
+
 
 def test_run_reports_a_bad_configuration_without_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -12,7 +12,7 @@ from fastapi import Path as PathParam
 from kiosk.hall import api
 from kiosk.hall.server.events import PING_SECONDS
 from kiosk.hall.server.hall import HallClock
-from kiosk.hall.server.store import HallStore, TicketRow
+from kiosk.hall.server.store import TicketRow
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": api.ErrorOut, "description": "The body cannot be decoded."},
@@ -42,23 +42,6 @@ def ticket_out(clock: HallClock, ticket: TicketRow) -> api.TicketOut:
         called_at=ticket.called_at,
         window=ticket.window,
         kiosk_id=ticket.kiosk_id,
-    )
-
-
-def public_state(store: HallStore, ticket: TicketRow) -> api.TicketPublicOut:
-    queue = store.queue(ticket.queue_code)
-    ahead, estimate = store.people_ahead(ticket)
-    return api.TicketPublicOut(
-        server_time=store.now(),
-        number=ticket.number,
-        queue_code=queue.code,
-        queue_name_zh=queue.name_zh,
-        queue_name_en=queue.name_en,
-        status=ticket.status,
-        people_ahead=ahead,
-        estimated_wait_minutes=estimate,
-        window=ticket.window,
-        called_at=ticket.called_at,
     )
 
 

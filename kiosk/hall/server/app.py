@@ -30,6 +30,7 @@ from kiosk.hall.server.routes import (
     tickets,
     windows,
 )
+from kiosk.hall.server.screens.routes import install_screens
 from kiosk.hall.server.store import StoreError
 
 ROUTERS = (
@@ -100,6 +101,8 @@ def create_app(server: HallServer) -> FastAPI:
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(Forbidden)(forbidden)
     app.exception_handler(RequestValidationError)(invalid)
+    # The calling display, window screens and phone page, on this server's store.
+    install_screens(app, server.screens)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

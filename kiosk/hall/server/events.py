@@ -142,6 +142,11 @@ class EventBroker:
                 self._subscribers.remove(subscriber)
                 self._release(subscriber.address)
 
+    def recent(self, event_id: int) -> dict[str, Any] | None:
+        """One of the last REPLAY events by its id (the calling display's audio asks)."""
+        with self._lock:
+            return next((event for event in self._recent if event["id"] == event_id), None)
+
     def unsubscribe(self, subscriber: _Subscriber) -> None:
         self._drop(subscriber)
 

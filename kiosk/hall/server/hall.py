@@ -24,7 +24,8 @@ from kiosk.hall.server.event_bus import SharedEvents, is_postgres
 from kiosk.hall.server.events import MAX_STREAMS_PER_ADDRESS, PING_SECONDS, EventBroker
 from kiosk.hall.server.principal import Forbidden, Principal, refuse
 from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
-from kiosk.hall.server.store import HallStore, Location, TicketRow
+from kiosk.hall.server.screens.source import ScreenSource
+from kiosk.hall.server.store import HallStore, Location
 from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
 from kiosk.queue import DEFAULT_HALL
 from kiosk.settings import Settings
@@ -131,6 +132,11 @@ class HallServer:
         ]
         for watcher in self._watchers:
             watcher.start()
+        # The calling display, window screens and phone page of every hall.
+        self.screens = self._screen_source(self.halls[DEFAULT_HALL])
+        for name, site in self.halls.items():
+            if name != DEFAULT_HALL:
+                self.screens.add_hall(self._screen_source(site))
         self.evaluation_upkeep = EvaluationUpkeep(self.store, self.options.province)
         self.evaluation_upkeep.start()
 
@@ -141,11 +147,8 @@ class HallServer:
             raise refuse(principal, f"use hall {principal.hall}: not served here")
         return found
 
-    def ticket_site(self, ticket_id: str) -> tuple[HallSite, TicketRow] | None:
-        """The hall of a ticket and the ticket (for the public status page)."""
-        site = self.halls.get(self.store.hall_of_ticket(ticket_id) or "")
-        ticket = None if site is None else site.store.ticket(ticket_id)
-        return None if site is None or ticket is None else (site, ticket)
+    def _screen_source(self, site: HallSite) -> ScreenSource:
+        return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
 
     def _profiles_file(self) -> ProfileSource:
         section = self.settings.identification

@@ -8,6 +8,7 @@ once its ticket is finished or void (nothing more will change), or the server st
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -17,9 +18,9 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import PING, follow, public_state, sse
+from kiosk.hall.server.answers import PING, follow, sse
 from kiosk.hall.server.events import EventBroker, TooManyStreams
-from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
 
 FINAL = frozenset({"finished", "void"})
@@ -89,15 +90,20 @@ class TicketWatch:
                 watcher.put_nowait(None)
 
 
-_WATCHES: weakref.WeakKeyDictionary[HallServer, TicketWatch] = weakref.WeakKeyDictionary()
+_WATCHES: weakref.WeakKeyDictionary[ScreenSource, TicketWatch] = weakref.WeakKeyDictionary()
 
 
-def ticket_watch(server: HallServer, state: Callable[[str], State | None]) -> TicketWatch:
-    """The server's one TicketWatch (made on the first stream)."""
-    found = _WATCHES.get(server)
+def ticket_watch(source: ScreenSource) -> TicketWatch:
+    """The process's one TicketWatch of the hall's screens (made on the first stream)."""
+    found = _WATCHES.get(source)
     if found is None:
-        found = _WATCHES[server] = TicketWatch(server.broker, state)
+        found = _WATCHES[source] = TicketWatch(source.broker, functools.partial(_state, source))
     return found
+
+
+def _state(source: ScreenSource, ticket_id: str) -> State | None:
+    found = source.of_ticket(ticket_id)  # the ticket of any hall of the server
+    return None if found is None else found[0].public_state(found[1])
 
 
 def unchanged(a: State, b: State) -> bool:
@@ -119,17 +125,12 @@ def refused(error: TooManyStreams) -> StoreError:
     return StoreError(429, str(error))
 
 
-async def ticket_stream(server: HallServer, ticket_id: str, address: str) -> StreamingResponse:
+async def ticket_stream(source: ScreenSource, ticket_id: str, address: str) -> StreamingResponse:
     """The ticket's state now, then each new one, until it is finished or void."""
-
-    def state(wanted: str) -> State | None:
-        found = server.ticket_site(wanted)  # the ticket of any hall of the server
-        return None if found is None else public_state(found[0].store, found[1])
-
-    first = await run_in_threadpool(state, ticket_id)
+    first = await run_in_threadpool(_state, source, ticket_id)
     if first is None:
         raise StoreError(404, "no such ticket")
-    watch = ticket_watch(server, state)
+    watch = ticket_watch(source)
     try:
         watcher = watch.open(ticket_id, address)
     except TooManyStreams as error:
@@ -155,6 +156,6 @@ async def ticket_stream(server: HallServer, ticket_id: str, address: str) -> Str
     )
 
 
-def existing_watch(server: HallServer) -> TicketWatch | None:
-    """The server's TicketWatch if a ticket stream has been opened."""
-    return _WATCHES.get(server)
+def existing_watch(source: ScreenSource) -> TicketWatch | None:
+    """The TicketWatch of the hall's screens if a ticket stream has been opened."""
+    return _WATCHES.get(source)

@@ -115,7 +115,7 @@ def test_twenty_pages_on_one_ticket_cost_one_reading_a_change_and_end_when_it_is
     first, second = kiosk.issue(), kiosk.issue()
     pages = [Stream(status_events(server, second)) for _ in range(20)]
     assert all(page.has("state", people_ahead=1) for page in pages)
-    watch = existing_watch(server.hall)
+    watch = existing_watch(server.hall.screens)
     assert watch is not None
     before = watch.readings
     kiosk.void(first)  # the page's ticket moves up

@@ -1,4 +1,7 @@
-"""The public ticket-status page a taxpayer opens from the slip's QR code (no token)."""
+"""The public ticket-status page a taxpayer opens from the slip's QR code (no token).
+
+It reads the screens' source (kiosk/hall/server/screens/source.py), so the hall server
+and a kiosk serving its embedded hall answer it alike."""
 
 from __future__ import annotations
 
@@ -9,11 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import PUBLIC_ERRORS, TICKET_ID, public_state
-from kiosk.hall.server.dependencies import Hall
-from kiosk.hall.server.hall import HallServer
-from kiosk.hall.server.page import both, status_page_html
-from kiosk.hall.server.store import HallStore, StoreError, TicketRow
+from kiosk.hall.server.answers import PUBLIC_ERRORS, TICKET_ID
+from kiosk.hall.server.page import PageLanguage, both, status_page_html
+from kiosk.hall.server.screens.routes import ServedScreens
+from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.ticket_watch import STREAM_ERRORS, client_address, ticket_stream
 from kiosk.text import text
 
@@ -34,37 +36,26 @@ def not_found_page() -> str:
     )
 
 
-def _public_ticket(store: HallStore, ticket_id: str) -> TicketRow:
-    found = store.ticket(ticket_id)
-    if found is None:
-        raise StoreError(404, "no such ticket")
-    return found
-
-
-def _hall_store(server: HallServer, ticket_id: str) -> HallStore:
-    """The store of the ticket's hall (any hall of the server)."""
-    found = server.ticket_site(ticket_id)
-    if found is None:
-        raise StoreError(404, "no such ticket")
-    return found[0].store
-
-
 @router.get(api.PATH_STATUS_PAGE, response_class=HTMLResponse, responses=PAGE_ERRORS)
-def status_page(ticket_id: TICKET_ID, server: Hall) -> HTMLResponse:
-    found = server.ticket_site(ticket_id)
+def status_page(
+    ticket_id: TICKET_ID, source: ServedScreens, lang: PageLanguage = None
+) -> HTMLResponse:
+    found = source.of_ticket(ticket_id)
     if found is None:
         return HTMLResponse(not_found_page(), 404)
     site, ticket = found
     return HTMLResponse(
-        status_page_html(public_state(site.store, ticket), site.settings),
+        status_page_html(site.public_state(ticket), site.settings, lang),
         headers={"Cache-Control": "no-store"},
     )
 
 
 @router.get(api.PATH_STATUS_STATE, responses=PUBLIC_ERRORS)
-def status_state(ticket_id: TICKET_ID, server: Hall) -> api.TicketPublicOut:
-    store = _hall_store(server, ticket_id)
-    return public_state(store, _public_ticket(store, ticket_id))
+def status_state(ticket_id: TICKET_ID, source: ServedScreens) -> api.TicketPublicOut:
+    found = source.of_ticket(ticket_id)
+    if found is None:
+        raise StoreError(404, "no such ticket")
+    return found[0].public_state(found[1])
 
 
 @router.get(
@@ -76,5 +67,7 @@ def status_state(ticket_id: TICKET_ID, server: Hall) -> api.TicketPublicOut:
     },
     response_class=StreamingResponse,
 )
-async def status_events(ticket_id: TICKET_ID, server: Hall, request: Request) -> StreamingResponse:
-    return await ticket_stream(server, ticket_id, client_address(request))
+async def status_events(
+    ticket_id: TICKET_ID, source: ServedScreens, request: Request
+) -> StreamingResponse:
+    return await ticket_stream(source, ticket_id, client_address(request))

@@ -11,13 +11,6 @@ class Tickets(StoreBase):
         with self.db.read() as tx:
             return self.engine.ticket(tx, ticket_id)
 
-    def hall_of_ticket(self, ticket_id: str) -> str | None:
-        """The hall a ticket belongs to, whichever hall this store serves (for the
-        public status page: the ticket id is all a taxpayer has)."""
-        with self.db.read() as tx:
-            row = tx.one("SELECT hall FROM tickets WHERE ticket_id = ?", (ticket_id,))
-        return None if row is None else str(row[0])
-
     def _require(self, tx: Transaction, ticket_id: str) -> TicketRow:
         found = self.engine.ticket(tx, ticket_id)
         if found is None:
