@@ -27,6 +27,12 @@ def cmd_hall_db(args: argparse.Namespace) -> int:
     return cmd_db(args)
 
 
+def cmd_hall_admin(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.dashboard.admins import admin_command
+
+    return admin_command(args, args.db or Path("hall.sqlite3"))
+
+
 def cmd_hall_status(args: argparse.Namespace) -> int:
     """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
     from kiosk.hall.http import hall_link_report
@@ -89,6 +95,21 @@ def add_hall_commands(commands: Any) -> None:
     ):
         db_command = add_command(db_commands, name, cmd_hall_db, help_text)
         db_command.add_argument("--db", type=database_location, help=DB_HELP)
+    hall_admin = hall_commands.add_parser("admin", help="the dashboard's admin accounts")
+    admin_commands = hall_admin.add_subparsers(dest="admin_command", required=True)
+    for name, help_text in (
+        ("add", "add an admin, or set a new password (asked twice)"),
+        ("remove", "remove an admin and end their sessions"),
+        ("list", "the admins"),
+    ):
+        admin_command = add_command(admin_commands, name, cmd_hall_admin, help_text)
+        if name != "list":
+            admin_command.add_argument("name", metavar="NAME")
+        if name == "add":
+            admin_command.add_argument(
+                "--password-stdin", action="store_true", help="read the password as one line"
+            )
+        admin_command.add_argument("--db", type=database_location, help=DB_HELP)
     hall_status = add_command(
         hall_commands,
         "status",

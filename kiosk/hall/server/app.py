@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from kiosk.hall.server.body_limit import ASGIApp, BodyLimit
+from kiosk.hall.server.dashboard import routes as dashboard
 from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.routes import (
     admin,
@@ -41,6 +42,7 @@ ROUTERS = (
     admin,
     status_page,
     taxpayers,
+    dashboard,
 )
 
 

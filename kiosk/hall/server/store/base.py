@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
+from kiosk.hall.server.dashboard.schema import DASHBOARD_MIGRATIONS
 from kiosk.queue import (
     QUEUE_MIGRATIONS,
     Change,
@@ -86,7 +87,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 SERVER_MIGRATIONS = Migrations("hall_server", (SERVER_SCHEMA,), found_by=("tokens", "client_id"))
 
 # Every part of a hall server's database, in the order they are upgraded.
-HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS)
+HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS, DASHBOARD_MIGRATIONS)
 
 
 class StoreError(Exception):
