@@ -78,7 +78,7 @@ SECURITY_HEADERS = {
     ),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make Origin "null"
 }
 
 
@@ -124,10 +124,12 @@ def login_page(lang: Language, hall_name: str, csrf: str, message: str = "") -> 
 """
 
 
-def dashboard_page(lang: Language, hall_name: str, admin: str, csrf: str, today: str) -> str:
+def dashboard_page(
+    lang: Language, hall_name: str, admin: str, csrf: str, today: str, zone: str
+) -> str:
     t = texts(lang)
     other = "zh" if lang == "en" else "en"
-    setup = json.dumps({"lang": lang, "texts": t, "today": today}, ensure_ascii=False)
+    setup = json.dumps({"lang": lang, "texts": t, "today": today, "zone": zone}, ensure_ascii=False)
     setup = setup.replace("</", "<\\/")  # never ends the script block
     periods = "".join(
         f'<option value="{kind}">{escape(t[kind])}</option>' for kind in ("day", "week", "month")
@@ -151,7 +153,7 @@ def dashboard_page(lang: Language, hall_name: str, admin: str, csrf: str, today:
 <h2>{escape(t["live"])} <small id="updated"></small></h2>
 <div class="grid">
 <section class="card wide"><h3>{escape(t["queues"])}</h3><table id="queues"></table></section>
-<section class="card"><h3>{escape(t["windows"])}</h3><table id="windows"></table></section>
+<section class="card double"><h3>{escape(t["windows"])}</h3><table id="windows"></table></section>
 <section class="card"><h3>{escape(t["devices"])}</h3><ul id="devices"></ul></section>
 <section class="card"><h3>{escape(t["evaluations"])}</h3><div id="evaluations"></div></section>
 <section class="card"><h3>{escape(t["follow_ups"])}</h3><ul id="follow-ups"></ul></section>

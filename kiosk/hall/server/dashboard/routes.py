@@ -129,7 +129,14 @@ def dashboard(request: Request, server: Hall, accounts: Accounts) -> Response:
     if session is None:
         return RedirectResponse(f"{PATH}/login?lang={lang}", 303)
     today = server.store.business_day().isoformat()
-    html = dashboard_page(lang, _hall_name(server, lang), session.name, session.csrf_token, today)
+    html = dashboard_page(
+        lang,
+        _hall_name(server, lang),
+        session.name,
+        session.csrf_token,
+        today,
+        server.settings.kiosk.timezone,
+    )
     return _page(html)
 
 

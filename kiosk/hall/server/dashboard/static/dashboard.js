@@ -73,7 +73,10 @@ function showLive(state) {
   box.appendChild(small);
   list("follow-ups", state.overdue_follow_ups.map((f) => [t.window + " " + shown(f.window) + " · "
     + shown(f.ticket_number) + " · " + t["level_" + f.level] + " · " + f.deadline, "bad"]));
-  document.getElementById("updated").textContent = t.updated + " " + new Date().toLocaleTimeString();
+  const clock = new Intl.DateTimeFormat(zh ? "zh-CN" : "en-GB", { timeZone: setup.zone,
+    hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  document.getElementById("updated").textContent = t.updated + " " + state.business_day + " "
+    + clock.format(new Date(state.now));
   document.body.dataset.live = "yes";
 }
 
@@ -91,7 +94,7 @@ function chart(id, option) {
   const node = document.getElementById("chart-" + id);
   if (!charts[id]) charts[id] = echarts.init(node);
   charts[id].setOption({ animation: false, tooltip: { trigger: "axis" },
-    grid: { left: 48, right: 48, top: 36, bottom: 36, containLabel: true }, ...option }, true);
+    grid: { left: 16, right: 16, top: 64, bottom: 16, containLabel: true }, ...option }, true);
   node.dataset.rendered = "yes";
 }
 function satisfactionOption(rows) {
@@ -127,7 +130,8 @@ function showHistory(h) {
     ],
   });
   chart("by_queue", {
-    xAxis: { type: "category", data: h.by_queue.map((r) => name(r.name)) },
+    xAxis: { type: "category", data: h.by_queue.map((r) => name(r.name)),
+      axisLabel: { interval: 0, rotate: 30, width: 110, overflow: "truncate" } },
     yAxis: { type: "value" },
     series: [{ name: t.tickets, type: "bar", data: h.by_queue.map((r) => r.tickets), itemStyle: { color: "#0b4f8a" } }],
   });
@@ -157,6 +161,8 @@ async function refreshHistory() {
   if (answer.ok) showHistory(await answer.json());
 }
 
+const asked = new URLSearchParams(location.search).get("period");
+if (["day", "week", "month"].includes(asked)) document.getElementById("period-kind").value = asked;
 document.getElementById("period-kind").addEventListener("change", refreshHistory);
 document.getElementById("period-day").addEventListener("change", refreshHistory);
 document.getElementById("period").addEventListener("submit", (event) => { event.preventDefault(); refreshHistory(); });
