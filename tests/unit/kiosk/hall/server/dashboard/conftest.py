@@ -68,7 +68,7 @@ def morning(server: HallServer, clock: FakeClock) -> dict[str, str]:
                 "kind": "follow_up.opened",
                 "at": at.isoformat(),
                 "payload": overdue,
-            },  # fmt: skip
+            },
             evaluation(datetime(2026, 11, 20, 3, tzinfo=UTC), 1, 5, "S01", "e0"),
         ],
     )

@@ -30,7 +30,8 @@ def accounts(server: HallServer, clock: FakeClock) -> AdminAccounts:
 
 def test_a_password_is_kept_as_a_salted_scrypt_hash() -> None:
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
-    assert first.startswith("scrypt$") and PASSWORD not in first
+    assert first.startswith("scrypt$")
+    assert PASSWORD not in first
     assert first != second  # a salt each
     assert password_matches(PASSWORD, first)
     assert not password_matches(PASSWORD + "x", first)
@@ -47,10 +48,12 @@ def test_a_right_login_opens_a_session_that_ends_after_a_working_day(
     accounts: AdminAccounts, server: HallServer, clock: FakeClock
 ) -> None:
     result = accounts.login("manager", PASSWORD)
-    assert result.session is not None and len(result.session.csrf_token) >= 32
+    assert result.session is not None
+    assert len(result.session.csrf_token) >= 32
     with server.store.db.read() as tx:
         stored = tx.all("SELECT session_hash, password_hash FROM admin_sessions, admins")
-    assert result.cookie not in str(stored) and PASSWORD not in str(stored)
+    assert result.cookie not in str(stored)
+    assert PASSWORD not in str(stored)
     assert accounts.session(result.cookie) == result.session
     clock.advance(SESSION_HOURS * 3600 + 1)
     assert accounts.session(result.cookie) is None
@@ -74,7 +77,8 @@ def test_failed_logins_lock_the_name_for_longer_each_time(
     first = accounts.login("manager", "wrong-password").locked_seconds
     assert first > 0
     refused = accounts.login("manager", PASSWORD)  # the right one, but locked
-    assert not refused.ok and 0 < refused.locked_seconds <= first
+    assert not refused.ok
+    assert 0 < refused.locked_seconds <= first
     clock.advance(first)
     assert accounts.login("manager", "wrong-password").locked_seconds == 2 * first
     clock.advance(2 * first)

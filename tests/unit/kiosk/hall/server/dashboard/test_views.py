@@ -92,7 +92,7 @@ def test_a_paused_window_and_a_kiosk_with_little_paper_show_in_the_live_view(
                 "at": clock.now().isoformat(),
                 "payload": heartbeat,
             }
-        ],  # fmt: skip
+        ],
     )
     state = live(server)
     assert {row["window"]: row["state"] for row in state["windows"]}[3] == "paused"
