@@ -17,7 +17,7 @@ from kiosk.clock import FakeClock
 from kiosk.hall.server.dashboard.accounts import FREE_FAILURES, AdminAccounts
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from tests.helpers.fakes import make_settings
-from tests.unit.kiosk.hall.server.dashboard.conftest import morning
+from tests.helpers.hall_morning import morning
 
 PASSWORD = "tea-and-7-tax-forms"
 

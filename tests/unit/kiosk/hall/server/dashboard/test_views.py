@@ -8,7 +8,7 @@ from datetime import date
 from kiosk.clock import FakeClock
 from kiosk.hall.server.dashboard.views import Period, history, live
 from kiosk.hall.server.hall import HallServer
-from tests.unit.kiosk.hall.server.dashboard.conftest import morning
+from tests.helpers.hall_morning import morning
 
 
 def test_a_period_is_a_day_a_monday_to_sunday_week_or_a_calendar_month() -> None:
