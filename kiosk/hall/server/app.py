@@ -42,7 +42,6 @@ ROUTERS = (
     admin,
     status_page,
     taxpayers,
-    dashboard,
 )
 
 
@@ -90,6 +89,7 @@ def create_app(server: HallServer) -> FastAPI:
     app.state.hall = server
     for area in ROUTERS:
         app.include_router(area.router)
+    app.include_router(dashboard.router)  # the manager's pages: not in the API's document
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(RequestValidationError)(invalid)
 
