@@ -11,16 +11,21 @@ import sys
 from typing import TextIO
 
 from kiosk.clock import SystemClock
-from kiosk.hall.server.dashboard.accounts import AccountError, AdminAccounts, check_password
+from kiosk.hall.server.dashboard.accounts import (
+    AccountError,
+    AdminAccounts,
+    check_name,
+    check_password,
+)
 from kiosk.hall.server.store.base import Location, database_at, upgrade_database
 from kiosk.queue import DatabaseError
 from kiosk.sqlite import StorageError
 
 
-def read_password(from_stdin: bool, stdin: TextIO = sys.stdin) -> str:
+def read_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
     """The new password; AccountError when it is unusable or the two differ."""
     if from_stdin:
-        return check_password(stdin.readline().rstrip("\r\n"))
+        return check_password((stdin or sys.stdin).readline().rstrip("\r\n"))
     first = getpass.getpass("new dashboard password: ")
     check_password(first)
     if getpass.getpass("the same again: ") != first:
@@ -31,7 +36,10 @@ def read_password(from_stdin: bool, stdin: TextIO = sys.stdin) -> str:
 def admin_command(args: argparse.Namespace, location: Location) -> int:
     """Runs `kiosk hall admin ...`; the exit status."""
     try:
-        password = read_password(args.password_stdin) if args.admin_command == "add" else ""
+        password = ""
+        if args.admin_command == "add":
+            check_name(args.name)
+            password = read_password(args.password_stdin)
         upgrade_database(location)
         database = database_at(location)
         try:
