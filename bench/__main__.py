@@ -8,7 +8,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bench import devices, hall, kiosk_ui, soak, sync, ticket_bytes
+from bench import dashboard, devices, hall, kiosk_ui, soak, sync, ticket_bytes
 from bench.stats import RESULTS, Figure, table, write_results
 
 BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "hall": hall.run,
     "sync": sync.run,
     "soak": soak.run,
+    "dashboard": dashboard.run,
 }
 
 

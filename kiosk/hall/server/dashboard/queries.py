@@ -7,13 +7,16 @@ calls, services and evaluations land, only this module changes. Each query is on
 function, so a hall column (`hall = ?`) can be added to each where it is written.
 
 Days are business days (ISO text); record times are compared as ISO text in UTC,
-as the kiosks' and the server's clocks write them.
+as the kiosks' and the server's clocks write them. The ticket charts read each day's
+sums (dashboard_hours, dashboard_matters), summed again by `refresh_sums` when a
+day's tickets changed: a year of a busy hall then answers in milliseconds.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -132,22 +135,81 @@ def open_follow_ups(tx: Transaction) -> list[dict[str, Any]]:
     return found
 
 
-def waits_by_hour(
-    tx: Transaction, first: date, last: date, midnight: datetime
-) -> list[tuple[int, int, float | None, float | None]]:
-    """(hour of issue, tickets, mean and longest wait of the called) over the days.
-    `midnight` is the hall's local midnight of some day: hours count from it (the
-    hall's zone keeps one offset all year, as China's does)."""
-    since = tx.minutes_between(f"'{midnight.isoformat()}'", "issued_at")
-    hour = f"CAST(FLOOR(({since}) / 60.0) AS INTEGER) % 24"
-    wait = _wait(tx)
+def _fingerprints(tx: Transaction, first: date, last: date) -> dict[str, str]:
+    """Per day, its count of tickets by status: any new ticket, call, finish or void
+    changes it (read from the queue's own index, without the rows)."""
     rows = tx.all(
-        f"SELECT {hour}, COUNT(*), AVG(CASE WHEN called_at IS NOT NULL THEN {wait} END),"
-        f" MAX(CASE WHEN called_at IS NOT NULL THEN {wait} END) FROM tickets"
-        " WHERE business_day >= ? AND business_day <= ? AND status <> 'void' GROUP BY 1",
+        "SELECT business_day, status, COUNT(*) FROM tickets"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day, status",
         (first.isoformat(), last.isoformat()),
     )
-    return sorted((int(r[0]), int(r[1]), _number(r[2]), _number(r[3])) for r in rows)
+    counts: dict[str, list[str]] = {}
+    for day, status, count in rows:
+        counts.setdefault(str(day), []).append(f"{status}:{count}")
+    return {day: ",".join(sorted(parts)) for day, parts in counts.items()}
+
+
+def _sum_day(tx: Transaction, day: str, midnight: datetime, fingerprint: str) -> None:
+    """One day's tickets summed again by queue and hour of issue, and by matters."""
+    since = tx.minutes_between(f"'{midnight.isoformat()}'", "issued_at")
+    hour = f"CAST(FLOOR(({since}) / 60.0) AS INTEGER)"
+    wait = _wait(tx)
+    tx.execute("DELETE FROM dashboard_hours WHERE business_day = ?", (day,))
+    tx.execute("DELETE FROM dashboard_matters WHERE business_day = ?", (day,))
+    tx.execute(
+        "INSERT INTO dashboard_hours (business_day, queue, hour, tickets, called, finished,"
+        f" wait_sum, wait_max) SELECT business_day, queue, {hour}, COUNT(*), COUNT(called_at),"
+        " SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
+        f" COALESCE(SUM({wait}), 0), MAX({wait}) FROM tickets"
+        f" WHERE business_day = ? AND status <> 'void' GROUP BY business_day, queue, {hour}",
+        (day,),
+    )
+    tx.execute(
+        "INSERT INTO dashboard_matters (business_day, matters, tickets)"
+        " SELECT business_day, matters, COUNT(*) FROM tickets"
+        " WHERE business_day = ? AND status <> 'void' GROUP BY business_day, matters",
+        (day,),
+    )
+    tx.execute(
+        "INSERT INTO dashboard_days (business_day, fingerprint) VALUES (?, ?)"
+        " ON CONFLICT (business_day) DO UPDATE SET fingerprint = excluded.fingerprint",
+        (day, fingerprint),
+    )
+
+
+def refresh_sums(
+    tx: Transaction, first: date, last: date, midnight: Callable[[date], datetime]
+) -> int:
+    """Sums again each day of the period whose tickets changed since it was summed
+    (`midnight(day)`: the hall's local midnight of a day); the number of days summed."""
+    rows = tx.all(
+        "SELECT business_day, fingerprint FROM dashboard_days"
+        " WHERE business_day >= ? AND business_day <= ?",
+        (first.isoformat(), last.isoformat()),
+    )
+    stored = {str(day): str(fingerprint) for day, fingerprint in rows}
+    changed = 0
+    for day, fingerprint in _fingerprints(tx, first, last).items():
+        if stored.get(day) != fingerprint:
+            _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint)
+            changed += 1
+    return changed
+
+
+_MEAN_WAIT = "CASE WHEN SUM(called) > 0 THEN SUM(wait_sum) / SUM(called) END"
+
+
+def waits_by_hour(
+    tx: Transaction, first: date, last: date
+) -> list[tuple[int, int, float | None, float | None]]:
+    """(hour of issue, tickets, mean and longest wait of the called) over the days
+    (summed by refresh_sums first)."""
+    rows = tx.all(
+        f"SELECT hour, SUM(tickets), {_MEAN_WAIT}, MAX(wait_max) FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY hour ORDER BY hour",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [(int(r[0]), int(r[1]), _number(r[2]), _number(r[3])) for r in rows]
 
 
 def tickets_by_queue(
@@ -155,10 +217,8 @@ def tickets_by_queue(
 ) -> list[tuple[str, int, int, float | None]]:
     """(queue, tickets, finished, mean wait) over the days, void tickets aside."""
     rows = tx.all(
-        "SELECT queue, COUNT(*), SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
-        f" AVG(CASE WHEN called_at IS NOT NULL THEN {_wait(tx)} END) FROM tickets"
-        " WHERE business_day >= ? AND business_day <= ? AND status <> 'void'"
-        " GROUP BY queue ORDER BY queue",
+        f"SELECT queue, SUM(tickets), SUM(finished), {_MEAN_WAIT} FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY queue ORDER BY queue",
         (first.isoformat(), last.isoformat()),
     )
     return [(str(r[0]), int(r[1]), int(r[2] or 0), _number(r[3])) for r in rows]
@@ -167,8 +227,8 @@ def tickets_by_queue(
 def tickets_by_matter(tx: Transaction, first: date, last: date) -> Counter[str]:
     """Tickets per matter over the days (a ticket for two matters counts for both)."""
     rows = tx.all(
-        "SELECT matters, COUNT(*) FROM tickets WHERE business_day >= ? AND business_day <= ?"
-        " AND status <> 'void' GROUP BY matters",
+        "SELECT matters, SUM(tickets) FROM dashboard_matters"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY matters",
         (first.isoformat(), last.isoformat()),
     )
     found: Counter[str] = Counter()
@@ -181,10 +241,9 @@ def tickets_by_matter(tx: Transaction, first: date, last: date) -> Counter[str]:
 def tickets_by_day(tx: Transaction, first: date, last: date) -> list[tuple[str, int, float | None]]:
     """(business day, tickets, mean wait) over the days."""
     rows = tx.all(
-        "SELECT business_day, COUNT(*),"
-        f" AVG(CASE WHEN called_at IS NOT NULL THEN {_wait(tx)} END) FROM tickets"
-        " WHERE business_day >= ? AND business_day <= ? AND status <> 'void'"
-        " GROUP BY business_day ORDER BY business_day",
+        f"SELECT business_day, SUM(tickets), {_MEAN_WAIT} FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day"
+        " ORDER BY business_day",
         (first.isoformat(), last.isoformat()),
     )
     return [(str(r[0]), int(r[1]), _number(r[2])) for r in rows]

@@ -10,9 +10,12 @@ from kiosk.queue import Migrations
 
 # Step 1: admins (a salted scrypt hash, never the password), their sessions (a hash
 # of the cookie, never the cookie; the CSRF token of each), failed logins per name
-# for the lock-out. The indexes make a year of a busy hall (300,000 tickets) answer
-# each chart query within 200 ms (bench/dashboard.py): the history reads tickets by
-# day with their times, and records by kind and time.
+# for the lock-out. For the history of a year of a busy hall (300,000 tickets) within
+# 200 ms a chart (bench/dashboard.py): each business day's tickets summed by queue
+# and hour of issue, and by matters (dashboard_hours, dashboard_matters), kept with
+# the day's count of tickets per status (dashboard_days.fingerprint): a day whose
+# counts changed (a late offline ticket, a call, a void) is summed again. Indexes read
+# tickets by day with their times, and records by kind and time.
 DASHBOARD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS admins (
     name TEXT PRIMARY KEY,
@@ -31,6 +34,27 @@ CREATE TABLE IF NOT EXISTS admin_lockouts (
     name TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
     locked_until TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dashboard_days (
+    business_day TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dashboard_hours (
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    tickets INTEGER NOT NULL,
+    called INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    wait_sum DOUBLE PRECISION NOT NULL,
+    wait_max DOUBLE PRECISION,
+    PRIMARY KEY (business_day, queue, hour)
+);
+CREATE TABLE IF NOT EXISTS dashboard_matters (
+    business_day TEXT NOT NULL,
+    matters TEXT NOT NULL,
+    tickets INTEGER NOT NULL,
+    PRIMARY KEY (business_day, matters)
 );
 CREATE INDEX IF NOT EXISTS tickets_by_day_times ON tickets
     (business_day, queue, issued_at, called_at, finished_at, "window", status);

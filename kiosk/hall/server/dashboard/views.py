@@ -92,10 +92,13 @@ def satisfaction(rows: Iterable[tuple[str, int, int]]) -> list[dict[str, Any]]:
 def history(server: HallServer, period: Period) -> dict[str, Any]:
     zone = server.store.zone
     start, end = period.instants(zone)
-    midnight = datetime.combine(period.first, time(0), zone)
     queue_names, matters = _names(server), matter_names(server)
+    with server.store.db.transaction() as tx:
+        queries.refresh_sums(
+            tx, period.first, period.last, lambda day: datetime.combine(day, time(0), zone)
+        )
     with server.store.db.read() as tx:
-        by_hour = queries.waits_by_hour(tx, period.first, period.last, midnight)
+        by_hour = queries.waits_by_hour(tx, period.first, period.last)
         by_day = queries.tickets_by_day(tx, period.first, period.last)
         by_queue = queries.tickets_by_queue(tx, period.first, period.last)
         by_matter = queries.tickets_by_matter(tx, period.first, period.last)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.clock import FakeClock
+from kiosk.hall.server.dashboard.queries import refresh_sums
 from kiosk.hall.server.dashboard.views import Period, history, live
 from kiosk.hall.server.hall import HallServer
-from tests.helpers.hall_morning import morning
+from tests.helpers.hall_morning import MORNING, morning
 
 
 def test_a_period_is_a_day_a_monday_to_sunday_week_or_a_calendar_month() -> None:
@@ -105,3 +106,17 @@ def test_a_paused_window_and_a_kiosk_with_little_paper_show_in_the_live_view(
     ]
     clock.advance(6 * 60)
     assert "offline" in live(server)["devices"][0]["problems"]  # no heartbeat for 6 min
+
+
+def test_a_day_is_summed_once_and_again_when_its_tickets_change(
+    server: HallServer, clock: FakeClock
+) -> None:
+    morning(server, clock)
+    day = Period.around("day", date(2026, 11, 23))
+    assert history(server, day)["waits_by_hour"][1]["mean_wait"] is None
+    with server.store.db.transaction() as tx:
+        assert refresh_sums(tx, day.first, day.last, lambda _: MORNING) == 0  # unchanged
+    clock.advance(10 * 60)
+    server.store.call_next(1)  # 10:15: the 10:05 ticket, after 10 minutes
+    by_hour = history(server, day)["waits_by_hour"]
+    assert by_hour[1] == {"hour": 10, "tickets": 1, "mean_wait": 10.0, "longest_wait": 10.0}
