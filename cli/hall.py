@@ -95,21 +95,6 @@ def add_hall_commands(commands: Any) -> None:
     ):
         db_command = add_command(db_commands, name, cmd_hall_db, help_text)
         db_command.add_argument("--db", type=database_location, help=DB_HELP)
-    hall_admin = hall_commands.add_parser("admin", help="the dashboard's admin accounts")
-    admin_commands = hall_admin.add_subparsers(dest="admin_command", required=True)
-    for name, help_text in (
-        ("add", "add an admin, or set a new password (asked twice)"),
-        ("remove", "remove an admin and end their sessions"),
-        ("list", "the admins"),
-    ):
-        admin_command = add_command(admin_commands, name, cmd_hall_admin, help_text)
-        if name != "list":
-            admin_command.add_argument("name", metavar="NAME")
-        if name == "add":
-            admin_command.add_argument(
-                "--password-stdin", action="store_true", help="read the password as one line"
-            )
-        admin_command.add_argument("--db", type=database_location, help=DB_HELP)
     hall_status = add_command(
         hall_commands,
         "status",
@@ -117,3 +102,22 @@ def add_hall_commands(commands: Any) -> None:
         "this kiosk's link to the hall server: online or not, records waiting to be sent",
     )
     hall_status.add_argument("--config", type=Path, help="machine configuration file")
+    add_admin_commands(hall_commands)
+
+
+def add_admin_commands(hall_commands: Any) -> None:
+    """`kiosk hall admin add|remove|list`: the dashboard's admins."""
+    hall_admin = hall_commands.add_parser("admin", help="the dashboard's admin accounts")
+    admin_commands = hall_admin.add_subparsers(dest="admin_command", required=True)
+    add = add_command(
+        admin_commands, "add", cmd_hall_admin, "add an admin, or set a new password (asked twice)"
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--password-stdin", action="store_true", help="read the password as one line")
+    remove = add_command(
+        admin_commands, "remove", cmd_hall_admin, "remove an admin and end their sessions"
+    )
+    remove.add_argument("name", metavar="NAME")
+    listed = add_command(admin_commands, "list", cmd_hall_admin, "the admins")
+    for command in (add, remove, listed):
+        command.add_argument("--db", type=database_location, help=DB_HELP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def hall(tmp_path: Path) -> Iterator[RunningHall]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    with HeadlessChromium() as browser:
+    with closing(HeadlessChromium()) as browser:
         yield browser.page(1400, 1000)
 
 

@@ -101,6 +101,8 @@ def _digest(token: str) -> str:
 
 @dataclass(frozen=True)
 class Session:
+    """A signed-in admin: the CSRF token every state-changing request must carry."""
+
     name: str
     csrf_token: str
     expires_at: datetime

@@ -2,7 +2,7 @@
 pipe (--remote-debugging-pipe): for the demo's screenshots of the web pages and
 their browser tests. A pipe, not a websocket: no port to find and no extra package.
 
-    with HeadlessChromium() as browser:
+    with closing(HeadlessChromium()) as browser:
         page = browser.page(1600, 1000)
         page.navigate(url)
         page.wait_for("document.readyState === 'complete'")
@@ -22,7 +22,6 @@ import tempfile
 import time
 from itertools import count
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 WAIT_SECONDS = 20.0
@@ -79,17 +78,6 @@ class HeadlessChromium:
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
-
-    def __enter__(self) -> HeadlessChromium:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _read(self, deadline: float) -> dict[str, Any]:
         while b"\0" not in self._buffer:

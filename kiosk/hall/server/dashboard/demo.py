@@ -12,6 +12,7 @@ import json
 import secrets
 import sys
 import tempfile
+from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def write_screenshots(out_dir: Path) -> list[Path]:
         try:
             sample_hall(running)
             AdminAccounts(running.hall.store.db, clock).add(DEMO_ADMIN, password)
-            with HeadlessChromium() as browser:
+            with closing(HeadlessChromium()) as browser:
                 page = browser.page(WIDTH, HEIGHT)
                 sign_in(page, running.url, DEMO_ADMIN, password)
                 written = []

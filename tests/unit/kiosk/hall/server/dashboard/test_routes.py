@@ -122,12 +122,18 @@ def test_failed_logins_get_401_then_429_with_retry_after(client: httpx.Client) -
     assert "hall_admin" not in client.cookies
 
 
-def test_the_xlsx_export_opens_in_openpyxl_with_the_period_s_tickets(
-    client: httpx.Client, running: RunningHall, clock: FakeClock
-) -> None:
+@pytest.fixture
+def manager(client: httpx.Client, running: RunningHall, clock: FakeClock) -> httpx.Client:
+    """Signed in, after the known morning."""
     morning(running.hall, clock)
     sign_in(client)
-    answer = client.get("/dashboard/export.xlsx?period=week&day=2026-11-25")
+    return client
+
+
+def test_the_xlsx_export_opens_in_openpyxl_with_the_period_s_tickets(
+    manager: httpx.Client,
+) -> None:
+    answer = manager.get("/dashboard/export.xlsx?period=week&day=2026-11-25")
     assert answer.status_code == 200
     assert "hall-report-2026-11-23_2026-11-29.xlsx" in answer.headers["content-disposition"]
     book = load_workbook(io.BytesIO(answer.content), read_only=True)
@@ -146,14 +152,12 @@ def test_the_xlsx_export_opens_in_openpyxl_with_the_period_s_tickets(
 
 
 def test_the_csv_export_has_the_same_rows_and_an_empty_day_only_the_header(
-    client: httpx.Client, running: RunningHall, clock: FakeClock
+    manager: httpx.Client,
 ) -> None:
-    morning(running.hall, clock)
-    sign_in(client)
-    answer = client.get("/dashboard/export.csv?period=day&day=2026-11-23")
+    answer = manager.get("/dashboard/export.csv?period=day&day=2026-11-23")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["G001", "A001", "G002"]
-    empty = client.get("/dashboard/export.csv?period=day&day=2026-11-24")
+    empty = manager.get("/dashboard/export.csv?period=day&day=2026-11-24")
     assert len(empty.content.decode("utf-8-sig").splitlines()) == 1
 
 
