@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from kiosk.hall.server.dashboard.accounts import FREE_FAILURES, AdminAccounts
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from tests.helpers.fakes import make_settings
 from tests.helpers.hall_morning import morning
+from tests.helpers.tls import self_signed
 
 PASSWORD = "tea-and-7-tax-forms"
 
@@ -180,3 +182,24 @@ def test_only_the_dashboard_s_own_static_files_are_served(client: httpx.Client) 
     assert echarts.headers["content-type"].startswith("text/javascript")
     assert client.get("/dashboard/static/routes.py").status_code == 404
     assert client.get("/dashboard/static/..%2Froutes.py").status_code == 404
+
+
+def test_over_https_the_session_cookie_is_secure(tmp_path: Path, clock: FakeClock) -> None:
+    cert, private_key = self_signed(tmp_path)
+    running = start_in_thread(
+        tmp_path / "hall.sqlite3",
+        make_settings(tmp_path),
+        clock=clock,
+        tls_cert=cert,
+        tls_key=private_key,
+    )
+    AdminAccounts(running.hall.store.db, clock).add("manager", PASSWORD)
+    trusted = ssl.create_default_context(cafile=str(cert))
+    try:
+        with httpx.Client(base_url=running.url, verify=trusted, timeout=20) as client:
+            answer = sign_in(client)
+        cookies = answer.headers.get_list("set-cookie")
+        session = next(c for c in cookies if c.startswith("hall_admin="))
+        assert "Secure" in session
+    finally:
+        running.stop()
