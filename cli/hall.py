@@ -109,6 +109,7 @@ def add_admin_commands(hall_commands: Any) -> None:
     """`kiosk hall admin add|remove|list`: the dashboard's admins."""
     hall_admin = hall_commands.add_parser("admin", help="the dashboard's admin accounts")
     admin_commands = hall_admin.add_subparsers(dest="admin_command", required=True)
+    listed = add_command(admin_commands, "list", cmd_hall_admin, "the admins")
     add = add_command(
         admin_commands, "add", cmd_hall_admin, "add an admin, or set a new password (asked twice)"
     )
@@ -118,6 +119,5 @@ def add_admin_commands(hall_commands: Any) -> None:
         admin_commands, "remove", cmd_hall_admin, "remove an admin and end their sessions"
     )
     remove.add_argument("name", metavar="NAME")
-    listed = add_command(admin_commands, "list", cmd_hall_admin, "the admins")
     for command in (add, remove, listed):
         command.add_argument("--db", type=database_location, help=DB_HELP)

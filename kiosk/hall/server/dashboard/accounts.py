@@ -107,6 +107,9 @@ class Session:
     csrf_token: str
     expires_at: datetime
 
+    def open_at(self, now: datetime) -> bool:
+        return now < self.expires_at
+
 
 @dataclass(frozen=True)
 class LoginResult:
@@ -213,8 +216,8 @@ class AdminAccounts:
             )
         if row is None:
             return None
-        expires = datetime.fromisoformat(str(row[2]))
-        return Session(str(row[0]), str(row[1]), expires) if expires > self._now() else None
+        found = Session(str(row[0]), str(row[1]), datetime.fromisoformat(str(row[2])))
+        return found if found.open_at(self._now()) else None
 
     def logout(self, cookie: str) -> None:
         with self._db.transaction() as tx:
