@@ -13,10 +13,25 @@ from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.dashboard.views import LEVELS, Period, history
 from kiosk.hall.server.hall import HallServer
 
+# A cell that starts so is run as a formula by Excel (and written as one by
+# openpyxl); a kiosk's offline ticket may carry any matter text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def ticket_rows(server: HallServer, period: Period) -> list[tuple[Any, ...]]:
+
+def safe(value: Any) -> Any:
+    """Text that a spreadsheet shows as text, never runs."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: list[tuple[Any, ...]] | list[list[Any]]) -> list[list[Any]]:
+    return [[safe(value) for value in row] for row in rows]
+
+
+def ticket_rows(server: HallServer, period: Period) -> list[list[Any]]:
     with server.store.db.read() as tx:
-        return queries.ticket_rows(tx, period.first, period.last)
+        return _safe_rows(queries.ticket_rows(tx, period.first, period.last))
 
 
 def tickets_csv(server: HallServer, period: Period) -> bytes:
@@ -65,10 +80,10 @@ def tickets_xlsx(server: HallServer, period: Period) -> bytes:
     tickets = book.create_sheet("tickets")
     tickets.append(list(queries.TICKET_EXPORT_COLUMNS))
     for row in ticket_rows(server, period):
-        tickets.append(list(row))
+        tickets.append(row)
     for title, rows in _sheets(history(server, period)).items():
         sheet = book.create_sheet(title)
-        for values in rows:
+        for values in _safe_rows(rows):
             sheet.append(values)
     out = io.BytesIO()
     book.save(out)

@@ -203,3 +203,20 @@ def test_over_https_the_session_cookie_is_secure(tmp_path: Path, clock: FakeCloc
         assert "Secure" in session
     finally:
         running.stop()
+
+
+def test_a_matter_text_that_looks_like_a_formula_is_exported_as_text(
+    manager: httpx.Client, running: RunningHall, clock: FakeClock
+) -> None:
+    payload = {"queue": "green", "number": "G905", "business_day": "2026-11-23",
+               "matters": ["=HYPERLINK(\"http://evil.test\")"]}  # fmt: skip
+    record = {"idempotency_key": "offline-1", "kind": "ticket.reserved", "ticket_id": "t-905",
+              "at": clock.now().isoformat(), "payload": payload}  # fmt: skip
+    results, _ = running.hall.store.add_records("K01", [record])
+    assert results[0][1] == "accepted"
+    book = load_workbook(io.BytesIO(manager.get("/dashboard/export.xlsx?day=2026-11-23").content))
+    cells = [row[3] for row in book["tickets"].iter_rows(min_row=2) if row[1].value == "G905"]
+    assert cells[0].value == '\'=HYPERLINK("http://evil.test")'
+    assert cells[0].data_type == "s"  # text, not a formula
+    text = manager.get("/dashboard/export.csv?day=2026-11-23").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
