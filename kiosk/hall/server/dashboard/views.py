@@ -20,6 +20,8 @@ PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month")
 LEVELS = (1, 2, 3, 4, 5)  # 非常满意 .. 非常不满意
 SATISFIED = (1, 2, 3)  # 满意率: 非常满意, 满意 and 基本满意 of every level given
 TOP_MATTERS = 15
+# A reader's or scanner's states that need a hand (kiosk.device_watchers.DeviceStatus).
+READER_TROUBLE = ("offline", "no_answer", "sam_failed")
 # A heartbeat older than this: the kiosk is offline.
 STALE_MINUTES = 5
 
@@ -137,9 +139,9 @@ def _device_problems(entry: dict[str, Any], now: datetime) -> list[str]:
     printer = payload.get("printer")
     if printer not in (None, "ready", "none"):
         problems.append(f"printer:{printer}")
-    reader = payload.get("card_reader")
-    if reader not in (None, "none", "ready", "ok", "idle", "card_present"):
-        problems.append(f"card_reader:{reader}")
+    for device in ("card_reader", "scanner"):  # kiosk.device_watchers.DeviceStatus
+        if payload.get(device) in READER_TROUBLE:
+            problems.append(f"{device}:{payload[device]}")
     online = payload.get("keypads_online") or {}
     problems += [f"keypad:{w}" for w, up in sorted(online.items()) if up is False]
     keypads = payload.get("keypads") or {}

@@ -81,8 +81,9 @@ def test_a_paused_window_and_a_kiosk_with_little_paper_show_in_the_live_view(
     server.store.set_paused(3, True)
     heartbeat = {
         "printer": "paper_near_end",
-        "card_reader": "ready",
-        "keypads_online": {"4": False},
+        "card_reader": "no_answer",
+        "scanner": "ready",
+        "keypads_online": {"4": False, "5": True},
     }
     server.store.add_records(
         "K07",
@@ -101,7 +102,7 @@ def test_a_paused_window_and_a_kiosk_with_little_paper_show_in_the_live_view(
         {
             "client_id": "K07",
             "at": clock.now().isoformat(),
-            "problems": ["keypad:4", "printer:paper_near_end"],
+            "problems": ["card_reader:no_answer", "keypad:4", "printer:paper_near_end"],
         }
     ]
     clock.advance(6 * 60)
