@@ -177,23 +177,36 @@ def _sum_day(tx: Transaction, day: str, midnight: datetime, fingerprint: str) ->
     )
 
 
-def refresh_sums(
-    tx: Transaction, first: date, last: date, midnight: Callable[[date], datetime]
-) -> int:
-    """Sums again each day of the period whose tickets changed since it was summed
-    (`midnight(day)`: the hall's local midnight of a day); the number of days summed."""
+def changed_days(tx: Transaction, first: date, last: date) -> dict[str, str]:
+    """The days of the period whose tickets changed since they were summed, with
+    their new fingerprints (a read: most histories find none but today)."""
     rows = tx.all(
         "SELECT business_day, fingerprint FROM dashboard_days"
         " WHERE business_day >= ? AND business_day <= ?",
         (first.isoformat(), last.isoformat()),
     )
     stored = {str(day): str(fingerprint) for day, fingerprint in rows}
-    changed = 0
-    for day, fingerprint in _fingerprints(tx, first, last).items():
-        if stored.get(day) != fingerprint:
-            _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint)
-            changed += 1
-    return changed
+    return {
+        day: fingerprint
+        for day, fingerprint in _fingerprints(tx, first, last).items()
+        if stored.get(day) != fingerprint
+    }
+
+
+def sum_days(tx: Transaction, days: dict[str, str], midnight: Callable[[date], datetime]) -> None:
+    """Sums the days (from changed_days) again; `midnight(day)`: the hall's local
+    midnight of a day, from which hours of issue count."""
+    for day, fingerprint in days.items():
+        _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint)
+
+
+def refresh_sums(
+    tx: Transaction, first: date, last: date, midnight: Callable[[date], datetime]
+) -> int:
+    """changed_days and sum_days in one write transaction; the number of days summed."""
+    days = changed_days(tx, first, last)
+    sum_days(tx, days, midnight)
+    return len(days)
 
 
 _MEAN_WAIT = "CASE WHEN SUM(called) > 0 THEN SUM(wait_sum) / SUM(called) END"

@@ -11,6 +11,7 @@ kiosk API's document: these are the manager's pages, not a client API.
 from __future__ import annotations
 
 import hmac
+import logging
 import math
 import secrets
 from datetime import date
@@ -41,6 +42,8 @@ from kiosk.hall.server.dashboard.page import (
 from kiosk.hall.server.dashboard.views import Period, PeriodKind, history, live
 from kiosk.hall.server.dependencies import Hall
 from kiosk.hall.server.store import StoreError
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
@@ -161,12 +164,15 @@ async def login(request: Request, server: Hall, accounts: Accounts) -> Response:
     # scrypt takes tens of milliseconds: off the event loop
     result = await run_in_threadpool(accounts.login, form.get("name", ""), form.get("password", ""))
     if result.session is None:
+        # Not the name typed: a password typed into the wrong field would be logged.
+        log.warning("dashboard: a failed sign-in (locked %.0f s)", result.locked_seconds)
         if result.locked_seconds > 0:
             seconds = str(math.ceil(result.locked_seconds))
             answer = _login_answer(request, server, words["locked"].format(seconds=seconds), 429)
             answer.headers["Retry-After"] = seconds
             return answer
         return _login_answer(request, server, words["wrong"], 401)
+    log.info("dashboard: %s signed in", result.session.name)
     opened = RedirectResponse(f"{PATH}?lang={lang}", 303)
     age = int((result.session.expires_at - server.store.now()).total_seconds())
     _cookie(opened, request, SESSION_COOKIE, result.cookie, age)

@@ -95,10 +95,11 @@ def history(server: HallServer, period: Period) -> dict[str, Any]:
     zone = server.store.zone
     start, end = period.instants(zone)
     queue_names, matters = _names(server), matter_names(server)
-    with server.store.db.transaction() as tx:
-        queries.refresh_sums(
-            tx, period.first, period.last, lambda day: datetime.combine(day, time(0), zone)
-        )
+    with server.store.db.read() as tx:
+        changed = queries.changed_days(tx, period.first, period.last)
+    if changed:  # the writers' lock only when a day needs summing again
+        with server.store.db.transaction() as tx:
+            queries.sum_days(tx, changed, lambda day: datetime.combine(day, time(0), zone))
     with server.store.db.read() as tx:
         by_hour = queries.waits_by_hour(tx, period.first, period.last)
         by_day = queries.tickets_by_day(tx, period.first, period.last)
