@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kiosk.clock import FakeClock
+from kiosk.hall.server.dashboard import sample
 from kiosk.hall.server.dashboard.accounts import AdminAccounts
 from kiosk.hall.server.dashboard.browser import HeadlessChromium, Page
 from kiosk.hall.server.dashboard.demo import sign_in
@@ -41,6 +42,7 @@ def hall(tmp_path: Path) -> Iterator[RunningHall]:
     clock = FakeClock(MORNING)
     running = start_in_thread(tmp_path / "hall.sqlite3", make_settings(tmp_path), clock=clock)
     morning(running.hall, clock)
+    sample.heartbeat(running.hall.store.db, "K01", clock.now(), {"printer": "paper_near_end"})
     AdminAccounts(running.hall.store.db, clock).add("manager", PASSWORD)
     yield running
     running.stop()
@@ -73,6 +75,8 @@ def test_after_login_the_dashboard_shows_the_hall_and_its_charts(
     windows = page.evaluate("document.getElementById('windows').innerText")
     assert "办理中 A001" in windows
     assert "A001" in page.evaluate("document.getElementById('follow-ups').innerText")
+    devices = page.evaluate("document.getElementById('devices').innerText")
+    assert "K01: 打印机 纸将用尽" in devices
 
     # The day chosen in the page is the one exported.
     page.evaluate("document.getElementById('period-day').value = '2026-11-23'")

@@ -68,6 +68,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "level_4": ("不满意", "Dissatisfied"),
     "level_5": ("非常不满意", "Very dissatisfied"),
     "updated": ("更新于", "Updated"),
+    # Device problems, "device:state" (views._device_problems), word by word.
+    "printer": ("打印机", "Printer"),
+    "paper_near_end": ("纸将用尽", "paper near end"),
+    "paper_end": ("缺纸", "out of paper"),
+    "cover_open": ("盖板打开", "cover open"),
+    "cutter_error": ("切刀故障", "cutter error"),
+    "error": ("故障", "error"),
+    "unknown": ("状态未知", "state unknown"),
+    "card_reader": ("身份证阅读器", "ID card reader"),
+    "scanner": ("扫码器", "Scanner"),
+    "no_answer": ("无应答", "not answering"),
+    "sam_failed": ("安全模块故障", "SAM failed"),
+    "keypad": ("评价器离线 窗口", "Keypad offline at window"),
+    "keypad_bus": ("评价器总线", "Keypad bus"),
+    "lost": ("断开", "lost"),
+    "offline": ("离线", "offline"),
 }
 
 SECURITY_HEADERS = {

@@ -57,7 +57,8 @@ function showLive(state) {
     windows.rows[index + 1].cells[1].className = "state-" + w.state;
   });
   const troubles = [];
-  state.devices.forEach((d) => d.problems.forEach((p) => troubles.push([d.client_id + ": " + p, "bad"])));
+  const worded = (problem) => problem.split(":").map((word) => t[word] || word).join(" ");
+  state.devices.forEach((d) => d.problems.forEach((p) => troubles.push([d.client_id + ": " + worded(p), "bad"])));
   list("devices", troubles.length || !state.devices.length ? troubles
     : [[t.all_well + " (" + state.devices.length + ")", "good"]]);
   const e = state.evaluations;
