@@ -152,7 +152,7 @@ def test_serve_upgrades_a_database_of_an_older_version_and_says_so(tmp_path: Pat
     assert kiosk("hall", "db", "current", "--db", str(db)).stdout.splitlines() == [
         "queue schema version 1",
         "hall_server schema version 1",
-        "dashboard schema version 1",
+        "dashboard schema version 2",
     ]
     tokens = kiosk("hall", "token", "list", "--db", str(db)).stdout
     assert tokens == "K01  created 2026-11-22T08:00:00+00:00\n"  # the rows kept

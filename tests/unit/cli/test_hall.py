@@ -57,13 +57,13 @@ def test_db_current_and_upgrade_print_the_versions_before_and_after(
     assert capsys.readouterr().out.splitlines() == [
         "queue schema version 0 -> 1",
         "hall_server schema version 0 -> 1",
-        "dashboard schema version 0 -> 1",
+        "dashboard schema version 0 -> 2",
     ]
     assert main(["hall", "db", "upgrade", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "queue": {"before": 1, "after": 1},
         "hall_server": {"before": 1, "after": 1},
-        "dashboard": {"before": 1, "after": 1},
+        "dashboard": {"before": 2, "after": 2},
     }
     assert main(["hall", "db", "current", "--db", db, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"queue": 1, "hall_server": 1, "dashboard": 1}
+    assert json.loads(capsys.readouterr().out) == {"queue": 1, "hall_server": 1, "dashboard": 2}

@@ -4,11 +4,16 @@ SQLite file and on PostgreSQL (the queries hold the only dialect-specific SQL)."
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from kiosk.clock import FakeClock
 from kiosk.hall.server.dashboard.queries import refresh_sums
+from kiosk.hall.server.dashboard.schema import DASHBOARD_MIGRATIONS
 from kiosk.hall.server.dashboard.views import Period, history, live
 from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.store.base import SERVER_MIGRATIONS, database_at, database_versions
+from kiosk.queue import QUEUE_MIGRATIONS, Migrations, upgrade
+from tests.helpers.fakes import make_settings
 from tests.helpers.hall_morning import MORNING, morning
 
 
@@ -121,3 +126,21 @@ def test_a_day_is_summed_once_and_again_when_its_tickets_change(
     server.store.call_next(1)  # 10:15: the 10:05 ticket, after 10 minutes
     by_hour = history(server, day)["waits_by_hour"]
     assert by_hour[1] == {"hour": 10, "tickets": 1, "mean_wait": 10.0, "longest_wait": 10.0}
+
+
+def test_a_database_of_the_dashboard_s_first_step_gets_the_day_sums(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    location = tmp_path / "step1.sqlite3"
+    database = database_at(location)
+    first = Migrations("dashboard", DASHBOARD_MIGRATIONS.steps[:1], found_by=("admins", "name"))
+    upgrade(database, QUEUE_MIGRATIONS, SERVER_MIGRATIONS, first)
+    database.close()
+    server = HallServer(location, make_settings(tmp_path), clock)  # upgrades at start
+    try:
+        morning(server, clock)
+        figures = history(server, Period.around("day", date(2026, 11, 23)))
+        assert figures["by_day"][0]["tickets"] == 3
+        assert database_versions(location)["dashboard"] == 2
+    finally:
+        server.close()

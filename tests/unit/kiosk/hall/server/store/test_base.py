@@ -25,9 +25,9 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     assert upgrade_database(database_location) == [
         Change("queue", 0, 1),
         Change("hall_server", 0, 1),
-        Change("dashboard", 0, 1, existed=False),  # new: created, not upgraded
+        Change("dashboard", 0, 2, existed=False),  # new: created, not upgraded
     ]
-    assert database_versions(database_location) == {"queue": 1, "hall_server": 1, "dashboard": 1}
+    assert database_versions(database_location) == {"queue": 1, "hall_server": 1, "dashboard": 2}
     store = HallStore(database_location, make_settings(tmp_path), FakeClock(MORNING))
     finished, waiting = store.ticket("t-1"), store.ticket("t-2")
     assert finished is not None
