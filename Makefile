@@ -12,6 +12,7 @@ OUT ?= demo-out
 
 demo: $(INSTALLED)
 	$(BIN)/kiosk demo --out $(OUT)
+	$(BIN)/python -m kiosk.hall.server.dashboard.demo $(OUT)/pages
 
 test: $(INSTALLED) lint typecheck layering
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest

@@ -39,6 +39,12 @@ def cmd_hall_province(args: argparse.Namespace) -> int:
     return cmd_province(args)
 
 
+def cmd_hall_admin(args: argparse.Namespace) -> int:
+    from kiosk.hall.server.dashboard.admins import admin_command
+
+    return admin_command(args, args.db or Path("hall.sqlite3"))
+
+
 def cmd_hall_status(args: argparse.Namespace) -> int:
     """The kiosk's side of the hall link: reachable or not, and what waits to be sent."""
     from kiosk.hall.http import hall_link_report
@@ -142,6 +148,7 @@ def add_hall_commands(commands: Any) -> None:
         "this kiosk's link to the hall server: online or not, records waiting to be sent",
     )
     hall_status.add_argument("--config", type=Path, help="machine configuration file")
+    add_admin_commands(hall_commands)
 
 
 def add_evaluation_commands(hall_commands: Any) -> None:
@@ -174,3 +181,21 @@ def add_evaluation_commands(hall_commands: Any) -> None:
     export.add_argument("--folder", type=Path, help="default: the file's export_dir")
     export.add_argument("--db", type=database_location, help=DB_HELP)
     export.add_argument("--config", type=Path, help="settings file")
+
+
+def add_admin_commands(hall_commands: Any) -> None:
+    """`kiosk hall admin add|remove|list`: the dashboard's admins."""
+    hall_admin = hall_commands.add_parser("admin", help="the dashboard's admin accounts")
+    admin_commands = hall_admin.add_subparsers(dest="admin_command", required=True)
+    listed = add_command(admin_commands, "list", cmd_hall_admin, "the admins")
+    add = add_command(
+        admin_commands, "add", cmd_hall_admin, "add an admin, or set a new password (asked twice)"
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--password-stdin", action="store_true", help="read the password as one line")
+    remove = add_command(
+        admin_commands, "remove", cmd_hall_admin, "remove an admin and end their sessions"
+    )
+    remove.add_argument("name", metavar="NAME")
+    for command in (add, remove, listed):
+        command.add_argument("--db", type=database_location, help=DB_HELP)

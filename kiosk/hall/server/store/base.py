@@ -11,6 +11,7 @@ from typing import Self
 
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
+from kiosk.hall.server.dashboard.schema import DASHBOARD_MIGRATIONS
 from kiosk.hall.server.store.evaluation_schema import EVALUATION_MIGRATIONS
 from kiosk.queue import (
     DEFAULT_HALL,
@@ -120,7 +121,13 @@ CREATE TABLE IF NOT EXISTS hall_events (
 EVENTS_MIGRATIONS = Migrations("hall_events", (EVENTS_SCHEMA,), found_by=("hall_events", "id"))
 
 # Every part of a hall server's database, in the order they are upgraded.
-HALL_SERVER_PARTS = (QUEUE_MIGRATIONS, SERVER_MIGRATIONS, EVALUATION_MIGRATIONS, EVENTS_MIGRATIONS)
+HALL_SERVER_PARTS = (
+    QUEUE_MIGRATIONS,
+    SERVER_MIGRATIONS,
+    EVALUATION_MIGRATIONS,
+    EVENTS_MIGRATIONS,
+    DASHBOARD_MIGRATIONS,
+)
 
 
 class StoreError(Exception):

@@ -7,7 +7,6 @@ import json
 import queue
 import shutil
 import ssl
-import subprocess
 import threading
 import time
 import uuid
@@ -28,6 +27,7 @@ from kiosk.hall.server.store import Location
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, Settings, load_settings
 from kiosk.taxpayer import Appointment, CreditLevel, TaxpayerProfile
+from tests.helpers.tls import self_signed
 from tests.helpers.waiting import wait_for
 
 WAIT = 10.0
@@ -512,17 +512,7 @@ def test_profiles_come_from_the_hall_taxpayers_file_by_hashed_key(hall: Hall) ->
 
 
 def test_tls_where_configured(tmp_path: Path, settings: Settings) -> None:
-    cert, private_key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", str(private_key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
+    cert, private_key = self_signed(tmp_path)
     token = create_token(tmp_path / "hall.sqlite3", "K01", settings)
     running = start_in_thread(
         tmp_path / "hall.sqlite3", settings, tls_cert=cert, tls_key=private_key

@@ -1,0 +1,294 @@
+"""Every statement the dashboard reads, in one place.
+
+Measured waits come from the queue's `tickets` table (issued_at -> called_at ->
+finished_at); evaluations and follow-ups from the kiosks' `records` (kinds
+evaluation.recorded, follow_up.opened, follow_up.closed). When typed tables for
+calls, services and evaluations land, only this module changes. Each query is one
+function, so a hall column (`hall = ?`) can be added to each where it is written.
+
+Days are business days (ISO text); record times are compared as ISO text in UTC,
+as the kiosks' and the server's clocks write them. The ticket charts read each day's
+sums (dashboard_hours, dashboard_matters), summed again by `refresh_sums` when a
+day's tickets changed: a year of a busy hall then answers in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.queue import Transaction
+
+EVALUATION = "evaluation.recorded"
+FOLLOW_UP_OPENED = "follow_up.opened"
+FOLLOW_UP_CLOSED = "follow_up.closed"
+
+
+def _wait(tx: Transaction) -> str:
+    return tx.minutes_between("issued_at", "called_at")
+
+
+def _service(tx: Transaction) -> str:
+    return tx.minutes_between("called_at", "finished_at")
+
+
+def _json_field(tx: Transaction, column: str, key: str) -> str:
+    """A field of a JSON text column, as text. The storage interface names one
+    dialect expression (minutes_between); its form tells the dialect here, rather
+    than widening that interface for the dashboard alone."""
+    if "julianday" in tx.minutes_between("a", "b"):
+        return f"json_extract({column}, '$.{key}')"
+    return f"(({column})::jsonb ->> '{key}')"
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+@dataclass(frozen=True)
+class QueueWaits:
+    queue: str
+    issued: int
+    called: int
+    mean_wait: float | None  # minutes, issued -> called, of the called ones
+    longest_wait: float | None
+    oldest_waiting_since: str | None  # issued_at of the first still waiting
+
+
+def queue_waits(tx: Transaction, day: date) -> list[QueueWaits]:
+    """Today's measured waits per queue (void tickets aside)."""
+    wait = _wait(tx)
+    rows = tx.all(
+        "SELECT queue, COUNT(*), COUNT(called_at),"
+        f" AVG(CASE WHEN called_at IS NOT NULL THEN {wait} END),"
+        f" MAX(CASE WHEN called_at IS NOT NULL THEN {wait} END),"
+        " MIN(CASE WHEN status = 'waiting' THEN issued_at END)"
+        " FROM tickets WHERE business_day = ? AND status <> 'void' GROUP BY queue",
+        (day.isoformat(),),
+    )
+    return [
+        QueueWaits(str(r[0]), int(r[1]), int(r[2]), _number(r[3]), _number(r[4]), r[5])
+        for r in rows
+    ]
+
+
+def window_service(tx: Transaction, day: date) -> dict[int, tuple[int, float | None]]:
+    """Per window today: numbers finished and their mean service minutes."""
+    rows = tx.all(
+        f'SELECT "window", COUNT(*), AVG({_service(tx)}) FROM tickets'
+        " WHERE business_day = ? AND status = 'finished' AND \"window\" IS NOT NULL"
+        ' GROUP BY "window"',
+        (day.isoformat(),),
+    )
+    return {int(r[0]): (int(r[1]), _number(r[2])) for r in rows}
+
+
+def evaluation_levels(tx: Transaction, start: datetime, end: datetime) -> Counter[int]:
+    """Evaluations between two instants by level (1 非常满意 .. 5 非常不满意; 0: none given)."""
+    level = _json_field(tx, "payload", "level")
+    rows = tx.all(
+        f"SELECT {level}, COUNT(*) FROM records WHERE kind = ? AND at >= ? AND at < ? GROUP BY 1",
+        (EVALUATION, start.isoformat(), end.isoformat()),
+    )
+    return Counter({int(r[0] or 0): int(r[1]) for r in rows})
+
+
+def evaluations_by(
+    tx: Transaction, key: str, start: datetime, end: datetime
+) -> list[tuple[str, int, int]]:
+    """(window or staff, level, count) between two instants; `key` is "window" or
+    "staff_id" (evaluations without it left out)."""
+    field = _json_field(tx, "payload", key)
+    level = _json_field(tx, "payload", "level")
+    rows = tx.all(
+        f"SELECT {field}, {level}, COUNT(*) FROM records WHERE kind = ? AND at >= ?"
+        f" AND at < ? AND {field} IS NOT NULL AND {level} IS NOT NULL GROUP BY 1, 2",
+        (EVALUATION, start.isoformat(), end.isoformat()),
+    )
+    return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+
+def open_follow_ups(tx: Transaction) -> list[dict[str, Any]]:
+    """Follow-ups opened and not closed: window, ticket number, level, deadline."""
+    closed = {
+        json.loads(str(r[0])).get("evaluation_id")
+        for r in tx.all("SELECT payload FROM records WHERE kind = ?", (FOLLOW_UP_CLOSED,))
+    }
+    rows = tx.all("SELECT payload, at FROM records WHERE kind = ? ORDER BY at", (FOLLOW_UP_OPENED,))
+    found = []
+    for text, at in rows:
+        payload = json.loads(str(text))
+        if payload.get("evaluation_id") not in closed:
+            found.append(
+                {
+                    "window": payload.get("window"),
+                    "ticket_number": payload.get("ticket_number"),
+                    "level": payload.get("level"),
+                    "deadline": str(payload.get("deadline") or ""),
+                    "opened_at": str(at),
+                }
+            )
+    return found
+
+
+def _fingerprints(tx: Transaction, first: date, last: date) -> dict[str, str]:
+    """Per day, its count of tickets by status: any new ticket, call, finish or void
+    changes it (read from the queue's own index, without the rows)."""
+    rows = tx.all(
+        "SELECT business_day, status, COUNT(*) FROM tickets"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day, status",
+        (first.isoformat(), last.isoformat()),
+    )
+    counts: dict[str, list[str]] = {}
+    for day, status, count in rows:
+        counts.setdefault(str(day), []).append(f"{status}:{count}")
+    return {day: ",".join(sorted(parts)) for day, parts in counts.items()}
+
+
+def _sum_day(tx: Transaction, day: str, midnight: datetime, fingerprint: str) -> None:
+    """One day's tickets summed again by queue and hour of issue, and by matters."""
+    since = tx.minutes_between(f"'{midnight.isoformat()}'", "issued_at")
+    hour = f"CAST(FLOOR(({since}) / 60.0) AS INTEGER)"
+    wait = _wait(tx)
+    tx.execute("DELETE FROM dashboard_hours WHERE business_day = ?", (day,))
+    tx.execute("DELETE FROM dashboard_matters WHERE business_day = ?", (day,))
+    tx.execute(
+        "INSERT INTO dashboard_hours (business_day, queue, hour, tickets, called, finished,"
+        f" wait_sum, wait_max) SELECT business_day, queue, {hour}, COUNT(*), COUNT(called_at),"
+        " SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
+        f" COALESCE(SUM({wait}), 0), MAX({wait}) FROM tickets"
+        f" WHERE business_day = ? AND status <> 'void' GROUP BY business_day, queue, {hour}",
+        (day,),
+    )
+    tx.execute(
+        "INSERT INTO dashboard_matters (business_day, matters, tickets)"
+        " SELECT business_day, matters, COUNT(*) FROM tickets"
+        " WHERE business_day = ? AND status <> 'void' GROUP BY business_day, matters",
+        (day,),
+    )
+    tx.execute(
+        "INSERT INTO dashboard_days (business_day, fingerprint) VALUES (?, ?)"
+        " ON CONFLICT (business_day) DO UPDATE SET fingerprint = excluded.fingerprint",
+        (day, fingerprint),
+    )
+
+
+def changed_days(tx: Transaction, first: date, last: date) -> dict[str, str]:
+    """The days of the period whose tickets changed since they were summed, with
+    their new fingerprints (a read: most histories find none but today)."""
+    rows = tx.all(
+        "SELECT business_day, fingerprint FROM dashboard_days"
+        " WHERE business_day >= ? AND business_day <= ?",
+        (first.isoformat(), last.isoformat()),
+    )
+    stored = {str(day): str(fingerprint) for day, fingerprint in rows}
+    return {
+        day: fingerprint
+        for day, fingerprint in _fingerprints(tx, first, last).items()
+        if stored.get(day) != fingerprint
+    }
+
+
+def sum_days(tx: Transaction, days: dict[str, str], midnight: Callable[[date], datetime]) -> None:
+    """Sums the days (from changed_days) again; `midnight(day)`: the hall's local
+    midnight of a day, from which hours of issue count."""
+    for day, fingerprint in days.items():
+        _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint)
+
+
+def refresh_sums(
+    tx: Transaction, first: date, last: date, midnight: Callable[[date], datetime]
+) -> int:
+    """changed_days and sum_days in one write transaction; the number of days summed."""
+    days = changed_days(tx, first, last)
+    sum_days(tx, days, midnight)
+    return len(days)
+
+
+_MEAN_WAIT = "CASE WHEN SUM(called) > 0 THEN SUM(wait_sum) / SUM(called) END"
+
+
+def waits_by_hour(
+    tx: Transaction, first: date, last: date
+) -> list[tuple[int, int, float | None, float | None]]:
+    """(hour of issue, tickets, mean and longest wait of the called) over the days
+    (summed by refresh_sums first)."""
+    rows = tx.all(
+        f"SELECT hour, SUM(tickets), {_MEAN_WAIT}, MAX(wait_max) FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY hour ORDER BY hour",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [(int(r[0]), int(r[1]), _number(r[2]), _number(r[3])) for r in rows]
+
+
+def tickets_by_queue(
+    tx: Transaction, first: date, last: date
+) -> list[tuple[str, int, int, float | None]]:
+    """(queue, tickets, finished, mean wait) over the days, void tickets aside."""
+    rows = tx.all(
+        f"SELECT queue, SUM(tickets), SUM(finished), {_MEAN_WAIT} FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY queue ORDER BY queue",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [(str(r[0]), int(r[1]), int(r[2] or 0), _number(r[3])) for r in rows]
+
+
+def tickets_by_matter(tx: Transaction, first: date, last: date) -> Counter[str]:
+    """Tickets per matter over the days (a ticket for two matters counts for both)."""
+    rows = tx.all(
+        "SELECT matters, SUM(tickets) FROM dashboard_matters"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY matters",
+        (first.isoformat(), last.isoformat()),
+    )
+    found: Counter[str] = Counter()
+    for matters, count in rows:
+        for code in json.loads(str(matters)) or [""]:
+            found[str(code)] += int(count)
+    return found
+
+
+def tickets_by_day(tx: Transaction, first: date, last: date) -> list[tuple[str, int, float | None]]:
+    """(business day, tickets, mean wait) over the days."""
+    rows = tx.all(
+        f"SELECT business_day, SUM(tickets), {_MEAN_WAIT} FROM dashboard_hours"
+        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day"
+        " ORDER BY business_day",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [(str(r[0]), int(r[1]), _number(r[2])) for r in rows]
+
+
+TICKET_EXPORT_COLUMNS = (
+    "business_day",
+    "number",
+    "queue",
+    "matters",
+    "status",
+    "channel",
+    "kiosk_id",
+    "issued_at",
+    "called_at",
+    "finished_at",
+    "window",
+    "wait_minutes",
+    "service_minutes",
+)
+
+
+def ticket_rows(tx: Transaction, first: date, last: date) -> list[tuple[Any, ...]]:
+    """Every ticket of the days for an export, in TICKET_EXPORT_COLUMNS (no personal
+    data is in a ticket)."""
+    rows = tx.all(
+        "SELECT business_day, number, queue, matters, status, channel, kiosk_id, issued_at,"
+        f' called_at, finished_at, "window", {_wait(tx)}, {_service(tx)} FROM tickets'
+        " WHERE business_day >= ? AND business_day <= ? ORDER BY business_day, issued_at, seq",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [
+        (*r[:3], " ".join(json.loads(str(r[3]))), *r[4:11], _number(r[11]), _number(r[12]))
+        for r in rows
+    ]
