@@ -193,7 +193,6 @@ class KioskWindow(QMainWindow):
         self.search.matter_chosen.connect(machine.choose_listed_matter)
         self.route.confirm.connect(machine.confirm)
         self.route.print_guide.connect(machine.print_guide)
-        self.route.want_window.connect(lambda: self.route.show_offer(False))
         self.route.priority.connect(machine.ask_priority)
         self.route.add_matter.connect(machine.add_matter)
         self.route.home.connect(machine.go_home)

@@ -221,8 +221,8 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert "预约签到" in shown
     assert "预约时间：09:30" in shown
     assert "签到并取号" in shown
-    tap(window, "签到并取号")
-    assert window.current_screen_name() == "route"
+    tap(window, "签到并取号")  # the booking chose the matters: no route screen to confirm
+    assert window.current_screen_name() in ("printing", "done")
     assert window.visit.appointment is not None
     assert window.visit.appointment.code == "YY10000002"
     assert [matter.code for matter in window.visit.matters] == ["M0101"]
@@ -232,6 +232,9 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert context.now is not None
     assert context.now.utcoffset() is not None
     assert context.now.hour == 9  # the hall's time zone, not UTC
+    wait_for_screen(qtbot, window, "done")
+    assert window.done.ticket is not None
+    assert window.done.ticket.route.queue.code == "appointment"
 
 
 def test_unknown_appointment_code_is_said_on_the_identify_screen(
