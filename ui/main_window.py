@@ -97,7 +97,7 @@ class KioskWindow(QMainWindow):
         # Offline from the hall server: said under the top bar on every screen.
         self.hall_status: HallStatusBanner | None = None
         if kiosk.link is not None:
-            self.hall_status = HallStatusBanner(kiosk.link, settings.kiosk.timezone)
+            self.hall_status = HallStatusBanner(kiosk.link)
             column.addWidget(self.hall_status)
         column.addWidget(self.stack, 1)
         # The latest calls at the bottom of every screen, under (never over) the screens.

@@ -307,6 +307,17 @@ def test_scans_identify_from_home_and_bad_codes_get_a_message(
     assert window.visit.profile.credit_level is CreditLevel.B
 
 
+def test_a_scanned_appointment_code_is_shown_masked_as_a_booking(
+    qtbot: QtBot, window: KioskWindow, scanner: FakeScannerWatcher
+) -> None:
+    scanner.scan("YY10000002")
+    wait_for_screen(qtbot, window, "checkin")
+    shown = visible_texts(window)
+    assert "您好！预约码 YY****0002" in shown
+    assert not any("YY10000002" in text for text in shown)
+    assert not any("已验证" in text for text in shown)  # a code is not a verified person
+
+
 def test_scans_elsewhere_are_ignored(
     qtbot: QtBot, window: KioskWindow, scanner: FakeScannerWatcher
 ) -> None:
