@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.hall.base import HallEvent, HallEventKind
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
 from kiosk.taxpayer import IdentityKind
+from kiosk.line_breaks import keep_words_text
 from kiosk.text import Language, Text
 from kiosk.tickets import IssuedTicket
 from kiosk.visit import Step, Visit, VisitMachine
@@ -91,7 +92,7 @@ class KioskWindow(QMainWindow):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.top_bar = TopBar(hall_name)
+        self.top_bar = TopBar(keep_words_text(hall_name))  # never "办税服" / "务厅"
         self.stack = QStackedWidget()
         column.addWidget(self.top_bar)
         # Offline from the hall server: said under the top bar on every screen.
@@ -115,7 +116,7 @@ class KioskWindow(QMainWindow):
         if window_layout is not None:
             window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
-        self.home = HomeScreen(hall_name, settings.queues)
+        self.home = HomeScreen(keep_words_text(hall_name), settings.queues)
         # New catalog versions, applied between visits; subscribed before the screens
         # read the catalog, so that no version is missed (ui/catalog_updates.py).
         self.catalog_updates = CatalogUpdates(
