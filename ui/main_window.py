@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.hall.base import HallEvent, HallEventKind
+from kiosk.line_breaks import keep_words_text
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
 from kiosk.taxpayer import IdentityKind
-from kiosk.line_breaks import keep_words_text
 from kiosk.text import Language, Text
 from kiosk.tickets import IssuedTicket
 from kiosk.visit import Step, Visit, VisitMachine
