@@ -91,7 +91,12 @@ def test_paper_end_gives_an_e_ticket_with_a_qr_code(
     wait_for_screen("eticket")
 
     assert window.eticket.number.text() == "G001"
-    assert "打印机暂时无法出票，请拍下或记住您的号码。" in visible_texts(window)
+    shown = visible_texts(window)
+    assert "打印机暂时无法出票，请拍下或记住您的号码。" in shown
+    # What the slip would have said: the area, and the documents to bring (一次性告知).
+    assert window.kiosk.settings.queue("green").area_zh in shown
+    assert "请备齐以下材料（一次性告知）" in shown
+    assert any(text.startswith("□ ") for text in shown)
     qr = window.eticket.findChild(QrCodeWidget)
     assert qr is not None
     assert qr.isVisible()
