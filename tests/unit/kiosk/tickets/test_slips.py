@@ -3,6 +3,7 @@ logo, paper width."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -203,9 +204,10 @@ def test_58_mm_paper_keeps_words_whole_and_indents_wrapped_documents(parts: Part
     documents = lines[lines.index("请准备以下材料（一次性告知）：") + 1 :]
     wrapped = [
         (first, following)
-        for first, following in zip(documents, documents[1:], strict=False)
+        for first, following in itertools.pairwise(documents)
         if first.startswith("□ ") and not following.startswith("□ ") and following.strip()
     ]
     assert wrapped  # a document line too long for 58 mm paper
     for _, following in wrapped:
-        assert following.startswith("   ") and following[3] != " "  # under the name
+        assert following.startswith("   ")  # under the name, not under the box
+        assert following[3] != " "
