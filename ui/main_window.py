@@ -103,7 +103,7 @@ class KioskWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         # The latest calls at the bottom of every screen, under (never over) the screens.
         speech = find_speech_command() if settings.keypads.speech else None
-        self.calling_line = CallingLine(Speaker(speech))
+        self.calling_line = CallingLine(Speaker(speech), voice_language=settings.kiosk.language)
         column.addWidget(self.calling_line)
         self.calling_line.attach(kiosk.hall)
         self.calling_line.hall_event.connect(self._on_hall_event)  # queued: any thread
