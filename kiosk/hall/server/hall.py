@@ -14,7 +14,14 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.hall import api
 from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.events import EventBroker
-from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
+from kiosk.hall.server.profile_lookup import (
+    DirectoryProfiles,
+    LookupLimit,
+    NoProfiles,
+    ProfileSource,
+    load_profile_secret,
+    profile_secret_path,
+)
 from kiosk.hall.server.store import HallStore, Location
 from kiosk.settings import Settings
 
@@ -63,7 +70,8 @@ class HallServer:
         self.options = options or ServerOptions()
         # The files first: a ConfigError leaves nothing open.
         self.catalog = CatalogSource(settings.catalog_path, settings.rules_path)
-        self.profiles = self.options.profiles or self._profiles_file()
+        self.profiles = self.options.profiles or self._profiles_file(location)
+        self.lookup_limit = LookupLimit()  # profile lookups per token
         self.store = HallStore(
             location, settings, clock or SystemClock(), self.options.offline_floor
         )
@@ -74,7 +82,7 @@ class HallServer:
         )
         self._watcher.start()
 
-    def _profiles_file(self) -> ProfileSource:
+    def _profiles_file(self, location: Location) -> ProfileSource:
         section = self.settings.identification
         path = section.taxpayers
         path = path if path.is_absolute() else self.settings.config_dir / path
@@ -82,6 +90,7 @@ class HallServer:
             return NoProfiles()
         return DirectoryProfiles(
             path,
+            secret=load_profile_secret(profile_secret_path(location, self.settings)),
             new_taxpayer_days=section.new_taxpayer_days,
             timezone=self.settings.kiosk.timezone,
             known_matters={m["code"] for m in self.catalog.current.catalog.get("matters", [])},
