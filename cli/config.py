@@ -24,6 +24,7 @@ from kiosk.settings import (
     load_settings,
     settings_json_schema,
 )
+from kiosk.settings.usable import risky, unusable
 from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
 
@@ -43,8 +44,10 @@ def cmd_config_check(args: argparse.Namespace) -> int:
             "matters": len(catalog.matters),
         }
         problems = rule_problems(settings, catalog)  # unknown queue, never matches, shadowed
+        problems += unusable(settings, str(file) if file else "")  # loads, but cannot work
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
+        warnings += risky(settings)  # works, but exposes: plain http across the network
     except ConfigError as error:
         problems = error.problems
     ok = not problems

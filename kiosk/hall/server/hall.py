@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 class ServerOptions:
     offline_floor: int = api.DEFAULT_OFFLINE_FLOOR
     max_body_bytes: int = api.MAX_BODY_BYTES
-    public_url: str = ""  # base of status_url; empty: the URL the kiosk used
+    public_url: str = ""  # base of status_url; empty: hall.url, else where it listens
     catalog_poll_seconds: float = 1.0
     # None: the taxpayers file of the settings (identification.taxpayers), if present.
     profiles: ProfileSource | None = None
@@ -72,6 +72,7 @@ class HallServer:
         self.catalog = CatalogSource(settings.catalog_path, settings.rules_path)
         self.profiles = self.options.profiles or self._profiles_file(location)
         self.lookup_limit = LookupLimit()  # profile lookups per token
+        self.listen_url = ""  # the address it is bound to: set by the runner
         self.store = HallStore(
             location, settings, clock or SystemClock(), self.options.offline_floor
         )

@@ -92,6 +92,7 @@ def start_in_thread(
     """The server on its own thread, accepting requests when this returns."""
     hall = HallServer(location, settings, clock, options)
     sock = _bind(host, port)
+    hall.listen_url = _url(sock, tls_cert is not None)
     server = _Server(_config(hall, tls_cert, tls_key, access_log=False), hall)
     # uvicorn stops on its own flag (should_exit), not on the thread's stop event.
     thread = BackgroundThread(
@@ -154,7 +155,8 @@ def serve(
         raise OSError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
         server = _Server(_config(hall, tls_cert, tls_key, access_log=True), hall)
-        announce(f"listening on {_url(sock, tls_cert is not None)}")
+        hall.listen_url = _url(sock, tls_cert is not None)
+        announce(f"listening on {hall.listen_url}")
         server.run(sockets=[sock])
     finally:
         hall.close()

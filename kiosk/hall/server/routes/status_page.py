@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -13,15 +14,30 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hall import api
 from kiosk.hall.server.answers import PING, PUBLIC_ERRORS, TICKET_ID, follow, public_state, sse
 from kiosk.hall.server.dependencies import Hall, Store
+from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.page import both, status_page_html
 from kiosk.hall.server.store import HallStore, StoreError, TicketRow
 from kiosk.text import text
 
 router = APIRouter()
 
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
 PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"content": {"text/html": {}}, "description": "Unknown ticket."}
 }
+
+
+def status_url(server: HallServer, ticket_id: str) -> str:
+    """The status page a ticket's QR code opens: under `--public-url`, else the hall URL
+    of the settings, else the address the server listens on; never the request's Host
+    header, which any client names as it likes. Empty when the server listens on every
+    address and nothing says which is public: the kiosk then uses the URL it reached
+    the server at."""
+    listening = urlsplit(server.listen_url).hostname or ""
+    own = server.listen_url if listening not in WILDCARD_HOSTS else ""
+    base = server.options.public_url or server.settings.hall.url or own
+    return base.rstrip("/") + api.PATH_STATUS_PAGE.format(ticket_id=ticket_id) if base else ""
 
 
 def not_found_page() -> str:

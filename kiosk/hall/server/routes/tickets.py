@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, TICKET_ID, ticket_out
 from kiosk.hall.server.dependencies import Client, Hall, Now, Store
+from kiosk.hall.server.routes.status_page import status_url
 from kiosk.hall.server.store import StoreError
 
 router = APIRouter()
@@ -16,12 +17,11 @@ router = APIRouter()
 
 @router.post(api.PATH_RESERVE, responses=ERRORS)
 def reserve(
-    body: api.ReserveIn, request: Request, client_id: Client, server: Hall, store: Store, clock: Now
+    body: api.ReserveIn, client_id: Client, server: Hall, store: Store, clock: Now
 ) -> api.ReservationOut:
     answer, new = store.reserve(client_id, body.idempotency_key, body.queue_code, body.matter_codes)
     if new:
         server.publish("queue_changed", queue_code=answer["queue_code"])
-    base = server.options.public_url or str(request.base_url)
     return api.ReservationOut(
         server_time=clock.now(),
         business_day=date.fromisoformat(answer["business_day"]),
@@ -31,7 +31,7 @@ def reserve(
         issued_at=datetime.fromisoformat(answer["issued_at"]),
         people_ahead=answer["people_ahead"],
         estimated_wait_minutes=answer["estimated_wait_minutes"],
-        status_url=f"{base.rstrip('/')}/t/{answer['ticket_id']}",
+        status_url=status_url(server, answer["ticket_id"]),
     )
 
 
