@@ -353,7 +353,7 @@ def test_the_hall_link_page_tests_a_real_server(window: KioskWindow, tmp_path: P
     try:
         page, jobs = _hall_page(window, kiosk, tmp_path)
         text = _texts(page)
-        assert "后台：http" in text
+        assert "后台：大厅服务器" in text  # named, not the raw "http"
         assert f"服务器地址：{running.url}" in text
         assert f"令牌：••••{token[-4:]}" in text
         assert token not in text
