@@ -1,7 +1,8 @@
 """Route: where to go and why, what to bring, how long the wait; then confirm.
 
 When the matter can be done at the self-service terminals, that is offered
-first (no number needed); the taxpayer may still ask for a window. When the
+first (no number needed, a guide slip, then 完成); the window route and its
+confirm button stay under it, one tap away (four taps for a green matter). When the
 rules give no ticket (outside hours, quota full) the screen says what to do
 instead, with no confirm button. A taxpayer who needs priority service says so
 with a button (the visit is routed again), and may add another matter to the
