@@ -25,6 +25,7 @@ from kiosk.settings import (
     load_settings,
     settings_json_schema,
 )
+from kiosk.settings.usable import risky, unusable
 from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
 from kiosk.voice import voice_problems
@@ -49,8 +50,10 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         problems += evaluation_problems(settings, notes)
         summary["notes"] = notes
         problems += voice_problems(settings)  # the hall's recorded clips, when it has them
+        problems += unusable(settings, str(file) if file else "")  # loads, but cannot work
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
+        warnings += risky(settings)  # works, but exposes: plain http across the network
     except ConfigError as error:
         problems = error.problems
     ok = not problems

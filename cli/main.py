@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a writer ended by SIGPIPE (128 + 13).
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -43,9 +49,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(json_lines=args.log_json, level=logging.DEBUG if args.verbose else logging.INFO)
     handler: Handler = args.handler
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """`kiosk ... | head`: the reader has what it wanted; end quietly, as a pipe's writer
+    does. Python would flush stdout again at exit and print the error: point stdout at
+    /dev/null first."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -308,3 +308,17 @@ class Transport:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def port_url_problem(url: str) -> str | None:
+    """Why the transport could not use `url` as a port, or None when it could: a
+    malformed usb:// or usblp:// URL, or a scheme pyserial has no handler for
+    (gopher://). Nothing is opened: pyserial is only asked to parse the URL."""
+    try:
+        if usb_address(url) is not None or device_file_path(url) is not None:
+            return None
+        if "://" in url:
+            serial.serial_for_url(url, do_not_open=True)
+    except ValueError as error:
+        return str(error)
+    return None

@@ -132,8 +132,17 @@ class CallingLine(QFrame):
     # A HallEvent, emitted on the thread that produced it; always queued to the GUI.
     hall_event = Signal(object)
 
-    def __init__(self, speaker: Speaker | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        speaker: Speaker | None = None,
+        parent: QWidget | None = None,
+        *,
+        voice_language: Language = "zh",
+    ) -> None:
         super().__init__(parent)
+        # The hall hears every call: in the hall's language (kiosk.language), not in the
+        # language the visitor at the screen chose.
+        self.voice_language: Language = voice_language
         self.setObjectName("callingLine")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
@@ -190,7 +199,7 @@ class CallingLine(QFrame):
         spoken = fill(
             text("calling.spoken_call"), number=_spelled(event.number), window=event.window
         )
-        self._speaker.say(spoken.get(self._language), self._language)
+        self._speaker.say(spoken.get(self.voice_language), self.voice_language)
 
     def calls(self) -> list[str]:
         """The calls shown, newest first, in the current language."""

@@ -185,7 +185,6 @@ class ScriptedVisit:
         )
         self.printed_slips += 1
         self.snap("guide-slip-printed")
-        self.tap(texts.WANT_WINDOW.en, "route-window")
         self.take_ticket(texts.CONFIRM.en, "G002")
         self.tap(texts.DONE.en)
         self.home("home-after-english")

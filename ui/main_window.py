@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.hall.base import HallEvent, HallEventKind
+from kiosk.line_breaks import keep_words_text
 from kiosk.printer_health import PrinterHealth, PrinterHealthReport
 from kiosk.taxpayer import IdentityKind
 from kiosk.text import Language, Text
@@ -91,18 +92,18 @@ class KioskWindow(QMainWindow):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.top_bar = TopBar(hall_name)
+        self.top_bar = TopBar(keep_words_text(hall_name))  # never "办税服" / "务厅"
         self.stack = QStackedWidget()
         column.addWidget(self.top_bar)
         # Offline from the hall server: said under the top bar on every screen.
         self.hall_status: HallStatusBanner | None = None
         if kiosk.link is not None:
-            self.hall_status = HallStatusBanner(kiosk.link, settings.kiosk.timezone)
+            self.hall_status = HallStatusBanner(kiosk.link)
             column.addWidget(self.hall_status)
         column.addWidget(self.stack, 1)
         # The latest calls at the bottom of every screen, under (never over) the screens.
         speech = find_speech_command() if settings.keypads.speech else None
-        self.calling_line = CallingLine(Speaker(speech))
+        self.calling_line = CallingLine(Speaker(speech), voice_language=settings.kiosk.language)
         column.addWidget(self.calling_line)
         self.calling_line.attach(kiosk.hall)
         self.calling_line.hall_event.connect(self._on_hall_event)  # queued: any thread
@@ -115,7 +116,7 @@ class KioskWindow(QMainWindow):
         if window_layout is not None:
             window_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
 
-        self.home = HomeScreen(hall_name, settings.queues)
+        self.home = HomeScreen(keep_words_text(hall_name), settings.queues)
         # New catalog versions, applied between visits; subscribed before the screens
         # read the catalog, so that no version is missed (ui/catalog_updates.py).
         self.catalog_updates = CatalogUpdates(
@@ -193,7 +194,6 @@ class KioskWindow(QMainWindow):
         self.search.matter_chosen.connect(machine.choose_listed_matter)
         self.route.confirm.connect(machine.confirm)
         self.route.print_guide.connect(machine.print_guide)
-        self.route.want_window.connect(lambda: self.route.show_offer(False))
         self.route.priority.connect(machine.ask_priority)
         self.route.add_matter.connect(machine.add_matter)
         self.route.home.connect(machine.go_home)

@@ -127,8 +127,6 @@ class Driver:
             if route is None or route.refusal is not None:
                 self.outcome("refused")
                 return
-            if window.route.want_window_button.isVisible():
-                tap(window, window.route.want_window_button.accessibleName())
             tap(window, texts.CONFIRM.zh)
             self.wait(
                 lambda: window.current_screen_name() not in ("route", "printing"),

@@ -110,6 +110,11 @@ QFrame[role="offer"] {{
     border: 3px solid {GREEN};
     border-radius: 24px;
 }}
+QFrame[role="refusal"] {{
+    background: {AMBER_PALE};
+    border: 3px solid {AMBER_INK};
+    border-radius: 24px;
+}}
 QWidget#overlay {{
     background: rgba(10, 25, 45, 170);
 }}

@@ -21,7 +21,9 @@ class Align(Enum):
 class TextBlock:
     """One paragraph; wrapped to the paper width by the renderer.
 
-    `width` and `height` are magnifications 1..8 (GS ! n).
+    `width` and `height` are magnifications 1..8 (GS ! n). `indent` is a hanging
+    indent: the columns (magnified) before every line but the first, as under a
+    checklist's box. Characters joined by WORD JOINER (U+2060) stay on one line.
     """
 
     text: str
@@ -29,6 +31,7 @@ class TextBlock:
     width: int = 1
     height: int = 1
     bold: bool = False
+    indent: int = 0
 
 
 @dataclass(frozen=True)

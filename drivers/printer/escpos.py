@@ -94,7 +94,7 @@ class _Renderer:
         self.out += align(block.align) + char_size(width, height)
         if block.bold:
             self.out += bold(True)
-        for line in wrap(block.text, max(1, self.profile.columns // width)):
+        for line in wrap(block.text, max(1, self.profile.columns // width), block.indent):
             self.line(line)
         if block.bold:
             self.out += bold(False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 
 # A missing-character box: two bytes in GB18030 (A1 F5), in every printer's font.
 SUBSTITUTE = "□"
@@ -24,15 +25,20 @@ _ZERO_WIDTH_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 _AS_SPACE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 # A line should not start with these; the previous character moves down with them.
 _CLOSING_PUNCTUATION = frozenset("，。、；：？！）》」』】〕〉”’…")
-_TOKEN_RE = re.compile(r" +|[\x21-\x7e]+|.", re.DOTALL)
+# WORD JOINER (Unicode's "no break here"): characters it joins stay on one line, as a
+# screen's text layout keeps them; it prints as nothing.
+GLUE = "\u2060"
+NO_BREAK_SPACE = "\u00a0"  # prints as a space that never breaks
+_TOKEN_RE = re.compile(r" +|[\x21-\x7e]+|.", re.DOTALL)  # spaces, an ASCII word, a character
 
 
 def normalize(text: str) -> str:
-    """NFC, control and line-separator characters as spaces, zero-width marks dropped."""
+    """NFC, control and line-separator characters (and no-break spaces) as spaces,
+    zero-width marks dropped."""
     out: list[str] = []
     for ch in unicodedata.normalize("NFC", text):
         category = unicodedata.category(ch)
-        if category in _AS_SPACE_CATEGORIES:
+        if category in _AS_SPACE_CATEGORIES or ch == NO_BREAK_SPACE:
             out.append(" ")
         elif category not in _ZERO_WIDTH_CATEGORIES:
             out.append(ch)
@@ -78,39 +84,48 @@ def display_width(text: str) -> int:
     return sum(_char_width(ch) for ch in normalize(text))
 
 
-def wrap(text: str, columns: int) -> list[str]:
+def wrap(text: str, columns: int, indent: int = 0) -> list[str]:
     """Break `text` into lines of at most `columns` columns.
 
     Newlines are hard breaks. Chinese may break between any two characters
     (not before closing punctuation when avoidable); Latin words break at
-    spaces, and a word longer than a line is cut. Returned lines are
-    normalized (see `encode_text`) and carry no trailing spaces. A character
-    two columns wide gets a line of its own when `columns` is 1.
+    spaces, and a word longer than a line is cut. Characters joined by `GLUE`
+    stay on one line unless they are longer than a line. Lines after the first
+    start with `indent` spaces (a hanging indent; at most half a line). Returned
+    lines are normalized (see `encode_text`) and carry no trailing spaces. A
+    character two columns wide gets a line of its own when `columns` is 1.
     """
     if columns < 1:
         raise ValueError(f"columns must be at least 1, got {columns}")
+    indent = max(0, min(indent, columns // 2, columns - 2))  # room for a Chinese character
     lines: list[str] = []
     for paragraph in re.split(r"\r\n|\r|\n", text):
-        lines.extend(_wrap_paragraph(normalize(paragraph), columns))
+        paragraph = paragraph.replace(NO_BREAK_SPACE, GLUE + " " + GLUE)
+        glued = GLUE.join(normalize(piece) for piece in paragraph.split(GLUE))
+        lines.extend(_wrap_paragraph(glued, columns, indent))
     return lines
 
 
-def _wrap_paragraph(paragraph: str, columns: int) -> list[str]:
+def _wrap_paragraph(paragraph: str, columns: int, indent: int) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
-    width = 0
+    start = width = 0  # the line's indent, and the columns it has taken
 
     def end_line() -> None:
-        nonlocal current, width
+        nonlocal current, width, start
         lines.append("".join(current).rstrip(" "))
-        current, width = [], 0
+        current, start, width = [], indent, indent
 
-    for token in _TOKEN_RE.findall(paragraph):
+    tokens = deque(_glued_tokens(paragraph))
+    while tokens:
+        token, glued = tokens.popleft()
         token_width = display_width(token)
         if width + token_width <= columns:
             current.append(token)
             width += token_width
-        elif token.startswith(" "):
+        elif glued and token_width > columns - indent:  # longer than a line: it breaks
+            tokens.extendleft(reversed([(plain, False) for plain in _TOKEN_RE.findall(token)]))
+        elif token.startswith(" ") and not glued:
             if current:
                 end_line()  # the spaces at a break are dropped
         elif token_width > columns and token.isascii():
@@ -124,10 +139,26 @@ def _wrap_paragraph(paragraph: str, columns: int) -> list[str]:
             if current:
                 end_line()
             current = [*carried, token]
-            width = display_width("".join(current))
+            width = start + display_width("".join(current))
     if current or not lines:
         end_line()
-    return _drop_leading_spaces(lines)
+    lines = _drop_leading_spaces(lines)
+    return [lines[0], *(" " * indent + line for line in lines[1:])]
+
+
+def _glued_tokens(paragraph: str) -> list[tuple[str, bool]]:
+    """The paragraph's tokens, those joined by GLUE merged into one (marked True)."""
+    tokens: list[tuple[str, bool]] = []
+    join_next = False
+    for token in _TOKEN_RE.findall(paragraph):
+        if token == GLUE:
+            join_next = bool(tokens)
+        elif join_next:
+            tokens[-1] = (tokens[-1][0] + token, True)
+            join_next = False
+        else:
+            tokens.append((token, False))
+    return tokens
 
 
 def _carry_for_punctuation(current: list[str], token: str, columns: int) -> list[str]:

@@ -72,6 +72,12 @@ def _credit_code_identity(code: str, kind: IdentityKind) -> Identity | CodeProbl
     return Identity(kind, code, mask_credit_code(code))
 
 
+def mask_appointment_code(code: str) -> str:
+    """The prefix and the last 4 digits: enough to recognise one's booking on screen."""
+    digits = code[len(APPOINTMENT_PREFIX) :]
+    return APPOINTMENT_PREFIX + "*" * max(0, len(digits) - 4) + digits[-4:]
+
+
 def classify_code(text: str) -> Identity | CodeProblem:
     """What a scanned or typed code is: an `Identity`, or a `CodeProblem` to show.
 
@@ -83,7 +89,7 @@ def classify_code(text: str) -> Identity | CodeProblem:
     if not code:
         return empty_code()
     if _is_appointment_code(code):
-        return Identity(IdentityKind.APPOINTMENT_CODE, code, code)
+        return Identity(IdentityKind.APPOINTMENT_CODE, code, mask_appointment_code(code))
     if code.startswith(TAXPAYER_QR_PREFIX):
         credit = code[len(TAXPAYER_QR_PREFIX) :]
         if len(credit) > CREDIT_CODE_LENGTH + 2:

@@ -19,15 +19,16 @@ class DocumentLine:
     copies: int
     deferrable: bool
 
-    def describe(self, language: Language) -> str:
-        """What to bring of it: original, copies, may be brought later."""
+    def describe(self, language: Language, *, deferrable: bool = True) -> str:
+        """What to bring of it: original, copies, may be brought later (unless
+        `deferrable` is False: a screen that marks 容缺 its own way)."""
         parts: list[Text] = []
         if self.original:
             parts.append(texts.ORIGINAL)
         if self.copies:
             copies = texts.COPY if self.copies == 1 else texts.COPIES
             parts.append(copies.format(copies=self.copies))
-        if self.deferrable:
+        if self.deferrable and deferrable:
             parts.append(texts.DEFERRABLE)
         return texts.DETAIL_SEPARATOR.get(language).join(part.get(language) for part in parts)
 

@@ -17,7 +17,9 @@ from drivers.printer.document import (
     RuleBlock,
     TextBlock,
 )
+from drivers.printer.text import display_width
 from kiosk.hall.base import Reservation
+from kiosk.line_breaks import keep_together, keep_words
 from kiosk.settings import QueueSection, Settings
 from kiosk.text import Language, Text
 from kiosk.tickets import texts
@@ -74,7 +76,7 @@ class TicketSlips:
         unnamed = texts.SELF_SERVICE_AREA
         area = Text(zh=queue.area_zh or unnamed.zh, en=queue.area_en or unnamed.en)
         blocks: list[Block] = [
-            TextBlock(self._hall_name(language), Align.CENTER),
+            TextBlock(keep_words(self._hall_name(language)), Align.CENTER),
             TextBlock(texts.GUIDE_TITLE.get(language), Align.CENTER, 2, 2),
             RuleBlock(),
             TextBlock(texts.GUIDE_WHERE.format(area=area).get(language)),
@@ -99,7 +101,9 @@ class TicketSlips:
         settings, ticket = self._settings, self._settings.ticket
         return {
             "logo": lambda slip: [ImageBlock(str(ticket.logo))] if ticket.logo else [],
-            "hall_name": lambda slip: [TextBlock(self._hall_name(slip.language), Align.CENTER)],
+            "hall_name": lambda slip: [
+                TextBlock(keep_words(self._hall_name(slip.language)), Align.CENTER)
+            ],
             "number_caption": lambda slip: [
                 TextBlock(texts.NUMBER.get(slip.language), Align.CENTER)
             ],
@@ -109,17 +113,10 @@ class TicketSlips:
             "queue": self._queue_block,
             "rule": lambda slip: [RuleBlock()],
             "people_ahead": lambda slip: [
-                TextBlock(
-                    texts.AHEAD.format(count=slip.reservation.people_ahead).get(slip.language)
-                )
+                TextBlock(people_ahead(slip.reservation.people_ahead).get(slip.language))
             ],
             "wait": self._wait_block,
-            "matters": lambda slip: [
-                TextBlock(
-                    texts.MATTERS.get(slip.language)
-                    + "、".join(matter.name.get(slip.language) for matter in slip.route.matters)
-                )
-            ],
+            "matters": self._matters_block,
             "documents": self._documents_block,
             "issued_at": self._issued_block,
             "qr": lambda slip: [QrBlock(slip.qr_url)],
@@ -135,9 +132,22 @@ class TicketSlips:
         }
 
     def _queue_block(self, slip: _SlipContext) -> list[Block]:
-        queue = slip.route.queue
-        name = queue.name_zh if slip.language == "zh" else queue.name_en
-        return [TextBlock(f"{name}  {windows_text(queue).get(slip.language)}", Align.CENTER, 1, 2)]
+        """Where to go, large (double width and height: read at arm's length), breaking
+        only between the queue's name and its windows; then the floor or area."""
+        queue, language = slip.route.queue, slip.language
+        name = keep_words(queue.name_zh if language == "zh" else queue.name_en)
+        windows = keep_together(windows_text(queue).get(language))
+        blocks: list[Block] = [TextBlock(f"{name}  {windows}", Align.CENTER, 2, 2, bold=True)]
+        area = queue.area_zh if language == "zh" else queue.area_en
+        if area:
+            blocks.append(TextBlock(area, Align.CENTER))
+        return blocks
+
+    def _matters_block(self, slip: _SlipContext) -> list[Block]:
+        language = slip.language
+        separator = texts.LIST_SEPARATOR.get(language)
+        names = separator.join(matter.name.get(language) for matter in slip.route.matters)
+        return [TextBlock(texts.MATTERS.format(matters=names).get(language))]
 
     def _wait_block(self, slip: _SlipContext) -> list[Block]:
         if not self._settings.ticket.show_wait_estimate:
@@ -158,7 +168,18 @@ class TicketSlips:
             return [TextBlock(texts.NO_DOCUMENTS.get(language), bold=True)]
         blocks: list[Block] = [TextBlock(texts.DOCUMENTS.get(language), bold=True)]
         template = texts.DOCUMENT_LINE.get(language)
+        # A wrapped line continues under the name, not under the box (a hanging indent).
+        indent = display_width(template.split("{", 1)[0])
         for line in slip.documents:
             name, detail = line.name.get(language), line.describe(language)
-            blocks.append(TextBlock(template.format(name=name, detail=detail)))
+            blocks.append(TextBlock(template.format(name=name, detail=detail), indent=indent))
         return blocks
+
+
+def people_ahead(count: int) -> Text:
+    """In the screen's words: none, one, or how many ahead."""
+    if count == 0:
+        return texts.NONE_AHEAD
+    if count == 1:
+        return texts.PERSON_AHEAD
+    return texts.AHEAD.format(count=count)

@@ -17,9 +17,12 @@ if not TYPE_CHECKING:  # mypy checks the names below; at run time the catalog an
 # The ticket's labels
 NUMBER: Text
 AHEAD: Text
+PERSON_AHEAD: Text
+NONE_AHEAD: Text
 WAIT: Text
 NO_WAIT: Text
 MATTERS: Text
+LIST_SEPARATOR: Text
 DOCUMENTS: Text
 NO_DOCUMENTS: Text
 ISSUED: Text

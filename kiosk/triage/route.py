@@ -96,12 +96,12 @@ def _longest_time_limit(matters: Sequence[Matter]) -> Text:
 def _ticket_route(
     rule: Rule, queue: QueueSection, matters: tuple[Matter, ...], settings: Settings
 ) -> Route:
-    reasons = [rule.reason]
+    offer = rule.offer_self_service and all(matter.self_service for matter in matters)
+    # Offered self-service, the reason is that: no queue at all. The rule's own reason
+    # ("the green channel is quicker") would argue for the queue the offer spares.
+    reasons = [texts.REASON_SELF_SERVICE if offer else rule.reason]
     if len(matters) > 1:
         reasons.append(texts.REASON_SEVERAL)
-    offer = rule.offer_self_service and all(matter.self_service for matter in matters)
-    if offer:
-        reasons.insert(0, texts.REASON_SELF_SERVICE)
     return Route(
         queue=queue,
         matters=matters,

@@ -99,6 +99,10 @@ class VisitMachine(VisitCore):
             self.adding_matter = False
             chosen = self.visit.matters
             matters = [*chosen, *(matter for matter in matters if matter not in chosen)]
+        self._route(matters)
+        self._enter(Step.ROUTE)
+
+    def _route(self, matters: Sequence[Matter]) -> None:
         self.visit.matters = list(matters)
         self.visit.route = route_visit(
             self.visit.matters, self._host.settings, self.visit_context(), rules=self._host.rules
@@ -106,7 +110,6 @@ class VisitMachine(VisitCore):
         self.guide_slip = GuideSlip.NONE
         self._emit(Change.ROUTE)
         self._requests.read_queue_states()
-        self._enter(Step.ROUTE)
 
     def ask_priority(self) -> None:
         """我是老年人/残疾人/孕妇: route the same matters again, with priority."""
@@ -231,7 +234,13 @@ class VisitMachine(VisitCore):
         self.visit.appointment = checked.appointment
         self.real_name_matter = None
         self._show_matters_of(matters[0])
-        self.route_matters(matters)
+        self._route(matters)
+        # The booking chose the matters and the tap confirmed them: straight to the ticket.
+        # Only a refusal (the hall closed since) shows the route, to say what to do.
+        if self.visit.route is not None and self.visit.route.refusal is None:
+            self.confirm()
+        else:
+            self._enter(Step.ROUTE)
 
     def _look_up(self, identity: Identity) -> None:
         if self.step is not Step.IDENTIFY:

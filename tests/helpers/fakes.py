@@ -25,8 +25,11 @@ class RecordingSlipPrinter:
         self.documents.append(document)
 
     def texts(self, index: int = -1) -> list[str]:
+        """The text blocks as they read on paper: without their no-break marks."""
         return [
-            block.text for block in self.documents[index].blocks if isinstance(block, TextBlock)
+            block.text.replace("\u2060", "").replace("\u00a0", " ")
+            for block in self.documents[index].blocks
+            if isinstance(block, TextBlock)
         ]
 
     def qr_codes(self, index: int = -1) -> list[str]:

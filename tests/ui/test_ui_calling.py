@@ -145,7 +145,7 @@ def test_an_installed_engine_is_found_with_the_language_voice() -> None:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_each_call_is_spoken_in_the_language_shown(
+def test_each_call_is_spoken_in_the_halls_language_whatever_is_shown(
     qtbot: QtBot, tmp_path: Path, language: Language
 ) -> None:
     spoken = tmp_path / "spoken.txt"
@@ -155,8 +155,10 @@ def test_each_call_is_spoken_in_the_language_shown(
         return [sys.executable, "-c", script, str(spoken), f"{lang}:{text}"]
 
     speaker = Speaker(fake_engine)
-    host, line = hosted(qtbot, speaker)
-    line.retranslate(language)
+    host = QWidget()
+    qtbot.addWidget(host)
+    line = CallingLine(speaker, host, voice_language=language)
+    line.retranslate("en" if language == "zh" else "zh")  # the visitor chose the other
     line.show_event(_called("A012", 3))
     line.show_event(_called("A013", 4))
     qtbot.waitUntil(lambda: speaker.spoken == 2, timeout=WORKER_TIMEOUT_MS)
@@ -234,3 +236,10 @@ def test_a_halls_wording_of_the_call_shows_though_the_window_was_built_before(
         assert line.calls() == ["A001 to 3"]
     finally:
         install_texts(None)
+
+
+@pytest.mark.settings(kiosk={"language": "en"})
+def test_the_window_speaks_the_halls_language_not_the_visitors(window: KioskWindow) -> None:
+    tap(window, "中文")  # a visitor switches: the hall keeps hearing its own language
+    assert window.visit.language == "zh"
+    assert window.calling_line.voice_language == "en"

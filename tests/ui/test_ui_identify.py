@@ -221,8 +221,8 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert "预约签到" in shown
     assert "预约时间：09:30" in shown
     assert "签到并取号" in shown
-    tap(window, "签到并取号")
-    assert window.current_screen_name() == "route"
+    tap(window, "签到并取号")  # the booking chose the matters: no route screen to confirm
+    assert window.current_screen_name() in ("printing", "done")
     assert window.visit.appointment is not None
     assert window.visit.appointment.code == "YY10000002"
     assert [matter.code for matter in window.visit.matters] == ["M0101"]
@@ -232,6 +232,9 @@ def test_appointment_code_typed_checks_in_inside_its_window(
     assert context.now is not None
     assert context.now.utcoffset() is not None
     assert context.now.hour == 9  # the hall's time zone, not UTC
+    wait_for_screen(qtbot, window, "done")
+    assert window.done.ticket is not None
+    assert window.done.ticket.route.queue.code == "appointment"
 
 
 def test_unknown_appointment_code_is_said_on_the_identify_screen(
@@ -302,6 +305,17 @@ def test_scans_identify_from_home_and_bad_codes_get_a_message(
     assert identity is not None
     assert identity.kind is IdentityKind.TAXPAYER_QR
     assert window.visit.profile.credit_level is CreditLevel.B
+
+
+def test_a_scanned_appointment_code_is_shown_masked_as_a_booking(
+    qtbot: QtBot, window: KioskWindow, scanner: FakeScannerWatcher
+) -> None:
+    scanner.scan("YY10000002")
+    wait_for_screen(qtbot, window, "checkin")
+    shown = visible_texts(window)
+    assert "您好！预约码 YY****0002" in shown
+    assert not any("YY10000002" in text for text in shown)
+    assert not any("已验证" in text for text in shown)  # a code is not a verified person
 
 
 def test_scans_elsewhere_are_ignored(

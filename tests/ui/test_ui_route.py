@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from test_ui_screens import _check_buttons, _check_labels
 from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, WORKER_TIMEOUT_MS
@@ -12,6 +13,7 @@ from uitest_support import DESKTOP_WINDOW, LANDSCAPE, PORTRAIT, WORKER_TIMEOUT_M
 from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
 from kiosk.hall.base import TicketChannel
+from ui import theme
 from ui.automation import settle, tap, visible_texts
 from ui.main_window import KioskWindow
 
@@ -43,7 +45,8 @@ def test_deferrable_documents_are_marked_and_the_time_limit_shown(
 ) -> None:
     tap_on("取号", "税务登记", "变更税务登记")
     shown = visible_texts(window)
-    assert "□ 授权委托书（原件，可容缺后补）【容缺】" in shown
+    assert "□ 授权委托书（原件）【容缺】" in shown  # 容缺 said once, by the mark
+    assert not any(text.count("容缺") > 1 for text in shown)
     assert "□ 变更事项证明材料（复印件1份）" in shown  # not deferrable: no mark
     assert "标有【容缺】的材料可先受理、承诺后补。" in shown
     assert "办理时限：即时办结" in shown
@@ -168,3 +171,52 @@ def test_a_quota_counts_every_kiosk_of_the_hall_not_only_this_one(
     assert route.refusal is not None
     assert route.rule == "quota_full"
     assert "确认取号" not in visible_texts(window)
+
+
+# ---- what the route screen says (issue 18) ----------------------------------------------
+
+
+def test_a_single_matter_is_named_on_the_route(window: KioskWindow, tap_on: Tap) -> None:
+    tap_on("取号", "发票办理", "发票代开")
+    assert "已选事项：发票代开" in visible_texts(window)
+    tap_on("English")
+    assert any(text.startswith("Chosen: ") for text in visible_texts(window))
+
+
+def test_the_self_service_offer_does_not_argue_for_the_queue(
+    window: KioskWindow, tap_on: Tap
+) -> None:
+    tap_on("取号", "申报纳税", "增值税申报")
+    assert window.route.offer_shown()
+    shown = visible_texts(window)
+    assert "• 此事项可在自助办税区办理，无需取号排队。" in shown
+    assert not any("绿色通道" in text and "更快" in text for text in shown)
+    tap_on("English")
+    assert not any("quicker" in text for text in visible_texts(window))
+
+
+def test_a_green_matter_also_done_at_self_service_takes_four_taps(
+    window: KioskWindow, tap_on: Tap, wait_for_screen: WaitForScreen
+) -> None:
+    taps = ("取号", "申报纳税", "增值税申报", "确认取号")
+    tap_on(*taps)
+    wait_for_screen("done")
+    assert len(taps) == 4
+    assert window.done.number.text().startswith("G")  # the green channel
+
+
+def _pixel(widget: QWidget) -> str:
+    image = widget.grab().toImage()
+    return str(image.pixelColor(image.width() // 2, 8).name())
+
+
+def test_a_refusal_is_styled_as_a_refusal_not_as_a_success(
+    window: KioskWindow, fake_clock: FakeClock, tap_on: Tap
+) -> None:
+    fake_clock.advance(EVENING_HOURS * 3600)
+    tap_on("取号", "税务登记", "变更税务登记")
+    assert window.route.refused()
+    assert window.route.refusal.property("role") == "refusal"
+    settle()
+    assert _pixel(window.route.refusal) == theme.AMBER_PALE
+    assert _pixel(window.route.refusal) != theme.GREEN_PALE

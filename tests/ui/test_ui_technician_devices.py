@@ -41,6 +41,7 @@ from kiosk.technician import AuditTrail
 from ui.automation import settle, tap, visible_buttons, visible_texts, wait_until
 from ui.main_window import KioskWindow
 from ui.technician import texts
+from ui.technician.editors import choice_label
 from ui.technician.jobs import Jobs
 from ui.technician.pages import DevicesPage, HallLinkPage, MenuContext, SettingsPage
 from ui.technician.pages.device_tests import sample_slip
@@ -263,7 +264,7 @@ def test_a_devices_settings_button_opens_its_settings_section(window: KioskWindo
     page = menu.page("settings")
     assert isinstance(page, SettingsPage)
     assert page.section.name == "keypads"
-    assert "评价器总线端口  (keypads.port)" in shown(window)
+    assert "评价器总线端口" in shown(window).splitlines()
 
 
 # ---- today: follow-ups -----------------------------------------------------------------------
@@ -352,7 +353,7 @@ def test_the_hall_link_page_tests_a_real_server(window: KioskWindow, tmp_path: P
     try:
         page, jobs = _hall_page(window, kiosk, tmp_path)
         text = _texts(page)
-        assert "后台：http" in text
+        assert "后台：大厅服务器" in text  # named, not the raw "http"
         assert f"服务器地址：{running.url}" in text
         assert f"令牌：••••{token[-4:]}" in text
         assert token not in text
@@ -424,7 +425,8 @@ def test_the_settings_page_shows_chinese_titles_and_english_after_the_switch(
     settle()
     tap(controller.layer, "打印机")
     settle()
-    assert "打印机端口  (printer.port)" in shown(window)
+    assert "打印机端口" in shown(window).splitlines()  # no raw key in Chinese
+    assert "printer.port" not in shown(window)
     tap(controller.layer, "中文 / English")
     settle()
     assert "Printer port  (printer.port)" in shown(window)
@@ -470,3 +472,41 @@ def test_the_device_tools_fit_and_are_named(
 def test_the_test_slip_is_titled_in_both_languages_large() -> None:
     title = sample_slip().blocks[0]
     assert title == TextBlock("打印测试 / Test print", Align.CENTER, 2, 2)
+
+
+def test_every_described_setting_has_chinese_help_and_every_choice_a_name() -> None:
+    for section in settings_sections():
+        for spec in section.fields:
+            if spec.editable and spec.description:
+                assert spec.key in texts.FIELD_HELP, f"{spec.key}: English help in Chinese mode"
+            for choice in spec.choices if spec.editable else ():
+                assert choice_label(spec, choice) != choice, (spec.key, choice)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+@WITH_PIN
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_settings_in_chinese_show_whole_section_names_and_no_raw_keys(
+    window: KioskWindow, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    controller = open_menu(window)
+    page = controller.menu.show_page("settings")
+    assert isinstance(page, SettingsPage)
+    keys = {spec.key for section in settings_sections() for spec in section.fields}
+    for section in page.sections:
+        page.show_section(section.name)
+        settle()
+        for button in page.section_buttons.values():
+            # Not clipped: the button is as wide as its label with its padding needs.
+            assert button.width() >= button.sizeHint().width(), (size, button.text())
+        shown = visible_texts(controller.layer)
+        assert not any(key in text for key in keys for text in shown), section.name
+        for label in page.findChildren(QLabel):
+            if label.isVisible() and label.property("role") == "muted" and label.text():
+                assert _has_chinese(label.text()), (section.name, label.text())
+        buttons = {button.text() for button in visible_buttons(controller.layer)}
+        assert not buttons & {"zh", "en", "e_ticket", "void", "embedded", "http"}

@@ -75,7 +75,7 @@ def test_route_shows_people_ahead_from_the_hall(
     tap_on("取号", "发票办理", "发票代开", "确认取号")
     wait_for_screen("done")
     tap_on("完成")
-    tap_on("取号", "发票办理", "发票领用", "仍要到窗口办理")
+    tap_on("取号", "发票办理", "发票领用")
     wait(lambda: "前面等候 1 人" in visible_texts(window))
     tap_on("确认取号")
     wait_for_screen("done")
@@ -91,7 +91,12 @@ def test_paper_end_gives_an_e_ticket_with_a_qr_code(
     wait_for_screen("eticket")
 
     assert window.eticket.number.text() == "G001"
-    assert "打印机暂时无法出票，请拍下或记住您的号码。" in visible_texts(window)
+    shown = visible_texts(window)
+    assert "打印机暂时无法出票，请拍下或记住您的号码。" in shown
+    # What the slip would have said: the area, and the documents to bring (一次性告知).
+    assert window.kiosk.settings.queue("green").area_zh in shown
+    assert "请备齐以下材料（一次性告知）" in shown
+    assert any(text.startswith("□ ") for text in shown)
     qr = window.eticket.findChild(QrCodeWidget)
     assert qr is not None
     assert qr.isVisible()
@@ -147,19 +152,29 @@ def test_self_service_offer_and_guide_slip(
     assert window.current_screen_name() == "route"
     assert "自助办税区办理，无需取号" in visible_texts(window)
     with pytest.raises(AutomationError, match="no visible button"):
-        find_button(window, "确认取号")  # no number is offered before the taxpayer asks
+        find_button(window, "完成")  # nothing printed yet: nothing to be done with
 
     tap_on("打印指引单")
     wait(lambda: any(text.startswith("指引单已打印") for text in visible_texts(window)))
     wait(lambda: len(printer.tickets) >= 1)
     assert "自助" in printer.tickets[0].text
     assert "增值税申报" in printer.tickets[0].text
+    assert not window.route.print_guide_button.isEnabled()  # one slip is enough
+    assert find_button(window, "完成").isEnabled()
 
-    tap_on("仍要到窗口办理")
-    assert "自助办税区办理，无需取号" not in visible_texts(window)
-    tap_on("确认取号")
+    tap_on("确认取号")  # a window after all: the fourth tap of the visit
     wait_for_screen("done")
     assert window.done.number.text() == "G001"
+
+
+def test_the_finish_button_after_a_guide_slip_goes_home(
+    window: KioskWindow, tap_on: Tap, printer: PrinterEmulator, wait: Wait
+) -> None:
+    tap_on("取号", "申报纳税", "增值税申报", "打印指引单")
+    wait(lambda: window.route.guide_done_button.isVisible())
+    tap_on("完成")
+    assert window.current_screen_name() == "home"
+    assert len(printer.tickets) == 1  # the guide slip, and no number
 
 
 def test_wait_is_said_plainly_for_the_first_and_the_second_in_line(

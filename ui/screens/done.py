@@ -10,6 +10,7 @@ from kiosk.text import Text
 from kiosk.tickets import IssuedTicket, windows_text
 from ui import texts
 from ui.screens.base import Screen, queue_area, queue_name
+from ui.screens.route import DocumentLabel
 from ui.widgets import QrCodeWidget, TextLabel, TouchButton, finger_scroll_area
 
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -84,14 +85,20 @@ class ETicketScreen(_OutcomeScreen):
         self.caption = TextLabel(texts.YOUR_NUMBER, "subtitle", align=CENTER)
         self.number = TextLabel("", "number", align=CENTER)
         self.where = TextLabel("", "title", align=CENTER)
+        self.area = TextLabel("", "subtitle", align=CENTER)
         self.wait = TextLabel("", align=CENTER)
         self.sentence = TextLabel(texts.E_TICKET_SENTENCE, "notice", align=CENTER)
+        # What the printed ticket would have listed (一次性告知): no slip to read it from.
+        self.documents_title = TextLabel(texts.DOCUMENTS_TITLE, "subtitle")
+        self.documents = QVBoxLayout()
+        self.documents.setSpacing(8)
+        self._document_labels: list[TextLabel] = []
         self.qr = QrCodeWidget(side=380, name=texts.QR_NAME)
         self.qr_caption = TextLabel(texts.QR_CAPTION, "muted", align=CENTER)
 
         number_block = QVBoxLayout()
         number_block.setSpacing(16)
-        for widget in (self.caption, self.number, self.where, self.wait):
+        for widget in (self.caption, self.number, self.where, self.area, self.wait):
             number_block.addWidget(widget)
         qr_block = QVBoxLayout()
         qr_block.setSpacing(12)
@@ -110,6 +117,8 @@ class ETicketScreen(_OutcomeScreen):
         column.addStretch(1)
         column.addWidget(self.sentence)
         column.addLayout(self.body)
+        column.addWidget(self.documents_title)
+        column.addLayout(self.documents)
         column.addStretch(1)
         self.page.addWidget(finger_scroll_area(content), 1)
         self.page.addWidget(self.finish_button, alignment=CENTER)
@@ -118,8 +127,17 @@ class ETicketScreen(_OutcomeScreen):
         self.ticket = ticket
         self.number.set_text(ticket.number)
         self.where.set_text(where_text(ticket))
+        self.area.set_text(queue_area(ticket.route.queue))
         self.wait.set_text(wait_text(ticket))
         self.qr.set_data(ticket.qr_url)
+        for label in self._document_labels:
+            label.setParent(None)
+            label.deleteLater()
+        self._document_labels = [DocumentLabel(line) for line in ticket.documents] or [
+            TextLabel(texts.NO_DOCUMENTS)
+        ]
+        for label in self._document_labels:
+            self.documents.addWidget(label)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)

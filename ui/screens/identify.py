@@ -81,6 +81,8 @@ def greeting(identity: Identity) -> Text:
     """Hello, with the name as the reader masks it and the masked number: never the key."""
     if identity.display_name:
         return texts.fill(texts.GREETING, name=identity.display_name, masked=identity.masked)
+    if identity.kind is IdentityKind.APPOINTMENT_CODE:  # a booking, not a verified person
+        return texts.fill(texts.GREETING_APPOINTMENT, masked=identity.masked)
     return texts.fill(texts.GREETING_NO_NAME, masked=identity.masked)
 
 

@@ -1,7 +1,8 @@
 """Route: where to go and why, what to bring, how long the wait; then confirm.
 
 When the matter can be done at the self-service terminals, that is offered
-first (no number needed); the taxpayer may still ask for a window. When the
+first (no number needed, a guide slip, then 完成); the window route and its
+confirm button stay under it, one tap away (four taps for a green matter). When the
 rules give no ticket (outside hours, quota full) the screen says what to do
 instead, with no confirm button. A taxpayer who needs priority service says so
 with a button (the visit is routed again), and may add another matter to the
@@ -37,8 +38,10 @@ class DocumentLabel(TextLabel):
 
     def _text(self) -> Text:
         def describe(language: Language) -> str:
+            # The mark says 容缺 once: the description leaves it out.
+            describe = self.line.describe(language, deferrable=False)
             text = texts.DOCUMENT_LINE.get(language).format(
-                name=self.line.name.get(language), describe=self.line.describe(language)
+                name=self.line.name.get(language), describe=describe
             )
             mark = texts.DEFERRABLE_MARK.get(language) if self.line.deferrable else ""
             return text + mark
@@ -52,10 +55,9 @@ class RouteScreen(Screen):
     confirm = Signal()  # issue a ticket for the route's queue
     back = Signal()
     print_guide = Signal()  # print the self-service guide slip
-    want_window = Signal()  # decline the self-service offer
     priority = Signal()  # the taxpayer asks for priority service
     add_matter = Signal()  # one more matter on the same number
-    home = Signal()  # leave after a refusal
+    home = Signal()  # leave after a refusal, or done after the guide slip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,13 +73,14 @@ class RouteScreen(Screen):
         self.offer_title = TextLabel(texts.SELF_SERVICE_OFFER, "title")
         self.offer_hint = TextLabel(texts.SELF_SERVICE_HINT)
         self.guide_status = TextLabel("", "notice")
-        # Side by side on the panel; stacked on a narrow window.
+        # Side by side on the panel; stacked on a narrow window. Once the guide slip is
+        # printed, the taxpayer is done here: 完成 takes them home.
         self.offer_buttons = offer_buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         offer_buttons.setSpacing(24)
         self.print_guide_button = TouchButton(texts.PRINT_GUIDE, "primary")
-        self.want_window_button = TouchButton(texts.WANT_WINDOW)
+        self.guide_done_button = TouchButton(texts.DONE, "primary")
         offer_buttons.addWidget(self.print_guide_button, 1)
-        offer_buttons.addWidget(self.want_window_button, 1)
+        offer_buttons.addWidget(self.guide_done_button, 1)
         for widget in (self.offer_title, self.offer_hint, self.guide_status):
             offer_layout.addWidget(widget)
         offer_layout.addLayout(offer_buttons)
@@ -102,7 +105,7 @@ class RouteScreen(Screen):
         ):
             where_layout.addWidget(widget)
 
-        self.refusal = card_frame("offer")
+        self.refusal = card_frame("refusal")
         refusal_layout = QVBoxLayout(self.refusal)
         refusal_layout.setContentsMargins(36, 32, 36, 32)
         refusal_layout.setSpacing(20)
@@ -155,7 +158,7 @@ class RouteScreen(Screen):
         self.back_button.clicked.connect(self.back)
         self.confirm_button.clicked.connect(self.confirm)
         self.print_guide_button.clicked.connect(self.print_guide)
-        self.want_window_button.clicked.connect(self.want_window)
+        self.guide_done_button.clicked.connect(self.home)
         self.priority_button.clicked.connect(self.priority)
         self.add_matter_button.clicked.connect(self.add_matter)
         self.home_button.clicked.connect(self.home)
@@ -198,7 +201,7 @@ class RouteScreen(Screen):
                 matters=texts.joined(names),
             )
         )
-        self.matters_line.setVisible(len(names) > 1)
+        self.matters_line.setVisible(bool(names))  # one matter is named too
         self.set_guide_state(GuideSlip.NONE)
         if route.refusal is not None:
             self.refusal_message.set_text(route.refusal.message)
@@ -214,13 +217,14 @@ class RouteScreen(Screen):
         self._dynamic.append(label)
 
     def show_offer(self, offered: bool) -> None:
-        """The self-service offer, or the window route with its confirm button; after a
-        refusal, only what to do instead."""
+        """The self-service offer first when there is one, and the window route with its
+        confirm button under it (one tap to a number either way); after a refusal, only
+        what to do instead."""
         refused = self.refused()
         self.refusal.setVisible(refused)
         self.offer.setVisible(offered and not refused)
-        self.where.setVisible(not offered and not refused)
-        self.confirm_button.setVisible(not offered and not refused)
+        self.where.setVisible(not refused)
+        self.confirm_button.setVisible(not refused)
         self.why_title.setVisible(not refused)
         for label in self._dynamic:
             if label.parent() is not None and self.reasons.indexOf(label) >= 0:
@@ -256,5 +260,8 @@ class RouteScreen(Screen):
             self.guide_status.style().unpolish(self.guide_status)
             self.guide_status.style().polish(self.guide_status)
         busy = state is GuideSlip.PRINTING
-        for button in (self.print_guide_button, self.want_window_button, self.back_button):
+        printed = state is GuideSlip.PRINTED
+        self.print_guide_button.setEnabled(not busy and not printed)  # one slip is enough
+        self.guide_done_button.setVisible(printed)
+        for button in (self.confirm_button, self.back_button):
             button.setEnabled(not busy)

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.config_store import FieldSpec
 from kiosk.technician import MASK
-from kiosk.text import Text
+from kiosk.text import LANGUAGES, Text
 from ui.technician import texts
+from ui.texts import LANGUAGE_NAMES
 from ui.widgets import TextLabel, TouchButton
 
 STANDARD_BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)
@@ -155,6 +156,13 @@ class ToggleEditor(FieldEditor):
         self.button.set_label(texts.ON if self._value else texts.OFF)
 
 
+def choice_label(spec: FieldSpec, choice: str) -> Text | str:
+    """A choice in words: a language in itself (中文, English), others by the catalog."""
+    if set(spec.choices) == set(LANGUAGES):
+        return LANGUAGE_NAMES.get(choice, choice)
+    return texts.CHOICE_NAMES.get(f"{spec.key}.{choice}", choice)
+
+
 class ChoiceEditor(FieldEditor):
     """One button per choice; the chosen one is checked. `other` adds free text."""
 
@@ -178,7 +186,7 @@ class ChoiceEditor(FieldEditor):
             dict.fromkeys([*choices, *([str(value)] if value not in (None, "") else [])])
         )
         for index, choice in enumerate(options):
-            button = TouchButton(choice)
+            button = TouchButton(choice_label(spec, choice))
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, c=choice: self.choose(c))
             grid.addWidget(button, index // self.COLUMNS, index % self.COLUMNS)

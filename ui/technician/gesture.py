@@ -1,7 +1,8 @@
 """The hidden way into the technician menu: five taps in the top-left corner within 3 s.
 
 The filter only watches: it never consumes an event, so the taxpayer's taps reach
-their buttons as before. A tap anywhere else starts the count again.
+their buttons as before. A tap anywhere else, or on a button in the corner (首页),
+starts the count again: a taxpayer tapping 首页 five times never meets the PIN pad.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Signal
 from PySide6.QtGui import QInputDevice, QMouseEvent, QTouchEvent, QWindow
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 CORNER_PX = 140
 TAPS = 5
@@ -66,7 +67,8 @@ class CornerTapGesture(QObject):
     def _press(self, position: QPointF) -> None:
         if not self.enabled:
             return
-        if position.x() > self.corner_px or position.y() > self.corner_px:
+        outside = position.x() > self.corner_px or position.y() > self.corner_px
+        if outside or self._on_button(position):
             self._times.clear()
             return
         now = self._monotonic()
@@ -75,3 +77,11 @@ class CornerTapGesture(QObject):
         if len(self._times) >= self.taps:
             self._times.clear()
             self.triggered.emit()
+
+    def _on_button(self, position: QPointF) -> bool:
+        widget = self._window.childAt(position.toPoint())
+        while widget is not None:
+            if isinstance(widget, QAbstractButton):
+                return True
+            widget = widget.parentWidget()
+        return False

@@ -178,3 +178,4 @@ LEVEL_NAMES: dict[str, Text]
 LEVEL_ROW: Text
 FIELD_TITLES: dict[str, Text]
 FIELD_HELP: dict[str, Text]
+CHOICE_NAMES: dict[str, Text]

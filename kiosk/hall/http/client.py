@@ -173,7 +173,7 @@ class HttpHall(HallBackend):
 
     def ticket_status_url(self, reservation: Reservation) -> str | None:
         known = self._file.status_url(reservation.ticket_id)
-        if known is not None:
+        if known:  # empty: a server that knows no public address of its own
             return known
         # An offline ticket: the server shows it once the outbox has delivered it.
         return self.wire.base_url + api.PATH_STATUS_PAGE.format(ticket_id=reservation.ticket_id)

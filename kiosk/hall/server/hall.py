@@ -23,7 +23,14 @@ from kiosk.hall.server.catalog import CatalogSource, CatalogWatcher
 from kiosk.hall.server.event_bus import SharedEvents, is_postgres
 from kiosk.hall.server.events import MAX_STREAMS_PER_ADDRESS, PING_SECONDS, EventBroker
 from kiosk.hall.server.principal import Forbidden, Principal, refuse
-from kiosk.hall.server.profile_lookup import DirectoryProfiles, NoProfiles, ProfileSource
+from kiosk.hall.server.profile_lookup import (
+    DirectoryProfiles,
+    LookupLimit,
+    NoProfiles,
+    ProfileSource,
+    load_profile_secret,
+    profile_secret_path,
+)
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import HallStore, Location
 from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
@@ -37,7 +44,7 @@ log = logging.getLogger(__name__)
 class ServerOptions:
     offline_floor: int = api.DEFAULT_OFFLINE_FLOOR
     max_body_bytes: int = api.MAX_BODY_BYTES
-    public_url: str = ""  # base of status_url; empty: the URL the kiosk used
+    public_url: str = ""  # base of status_url; empty: hall.url, else where it listens
     catalog_poll_seconds: float = 1.0
     # None: the taxpayers file of the settings (identification.taxpayers), if present.
     profiles: ProfileSource | None = None
@@ -103,7 +110,9 @@ class HallServer:
             name: CatalogSource(each.catalog_path, each.rules_path) for name, each in every.items()
         }
         self.catalog = catalogs[DEFAULT_HALL]
-        self.profiles = self.options.profiles or self._profiles_file()
+        self.profiles = self.options.profiles or self._profiles_file(location)
+        self.lookup_limit = LookupLimit()  # profile lookups per token
+        self.listen_url = ""  # the address it is bound to: set by the runner
         self.store = HallStore(
             location, every[DEFAULT_HALL], clock or SystemClock(), self.options.offline_floor
         )
@@ -150,7 +159,7 @@ class HallServer:
     def _screen_source(self, site: HallSite) -> ScreenSource:
         return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
 
-    def _profiles_file(self) -> ProfileSource:
+    def _profiles_file(self, location: Location) -> ProfileSource:
         section = self.settings.identification
         path = section.taxpayers
         path = path if path.is_absolute() else self.settings.config_dir / path
@@ -158,6 +167,7 @@ class HallServer:
             return NoProfiles()
         return DirectoryProfiles(
             path,
+            secret=load_profile_secret(profile_secret_path(location, self.settings)),
             new_taxpayer_days=section.new_taxpayer_days,
             timezone=self.settings.kiosk.timezone,
             known_matters={m["code"] for m in self.catalog.current.catalog.get("matters", [])},

@@ -123,6 +123,7 @@ def start_in_thread(
     """The server on its own thread, accepting requests when this returns."""
     hall = HallServer(location, settings, clock, options)
     sock = _bind(host, port)
+    hall.listen_url = _url(sock, tls_cert is not None)
     server = _Server(_config(hall, tls_cert, tls_key, access_log=False), hall)
     # uvicorn stops on its own flag (should_exit), not on the thread's stop event.
     thread = BackgroundThread(
@@ -176,6 +177,7 @@ def _run_worker(
     """One server process on `sock` until it is told to stop; `opened` once its
     database is open."""
     hall = HallServer(location, settings, None, options)
+    hall.listen_url = _url(sock, tls[0] is not None)
     try:
         server = _Server(_config(hall, *tls, access_log=True), hall)
         stops.append(lambda: server.handle_exit(signal.SIGTERM, None))

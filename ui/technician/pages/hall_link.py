@@ -36,7 +36,9 @@ class HallLinkPage(Page):
         self.clear_body()
         kiosk = self.kiosk
         hall_settings = kiosk.settings.hall
-        self.add_line(texts.fill(texts.BACKEND, backend=hall_settings.backend), "subtitle")
+        backend = hall_settings.backend
+        named = texts.CHOICE_NAMES.get(f"hall.backend.{backend}", backend)  # never a raw key
+        self.add_line(texts.fill(texts.BACKEND, backend=named), "subtitle")
         hall = server_hall(kiosk)
         self.test_button.setEnabled(hall is not None)
         if hall is None:

@@ -20,20 +20,23 @@ from ui.technician.editors import FieldEditor, editor_for
 from ui.technician.pages.base import MenuContext, Page
 from ui.widgets import TextLabel, TouchButton, card_frame
 
+SECTION_COLUMNS = 2
+
 
 def field_title(spec: FieldSpec) -> Text:
-    """The field's title in the menu's language, with its dotted key."""
+    """The field's title in the menu's language; in English with its dotted key (the
+    machine file's name for it), never in Chinese."""
     title = texts.FIELD_TITLES.get(spec.key)
     if title is None:  # a field without a Chinese title (a test catches it): English
-        return Text(zh=f"{spec.title}  ({spec.key})", en=f"{spec.title}  ({spec.key})")
-    return Text(zh=f"{title.zh}  ({spec.key})", en=f"{title.en}  ({spec.key})")
+        return Text(zh=spec.title, en=f"{spec.title}  ({spec.key})")
+    return Text(zh=title.zh, en=f"{title.en}  ({spec.key})")
 
 
-def field_help(spec: FieldSpec) -> Text | str:
+def field_help(spec: FieldSpec) -> Text:
     found = texts.FIELD_HELP.get(spec.key)
     if found is not None:
         return found
-    return spec.description or ""
+    return Text(zh="", en=spec.description or "")  # no English help in Chinese mode
 
 
 class SettingsPage(Page):
@@ -66,7 +69,8 @@ class SettingsPage(Page):
             button.setCheckable(True)
             button.setChecked(section.name == name)
             button.clicked.connect(lambda _=False, n=section.name: self.show_section(n))
-            grid.addWidget(button, index // 3, index % 3)
+            # Two a row: three clipped the longer Chinese names (导税规则, 评价器与呼叫).
+            grid.addWidget(button, index // SECTION_COLUMNS, index % SECTION_COLUMNS)
             self.section_buttons[section.name] = button
         self.body.addLayout(grid)
         try:
@@ -85,7 +89,7 @@ class SettingsPage(Page):
         column.setSpacing(8)
         column.addWidget(TextLabel(field_title(spec), "subtitle"))
         help_text = field_help(spec)
-        if help_text:
+        if help_text.zh or help_text.en:
             column.addWidget(TextLabel(help_text, "muted"))
         if spec.limits_text():
             column.addWidget(

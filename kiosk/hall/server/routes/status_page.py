@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import PUBLIC_ERRORS, TICKET_ID
+from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.page import PageLanguage, both, status_page_html
 from kiosk.hall.server.screens.routes import ServedScreens
 from kiosk.hall.server.store import StoreError
@@ -21,9 +23,23 @@ from kiosk.text import text
 
 router = APIRouter()
 
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
 PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"content": {"text/html": {}}, "description": "Unknown ticket."}
 }
+
+
+def status_url(server: HallServer, ticket_id: str) -> str:
+    """The status page a ticket's QR code opens: under `--public-url`, else the hall URL
+    of the settings, else the address the server listens on; never the request's Host
+    header, which any client names as it likes. Empty when the server listens on every
+    address and nothing says which is public: the kiosk then uses the URL it reached
+    the server at."""
+    listening = urlsplit(server.listen_url).hostname or ""
+    own = server.listen_url if listening not in WILDCARD_HOSTS else ""
+    base = server.options.public_url or server.settings.hall.url or own
+    return base.rstrip("/") + api.PATH_STATUS_PAGE.format(ticket_id=ticket_id) if base else ""
 
 
 def not_found_page() -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from kiosk.hall import api
 from kiosk.hall.server.answers import ERRORS, TICKET_ID, ticket_out
 from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
 from kiosk.hall.server.principal import Principal, require_role, require_ticket
+from kiosk.hall.server.routes.status_page import status_url
 from kiosk.hall.server.store import HallStore, StoreError, TicketRow
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def _owned(store: HallStore, caller: Principal, ticket_id: str, action: str) -> 
 
 @router.post(api.PATH_RESERVE, responses=ERRORS)
 async def reserve(
-    body: api.ReserveIn, request: Request, caller: Caller, server: Hall, store: CallerStore
+    body: api.ReserveIn, caller: Caller, server: Hall, store: CallerStore
 ) -> api.ReservationOut:
     require_role(caller, "reserve tickets", "kiosk")
     answer, new = await blocking(
@@ -35,7 +36,6 @@ async def reserve(
     )
     if new:
         server.publish("queue_changed", queue_code=answer["queue_code"], hall=store.hall)
-    base = server.options.public_url or str(request.base_url)
     return api.ReservationOut(
         server_time=server.clock.now(),
         business_day=date.fromisoformat(answer["business_day"]),
@@ -45,7 +45,7 @@ async def reserve(
         issued_at=datetime.fromisoformat(answer["issued_at"]),
         people_ahead=answer["people_ahead"],
         estimated_wait_minutes=answer["estimated_wait_minutes"],
-        status_url=f"{base.rstrip('/')}/t/{answer['ticket_id']}",
+        status_url=status_url(server, answer["ticket_id"]),
     )
 
 

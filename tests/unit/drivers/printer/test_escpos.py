@@ -242,6 +242,43 @@ def test_wrap(text: str, columns: int, lines: list[str]) -> None:
     assert wrap(text, columns) == lines
 
 
+GLUE = "\u2060"
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "lines"),
+    [
+        # A hall's name with its words glued: never "...服务" / "厅" on 58 mm paper.
+        (GLUE.join("税务分局") + GLUE.join("办税服务厅"), 12, ["税务分局", "办税服务厅"]),
+        ("Hall " + GLUE.join("No. 1"), 8, ["Hall", "No. 1"]),
+        ("Hall No.\u00a01", 8, ["Hall", "No. 1"]),  # a no-break space
+        (GLUE.join("一二三四五六"), 6, ["一二三", "四五六"]),  # longer than a line: breaks
+        (GLUE, 4, [""]),
+    ],
+)
+def test_glued_characters_stay_on_one_line(text: str, columns: int, lines: list[str]) -> None:
+    assert wrap(text, columns) == lines
+
+
+def test_a_hanging_indent_starts_every_line_but_the_first() -> None:
+    assert wrap("□ 一二三四五六七八", 10, indent=3) == ["□ 一二三", "   四五六", "   七八"]
+    assert wrap("[ ] one two three", 9, indent=4) == ["[ ] one", "    two", "    three"]
+
+
+@given(
+    text=st.text(st.characters(codec="utf-8") | st.sampled_from(["中", " ", GLUE, "a"])),
+    columns=st.integers(min_value=2, max_value=64),
+    indent=st.integers(min_value=0, max_value=8),
+)
+def test_glued_and_indented_lines_fit_and_keep_every_character(
+    text: str, columns: int, indent: int
+) -> None:
+    lines = wrap(text, columns, indent)
+    assert all(display_width(line) <= columns for line in lines)
+    assert all(not line.endswith(" ") for line in lines)
+    assert "".join(lines).replace(" ", "") == _visible(text)
+
+
 def test_wrap_rejects_zero_columns() -> None:
     with pytest.raises(ValueError, match="columns"):
         wrap("x", 0)
@@ -253,7 +290,8 @@ def _visible(text: str) -> str:
     return "".join(
         ch
         for ch in composed
-        if unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc", "Zl", "Zp") and ch != " "
+        if unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc", "Zl", "Zp")
+        and ch not in " \u00a0"  # a no-break space prints as a space
     )
 
 

@@ -3,15 +3,19 @@ logo, paper width."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from drivers.printer.document import ImageBlock, TextBlock
+from drivers.printer.document import ImageBlock, PrintDocument, TextBlock
 from drivers.printer.escpos import render
 from drivers.printer.profiles import PROFILES
 from drivers.printer.text import wrap
+from drivers.sim.escpos_parser import EscPosParser
+from drivers.sim.slip import Item, TextLine
+from kiosk.line_breaks import keep_words
 from kiosk.settings import ConfigError, load_settings
 from kiosk.text import default_texts, install_texts
 from kiosk.tickets import TicketService, windows_text
@@ -130,4 +134,80 @@ def test_without_a_logo_the_ticket_starts_with_the_hall_name(parts: Parts) -> No
     parts.service.issue(route_visit([parts.catalog.matter("M0201")], parts.settings), "zh")
     first = parts.printer.documents[-1].blocks[0]
     assert isinstance(first, TextBlock)
-    assert first.text == parts.settings.hall.name_zh
+    assert first.text == keep_words(parts.settings.hall.name_zh)
+
+
+# ---- the slip as the printer reads it (the emulator's parser) -------------------------------
+
+
+def printed_lines(document: PrintDocument, profile: str = "generic80") -> list[TextLine]:
+    """The text lines of `document` as the emulated printer lays them out."""
+    slips: list[list[Item]] = []
+    parser = EscPosParser(
+        PROFILES[profile],
+        on_status=lambda request: None,
+        on_slip=lambda raw, items: slips.append(items),
+    )
+    parser.feed(render(document, PROFILES[profile]).data)
+    if not slips:  # a printer without a cutter: the slip is torn off by hand
+        slips.append(parser.tear_off()[1])
+    [items] = slips
+    return [item for item in items if isinstance(item, TextLine)]
+
+
+def texts_of(lines: list[TextLine]) -> list[str]:
+    return [line.text.rstrip() for line in lines]
+
+
+def test_nobody_ahead_is_said_in_the_screens_words(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0201")], parts.settings)
+    parts.service.issue(route, "zh")
+    assert "前面无人等候" in texts_of(printed_lines(parts.printer.documents[-1]))
+    parts.service.issue(route, "zh")
+    assert "前面等候 1 人" in texts_of(printed_lines(parts.printer.documents[-1]))
+    parts.service.issue(route, "en")
+    assert "2 people ahead" in texts_of(printed_lines(parts.printer.documents[-1]))
+
+
+def test_the_window_line_is_double_width_and_height_and_the_area_follows(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0102")], parts.settings)
+    parts.service.issue(route, "zh")
+    lines = printed_lines(parts.printer.documents[-1])
+    [where] = [line for line in lines if "2-6号窗口" in line.text]
+    assert where.text.strip() == "综合窗口  2-6号窗口"
+    assert {(glyph.width, glyph.height) for glyph in where.glyphs} == {(2, 2)}
+    area = parts.settings.queue("comprehensive").area_zh
+    assert area
+    assert area in texts_of(lines)[texts_of(lines).index(where.text.rstrip()) + 1]
+
+
+def test_the_english_ticket_lists_matters_and_documents_as_the_chinese_does(
+    parts: Parts,
+) -> None:
+    route = route_visit([parts.catalog.matter("M0102")], parts.settings)
+    parts.service.issue(route, "en")
+    shown = texts_of(printed_lines(parts.printer.documents[-1]))
+    matters = [line for line in shown if line.startswith("Matters")]
+    assert matters == ["Matters: " + parts.catalog.matter("M0102").name.en]
+    assert any(line.startswith("□ ") for line in shown)
+    assert not any("[ ]" in line for line in shown)
+
+
+def test_58_mm_paper_keeps_words_whole_and_indents_wrapped_documents(parts: Parts) -> None:
+    route = route_visit([parts.catalog.matter("M0102")], parts.settings)
+    parts.service.issue(route, "zh")
+    lines = texts_of(printed_lines(parts.printer.documents[-1], "generic58"))
+    hall = parts.settings.hall.name_zh
+    assert lines[0] + lines[1] == hall  # two lines, broken between words
+    assert lines[1] == "办税服务厅"  # not "厅" alone
+    assert lines.index("综合窗口") + 1 == lines.index("2-6号窗口")  # between name and windows
+    documents = lines[lines.index("请准备以下材料（一次性告知）：") + 1 :]
+    wrapped = [
+        (first, following)
+        for first, following in itertools.pairwise(documents)
+        if first.startswith("□ ") and not following.startswith("□ ") and following.strip()
+    ]
+    assert wrapped  # a document line too long for 58 mm paper
+    for _, following in wrapped:
+        assert following.startswith("   ")  # under the name, not under the box
+        assert following[3] != " "

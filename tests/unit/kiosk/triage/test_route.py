@@ -363,6 +363,9 @@ def test_self_service_matters_are_offered_the_self_service_area_first() -> None:
     assert route.self_service_offer
     assert route.reasons[0] == REASON_SELF_SERVICE
     assert route.queue.code == "green"
+    # Only the offer's reason: "the green channel is quicker" would argue against it.
+    assert route.reasons == (REASON_SELF_SERVICE,)
+    assert not any("quicker" in reason.en for reason in route.reasons)
 
 
 def test_a_visit_without_matters_is_refused() -> None:

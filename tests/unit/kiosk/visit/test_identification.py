@@ -206,7 +206,9 @@ def test_an_appointment_in_its_window_checks_in_and_takes_its_matters(
     assert [matter.code for matter in machine.check_in_matters()] == [REAL_NAME_MATTER]
 
     machine.take_appointment()
-    assert machine.step is Step.ROUTE
+    assert machine.step is Step.PRINTING  # the route screen is skipped: one tap, a ticket
+    [(_, issued_route, _)] = harness.requests.tickets
+    assert issued_route.queue.code == "appointment"
     assert machine.visit.appointment == appointment
     assert machine.visit.category_code == "registration"  # behind the route, for Back
     context = machine.visit_context()
