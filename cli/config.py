@@ -25,6 +25,7 @@ from kiosk.settings import (
     load_settings,
     settings_json_schema,
 )
+from kiosk.settings.offline_range import offline_range_problems
 from kiosk.settings.usable import risky, unusable
 from kiosk.technician.pin import pin_hash_warning
 from kiosk.triage import rule_problems
@@ -51,6 +52,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         summary["notes"] = notes
         problems += voice_problems(settings)  # the hall's recorded clips, when it has them
         problems += unusable(settings, str(file) if file else "")  # loads, but cannot work
+        problems += offline_range_problems(settings, str(file or ""))
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
         warnings += risky(settings)  # works, but exposes: plain http across the network

@@ -34,7 +34,10 @@ Conventions (stable; changes only add optional fields):
 - Numbering: prefix letter + three digits per queue per business day (hall time zone).
   The server never issues seq >= ``offline_floor`` (default 900, see ``InfoOut``):
   numbers ``offline_floor..999`` belong to kiosks that never connected, each kiosk a
-  distinct sub-range from its own settings (e.g. K01 900-919, K02 920-939). A number
+  distinct sub-range of ``OFFLINE_RANGE_SIZE`` numbers the server assigns it on first
+  use (``InfoOut.offline_range``: the one its id derives, K01 900-919, K02 920-939,
+  when free; kept for good); before it learnt it, a kiosk uses the range its settings
+  give. An offline number outside the uploading kiosk's range is rejected. A number
   lease gives the kiosk a block of consecutive numbers per queue from the same
   counter the server uses (the counter jumps past the block), valid for that
   business day only; every lease request with a new key takes a new block (ask when
@@ -46,8 +49,21 @@ Conventions (stable; changes only add optional fields):
   journals it) creates the ticket in the server's queue (status reserved); then
   ``ticket.printed`` / ``ticket.e_ticket`` make it waiting and ``ticket.voided`` voids
   it. For tickets the server issued itself these records are only stored. The number
-  must come from a block leased to that kiosk that day or from the offline range
-  (>= offline_floor), else the record is "rejected" (never retried).
+  must come from a block leased to that kiosk that day or from its own offline range,
+  and ``business_day`` must be the server's today (or yesterday: a late upload), else
+  the record is "rejected" (never retried). The queue is ordered by the server's
+  time: the record's ``at`` is kept as sent (the audit), but the ticket takes its
+  place at ``at`` only inside [the start of its business day, this upload's
+  receipt]; an ``at`` outside its day or after its receipt counts as received (the
+  end of its day for yesterday's).
+- A record the server cannot take as it is (an ``at`` that has no UTC time, text
+  that is not Unicode, a number with other than ASCII digits, a matter code off its
+  pattern) is "rejected" with the reason, on its own: the rest of the batch is taken.
+- Reservations expire: one neither committed nor voided within the hall's
+  ``reservation_ttl_seconds`` (default 120) no longer counts in ``waiting`` and
+  ``people_ahead``; committed later, it still joins the queue. Reusing an
+  idempotency key with other parameters is 422 (a record's key reused for another
+  kind or ticket: that record is rejected).
 - Other record kinds are stored as they are (evaluation.recorded, follow_up.opened,
   follow_up.closed, heartbeat, guide_slip.*, ...). Heartbeats: kind ``heartbeat`` with a
   payload such as {"printer": "ok"|"paper_low"|"paper_out"|..., "keypads": {...},
@@ -68,7 +84,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -101,6 +117,7 @@ DEFAULT_OFFLINE_FLOOR = 900
 MAX_BODY_BYTES = 1024 * 1024
 MAX_BATCH = 1000  # records per upload
 MAX_LEASE = 200  # numbers per queue per lease
+OFFLINE_RANGE_SIZE = 20  # numbers per queue per day of a kiosk's own offline range
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 TICKET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -136,9 +153,12 @@ class Timed(_Out):
 # ---- requests ---------------------------------------------------------------------------
 
 
+MatterCode = Annotated[str, Field(pattern=MATTER_PATTERN)]
+
+
 class ReserveIn(_In):
     queue_code: str = Field(pattern=QUEUE_PATTERN)
-    matter_codes: list[str] = Field(default_factory=list, max_length=20)
+    matter_codes: list[MatterCode] = Field(default_factory=list, max_length=20)
     idempotency_key: str = Field(pattern=KEY_PATTERN)
 
 
@@ -195,9 +215,19 @@ class QueuesOut(Timed):
     queues: list[QueueOut]
 
 
+class OfflineRangeOut(_Out):
+    first: int  # numbers first..last (inclusive) of every queue, every day
+    last: int
+
+
 class InfoOut(Timed):
     client_id: str
     offline_floor: int
+    offline_range: OfflineRangeOut | None = Field(
+        None,
+        description="This kiosk's own offline numbers, assigned by the server (absent from"
+        " servers before them; null: every range is taken).",
+    )
     catalog_version: str
     timezone: str
     hall_name_zh: str

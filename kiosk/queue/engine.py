@@ -12,10 +12,9 @@ current ticket first. A paused window calls nobody and does not count in its
 queues' estimates; pauses and the tickets being served are in the database.
 
 Every method that reads or writes takes the `Transaction` it runs in, so the
-embedded hall and the hall server compose them with their own tables.
-
-An engine serves one hall (`hall`, by its settings): every statement names it, so a
-server of many halls (one engine each, one database) never mixes their queues.
+embedded hall and the hall server compose them with their own tables. An engine
+serves one hall (`hall`): every statement names it, so a server of many halls (one
+engine each, one database) never mixes their queues.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import Clock
@@ -46,6 +45,9 @@ CALL_FIRST_QUEUES = ("appointment", "priority")
 
 _SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets"
 _IN_QUEUE = "status IN ({})".format(", ".join(f"'{status}'" for status in IN_QUEUE))
+# A reservation never committed nor voided (its reply lost) stops holding a place
+# after the reservation TTL; the parameter is `_reserved_since()`.
+_HOLDS_PLACE = "(status = 'waiting' OR (status = 'reserved' AND issued_at >= ?))"
 
 
 class QueueEngine:
@@ -63,12 +65,17 @@ class QueueEngine:
         self.clock = clock
         self.zone = ZoneInfo(settings.kiosk.timezone)
         self.number_limit = min(number_limit, MAX_NUMBER + 1)
+        self.reservation_ttl = timedelta(seconds=settings.hall.reservation_ttl_seconds)
 
     def now(self) -> datetime:
         return self.clock.now()
 
     def business_day(self, now: datetime | None = None) -> date:
         return (now or self.now()).astimezone(self.zone).date()
+
+    def _reserved_since(self) -> str:
+        """Reservations issued before this have expired (stored times are UTC text)."""
+        return (self.now() - self.reservation_ttl).astimezone(UTC).isoformat()
 
     def queue(self, code: str) -> QueueSection:
         try:
@@ -203,8 +210,8 @@ class QueueEngine:
     def waiting(self, tx: Transaction, queue_code: str, day: date) -> int:
         row = tx.one(
             "SELECT COUNT(*) FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
-            f" AND {_IN_QUEUE}",
-            (self.hall, day.isoformat(), queue_code),
+            f" AND {_HOLDS_PLACE}",
+            (self.hall, day.isoformat(), queue_code, self._reserved_since()),
         )
         return int(row[0]) if row else 0
 
@@ -268,11 +275,12 @@ class QueueEngine:
             issued = ticket.issued_at.isoformat()
             row = tx.one(
                 "SELECT COUNT(*) FROM tickets WHERE hall = ? AND business_day = ? AND queue = ?"
-                f" AND {_IN_QUEUE} AND (issued_at < ? OR (issued_at = ? AND seq < ?))",
+                f" AND {_HOLDS_PLACE} AND (issued_at < ? OR (issued_at = ? AND seq < ?))",
                 (
                     self.hall,
                     ticket.business_day.isoformat(),
                     ticket.queue_code,
+                    self._reserved_since(),
                     issued,
                     issued,
                     ticket.seq,

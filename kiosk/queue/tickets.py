@@ -167,7 +167,9 @@ def number_of(queue: QueueSection, seq: int) -> str:
 
 def seq_of(queue: QueueSection, number: str) -> int | None:
     """The place of `number` in the queue's day, None when it is not one of its numbers."""
-    if len(number) != 4 or number[0] != queue.prefix or not number[1:].isdigit():
+    digits = number[1:]
+    # ASCII only: "²²²" and "٩٩٨" pass isdigit(), and the first breaks int().
+    if len(number) != 4 or number[0] != queue.prefix or not (digits.isascii() and digits.isdigit()):
         return None
     return int(number[1:])
 

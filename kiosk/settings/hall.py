@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from kiosk.settings.base import Section
+from kiosk.settings.offline_range import derived_offline_range
 from kiosk.text import Language
 
 
@@ -77,7 +78,8 @@ class HallSection(Section):
         description="Numbers (per queue, per day) this kiosk uses offline before it ever "
         "had a lease, e.g. 900-919; distinct for every kiosk of the hall and at or above "
         "the server's offline floor (900). Empty: 900 + 20 x (n - 1) .. +19 for a kiosk "
-        "id ending in n (K01: 900-919, K02: 920-939, ... K05: 980-999).",
+        "id ending in n (K01: 900-919, K02: 920-939, ... K05: 980-999). Used until the "
+        "hall server has assigned the kiosk a range of its own.",
         pattern=r"^(\d{1,3}-\d{1,3})?$",
     )
     tls_verify: bool = Field(True, title="Check the server's TLS certificate")
@@ -101,6 +103,14 @@ class HallSection(Section):
     lease_size: int = Field(
         20, ge=1, le=200, title="Offline numbers leased", description="Per queue per day."
     )
+    reservation_ttl_seconds: float = Field(
+        120.0,
+        ge=5,
+        le=3600,
+        title="Reservation lifetime",
+        description="A number reserved and neither printed nor voided within this time "
+        "(its reply was lost) no longer counts in the queue.",
+    )
 
     @field_validator("offline_range")
     @classmethod
@@ -122,11 +132,7 @@ class HallSection(Section):
         if self.offline_range:
             first, last = (int(part) for part in self.offline_range.split("-"))
             return first, last
-        digits = kiosk_id[len(kiosk_id.rstrip("0123456789")) :]
-        if not digits or int(digits) < 1:
-            return None
-        first = 900 + 20 * (int(digits) - 1)
-        return (first, first + 19) if first + 19 <= 999 else None
+        return derived_offline_range(kiosk_id)
 
 
 class QueueSection(Section):

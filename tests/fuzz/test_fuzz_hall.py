@@ -74,6 +74,7 @@ FIELDS: dict[str, Any] = {
     ),
     "client_id": st.text(max_size=5),
     "offline_floor": big_int,
+    "offline_range": st.none() | st.fixed_dictionaries({"first": big_int, "last": big_int}),
     "catalog_version": st.text(max_size=5),
     "timezone": st.sampled_from(["Asia/Shanghai", "Nowhere/City"]),
     "hall_name_zh": st.text(max_size=4),

@@ -369,10 +369,15 @@ def test_the_hall_link_page_tests_a_real_server(window: KioskWindow, tmp_path: P
         assert "hall_test_result" in [r.action for r in AuditTrail(kiosk.journal).records()]
         assert "最近成功同步：尚未同步" in visible_texts(page)
         assert kiosk.outbox_delivery is not None
+        malformed = kiosk.journal.record("Not A Kind", {})  # refused: set aside, kept
         assert kiosk.outbox_delivery.cycle()  # one delivery, as the sync thread does
         tap(page, "刷新")
         settle()
         assert "待上传记录：0" in visible_texts(page)
+        assert "被拒记录：1" in visible_texts(page)
+        shown = [t for t in visible_texts(page) if t.strip().startswith(f"记录 #{malformed}")]
+        assert shown
+        assert "kind" in shown[0]
         assert not any(t.startswith("最近成功同步：尚未") for t in visible_texts(page))
         jobs.close()
     finally:

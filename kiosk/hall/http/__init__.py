@@ -5,6 +5,7 @@ wire.py          one authenticated call, timeouts, what a failure means
 link_file.py     the kiosk's SQLite file: leases, its tickets, the clock offset
 numbering.py     numbers while offline, from leased blocks or the own range
 deliveries.py    outbox batches; commits and voids retried until taken
+lost_reservations.py  reservations whose reply was lost, voided once it answers
 event_stream.py  the server's event stream, read on a thread
 report.py        `kiosk hall status`
 """

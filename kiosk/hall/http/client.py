@@ -35,6 +35,7 @@ from kiosk.hall.base import (
 from kiosk.hall.http.deliveries import TicketOutcomes, send_records
 from kiosk.hall.http.event_stream import EventStreamReader, hall_event
 from kiosk.hall.http.link_file import LinkFile
+from kiosk.hall.http.lost_reservations import LostReservations
 from kiosk.hall.http.numbering import OfflineNumbering
 from kiosk.hall.http.wire import ConnectionTest, HallWire
 from kiosk.hall.link import HallLink, LinkDown, ServerClock
@@ -86,6 +87,7 @@ class HttpHall(HallBackend):
         )
         self._numbers = OfflineNumbering(settings, self._file, self.wire, self.clock)
         self._outcomes = TicketOutcomes(self._file, self.wire)
+        self._lost = LostReservations(self._file, self.wire)
         self.event_stream = EventStreamReader(self.wire.stream_client, self.link, self.publish)
         self.events_connected = self.event_stream.connected
 
@@ -124,7 +126,13 @@ class HttpHall(HallBackend):
             matter_codes=list(matter_codes),
             idempotency_key=uuid.uuid4().hex,
         )
-        answer = self.wire.online_call("POST", api.PATH_RESERVE, api.ReservationOut, request)
+        answer = self.wire.online_call(
+            "POST",
+            api.PATH_RESERVE,
+            api.ReservationOut,
+            request,
+            on_lost=lambda: self._lost.note(request),
+        )
         if answer is None:
             return self._numbers.reserve(queue_code, prefix)
         self._file.add_online(
@@ -188,12 +196,14 @@ class HttpHall(HallBackend):
         """Each sync cycle: the server's time, pending commits and voids, and enough
         leased numbers for today. Raises LinkDown when the server cannot be reached."""
         try:
-            self.wire.request("GET", api.PATH_INFO, api.InfoOut)
+            info = self.wire.request("GET", api.PATH_INFO, api.InfoOut)
         except LinkDown as error:
             self.wire.went_offline(str(error))
             raise
         except HallError as error:
             raise LinkDown(str(error)) from None
+        self._numbers.learn_range(info)
+        self._lost.resolve()
         self.retry_pending()
         self.ensure_leases()
 

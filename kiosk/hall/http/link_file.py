@@ -132,6 +132,13 @@ class LinkFile:
         )
         return seq
 
+    def drop_own_ranges_except(self, first: int | None) -> None:
+        """Forget the unused rest of own ranges other than the one starting at `first`."""
+        with self._lock:
+            self._db.execute(
+                "DELETE FROM leases WHERE source = 'own_range' AND first IS NOT ?", (first,)
+            )
+
     def leased_left(self, day: str) -> dict[str, int]:
         """Per queue, leased numbers still unused on the day."""
         with self._lock:

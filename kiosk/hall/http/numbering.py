@@ -2,8 +2,10 @@
 
 Offline, numbers come from blocks the server leased to this kiosk for today
 (leased while online) and, for a kiosk that never had a lease today, from the
-kiosk's own range (hall.offline_range): the server never issues those itself,
-so no two kiosks ever print the same number on a day.
+kiosk's own range: the one the server assigned it (InfoOut.offline_range, kept in
+the link file), or before it learnt one, hall.offline_range or the range its id
+derives. The server never issues those itself, so no two kiosks ever print the
+same number on a day.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from kiosk.hall.base import HallError, QueueState, Reservation
 from kiosk.hall.http.link_file import LinkFile
 from kiosk.hall.http.wire import HallWire
 from kiosk.hall.link import ServerClock
+from kiosk.queue import MAX_NUMBER
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
+
+LEARNT_RANGE = "offline_range"  # link file meta: "900-919", or NO_RANGE
+NO_RANGE = "none"
 
 
 class OfflineNumbering:
@@ -38,7 +44,7 @@ class OfflineNumbering:
         self._wire = wire
         self._clock = clock
         self.zone = ZoneInfo(settings.kiosk.timezone)
-        self._own_range = settings.hall.offline_numbers(settings.kiosk.id)
+        self._configured_range = settings.hall.offline_numbers(settings.kiosk.id)
         self._lease_size = settings.hall.lease_size
         self._lock = threading.Lock()
         self._queue_cache: dict[str, QueueState] = {}
@@ -78,7 +84,7 @@ class OfflineNumbering:
         states = self.queue_states()
         ticket_id = uuid.uuid4().hex
         number = self._file.take_offline(
-            ticket_id, day.isoformat(), queue_code, prefix, self._own_range
+            ticket_id, day.isoformat(), queue_code, prefix, self.own_range()
         )
         state = states[queue_code]
         log.info("offline ticket %s from this kiosk's numbers", number)
@@ -115,3 +121,30 @@ class OfflineNumbering:
     def leased_left(self, queue_code: str) -> int:
         """Leased numbers still unused today for the queue (technicians, tests)."""
         return self._file.leased_left(self.business_day().isoformat()).get(queue_code, 0)
+
+    def own_range(self) -> tuple[int, int] | None:
+        """The range the server assigned, else the configured (or derived) one."""
+        learnt = self._file.meta(LEARNT_RANGE)
+        if learnt is None:
+            return self._configured_range
+        if learnt == NO_RANGE:
+            return None
+        first, last = (int(part) for part in learnt.split("-"))
+        return first, last
+
+    def learn_range(self, info: api.InfoOut) -> None:
+        """Keep the offline range the server assigned (servers before ranges send none:
+        the configured one stays)."""
+        if "offline_range" not in info.model_fields_set:
+            return
+        given = info.offline_range
+        if given is not None and not 1 <= given.first <= given.last <= MAX_NUMBER:
+            log.warning("the hall server assigned an impossible offline range; ignored")
+            return
+        learnt = NO_RANGE if given is None else f"{given.first}-{given.last}"
+        if self._file.meta(LEARNT_RANGE) == learnt:
+            return
+        self._file.set_meta(LEARNT_RANGE, learnt)
+        # Numbers of another range would be refused on upload: not one more of them.
+        self._file.drop_own_ranges_except(None if given is None else given.first)
+        log.info("offline range from the hall server: %s", learnt)

@@ -36,6 +36,16 @@ class AnswerLost(LinkDown):
     """The request was sent but no usable answer came (timeout, connection cut)."""
 
 
+class Refused(HallError):
+    """A 4xx: the server will not take this request as it is. `fields` are the
+    locations (e.g. ["body", "records", 3, "at"]) a 422 names."""
+
+    def __init__(self, message: str, status: int, fields: list[list[Any]]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.fields = fields
+
+
 @dataclass(frozen=True)
 class ConnectionTest:
     """A technician's connection test: ok with the round trip and the server's time,
@@ -114,7 +124,11 @@ class HallWire:
         if response.status_code >= 500:
             raise LinkDown(f"hall server error {response.status_code}")
         if response.status_code >= 400:
-            raise HallError(f"the hall server refused: {_reason(response)}")
+            raise Refused(
+                f"the hall server refused: {_reason(response)}",
+                response.status_code,
+                _fields(response),
+            )
         try:
             parsed = answer.model_validate_json(response.content)
         except ValidationError as error:
@@ -140,21 +154,28 @@ class HallWire:
         path: str,
         answer: type[Model],
         body: BaseModel | None = None,
+        on_lost: Callable[[], None] | None = None,
     ) -> Model | None:
         """A call worth trying now: online, or offline but due for a probe. None (and
         the link offline) when the server cannot be reached. A call whose answer was
-        lost is repeated once, as it was (idempotent: the server answers the same)."""
+        lost is repeated once, as it was (idempotent: the server answers the same);
+        `on_lost` is called when it returns None after an answer was lost (the server
+        may have done what was asked)."""
         if not self.link.online and self._base_clock.monotonic() < self._probe_after:
             return None
+        lost = False
         for attempt in (1, 2):
             try:
                 return self.request(method, path, answer, body)
             except AnswerLost as error:
+                lost = True
                 if attempt == 2:
                     self.went_offline(str(error))
             except LinkDown as error:
                 self.went_offline(str(error))
                 break
+        if lost and on_lost is not None:
+            on_lost()
         return None
 
     def went_offline(self, reason: str) -> None:
@@ -204,3 +225,18 @@ def _reason(response: httpx.Response) -> str:
         if message is not None:
             return json.dumps(message, ensure_ascii=False)[:300]
     return f"status {response.status_code}"
+
+
+def _fields(response: httpx.Response) -> list[list[Any]]:
+    """The locations a 422 names (FastAPI's detail list); none for other answers."""
+    try:
+        detail = response.json().get("detail") if response.status_code == 422 else None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, AttributeError):
+        return []
+    if not isinstance(detail, list):
+        return []
+    return [
+        list(item["loc"])
+        for item in detail
+        if isinstance(item, dict) and isinstance(item.get("loc"), list)
+    ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Path as PathParam
@@ -12,7 +11,7 @@ from fastapi import Path as PathParam
 from kiosk.hall import api
 from kiosk.hall.server.events import PING_SECONDS
 from kiosk.hall.server.hall import HallClock
-from kiosk.hall.server.store import TicketRow
+from kiosk.hall.server.store import StoreError, TicketRow
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": api.ErrorOut, "description": "The body cannot be decoded."},
@@ -45,9 +44,14 @@ def ticket_out(clock: HallClock, ticket: TicketRow) -> api.TicketOut:
     )
 
 
-def utc_text(moment: datetime) -> str:
-    """Fixed-width UTC text: stored times then compare correctly as strings."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+def resume_after(header: str | None) -> int | None:
+    """The event a stream resumes after; 400 for anything but ASCII digits ("²³"
+    passes isdigit() and breaks int())."""
+    if not header:
+        return None
+    if not (header.isascii() and header.isdigit()):
+        raise StoreError(400, f"Last-Event-ID: {header!r} is not an event id")
+    return int(header)
 
 
 def sse(event: str, data: str, event_id: int | None = None) -> str:

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from kiosk.hall.http import HttpHall
 
 
+SET_ASIDE_SHOWN = 5
+
+
 def masked_token(token: str) -> Text | str:
     """A token's last four characters only."""
     if not token:
@@ -72,7 +75,11 @@ class HallLinkPage(Page):
             offset = hall.clock.offset_seconds
             self.add_line(texts.fill(texts.CLOCK_OFFSET, seconds=f"{offset:+.1f}"))
         self.add_line(texts.fill(texts.OUTBOX, count=kiosk.journal.pending_outbox()))
-        self.add_line(texts.fill(texts.REFUSED_RECORDS, count=len(kiosk.journal.refused_outbox())))
+        refused = kiosk.journal.refused_outbox()
+        self.add_line(texts.fill(texts.REFUSED_RECORDS, count=len(refused)))
+        # Kept, no longer holding back the records behind them: the newest few, why.
+        for event_id, reason in refused[-SET_ASIDE_SHOWN:]:
+            self.add_line(texts.fill(texts.SET_ASIDE_RECORD, event=event_id, reason=reason[:160]))
         if self.last_test is not None:
             self.add_line(self.last_test, "subtitle")
         self.body.addStretch(1)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import StreamingResponse
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import ERRORS, PING, follow, sse
+from kiosk.hall.server.answers import ERRORS, PING, follow, resume_after, sse
 from kiosk.hall.server.dependencies import Caller, Hall, Token, holder
 from kiosk.hall.server.events import PING_SECONDS, TooManyStreams
 from kiosk.hall.server.ticket_watch import STREAM_ERRORS, client_address, refused
@@ -35,11 +35,7 @@ async def events(
     request: Request,
     last_event_id: Annotated[str | None, Header(max_length=32)] = None,
 ) -> StreamingResponse:
-    last = (
-        int(last_event_id)
-        if last_event_id and last_event_id.isascii() and last_event_id.isdigit()
-        else None
-    )
+    last = resume_after(last_event_id)
     try:
         subscriber, missed = server.broker.subscribe(
             last, address=client_address(request), client_id=caller.client_id

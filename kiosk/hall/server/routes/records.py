@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import ERRORS, utc_text
+from kiosk.hall.server.answers import ERRORS
 from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
 from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.principal import Principal, require_client, require_role
@@ -35,10 +35,7 @@ async def upload(
     results, changed = await blocking(
         store.add_records,
         caller.client_id,
-        [
-            {**record.model_dump(exclude={"at"}), "at": utc_text(record.at)}
-            for record in body.records
-        ],
+        [record.model_dump() for record in body.records],
     )
     for queue_code in sorted(changed):
         server.publish("queue_changed", queue_code=queue_code, hall=store.hall)

@@ -13,6 +13,7 @@ from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
 from kiosk.hall.server.dashboard.schema import DASHBOARD_MIGRATIONS
 from kiosk.hall.server.store.evaluation_schema import EVALUATION_MIGRATIONS
+from kiosk.hall.server.store.kiosks import KIOSKS_MIGRATIONS
 from kiosk.queue import (
     DEFAULT_HALL,
     QUEUE_MIGRATIONS,
@@ -127,6 +128,7 @@ HALL_SERVER_PARTS = (
     EVALUATION_MIGRATIONS,
     EVENTS_MIGRATIONS,
     DASHBOARD_MIGRATIONS,
+    KIOSKS_MIGRATIONS,
 )
 
 

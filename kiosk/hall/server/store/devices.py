@@ -4,28 +4,46 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from kiosk.hall.server.store.base import StoreBase
+from kiosk.hall.server.store.record_checks import utc_text
 from kiosk.queue import Transaction
 
 
-def note_heartbeat(tx: Transaction, client_id: str, record: dict[str, Any], received: str) -> None:
-    """Keep the newest heartbeat of the client."""
+def note_heartbeat(
+    tx: Transaction, client_id: str, record: dict[str, Any], received: datetime
+) -> None:
+    """Keep the latest heartbeat the server received from the client: a kiosk's clock
+    (a heartbeat dated 2031) does not decide which is current."""
     tx.execute(
         "INSERT INTO devices (client_id, at, received_at, payload)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET"
         " at = excluded.at, received_at = excluded.received_at,"
-        " payload = excluded.payload WHERE excluded.at >= devices.at",
-        (client_id, record["at"], received, json.dumps(record.get("payload"))),
+        " payload = excluded.payload",
+        (
+            client_id,
+            _seen_at(record, received),
+            received.isoformat(),
+            json.dumps(record.get("payload")),
+        ),
     )
 
 
+def _seen_at(record: dict[str, Any], received: datetime) -> str:
+    """The record's time (fixed-width UTC text), never later than its receipt."""
+    at: str = record["at"]
+    now = utc_text(received) or at
+    return min(at, now)
+
+
 def note_device_event(
-    tx: Transaction, client_id: str, record: dict[str, Any], received: str
+    tx: Transaction, client_id: str, record: dict[str, Any], received: datetime
 ) -> None:
     """Device events between heartbeats update that device's state in /v1/devices at
-    once; the newest event wins."""
+    once; the newest event wins (its time no later than its receipt: one dated 2031
+    does not stick)."""
     kind = str(record["kind"])
     payload = record.get("payload") or {}
     if kind in ("keypad.online", "keypad.offline"):
@@ -51,7 +69,13 @@ def note_device_event(
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id, device) DO UPDATE SET"
         " at = excluded.at, received_at = excluded.received_at, state = excluded.state"
         " WHERE excluded.at >= device_events.at",
-        (client_id, device, record["at"], received, json.dumps(state, ensure_ascii=False)),
+        (
+            client_id,
+            device,
+            _seen_at(record, received),
+            received.isoformat(),
+            json.dumps(state, ensure_ascii=False),
+        ),
     )
 
 

@@ -320,3 +320,20 @@ def test_the_quota_counts_todays_numbers_of_every_kiosk_the_voided_aside(
     assert (figures["green"][3], figures["comprehensive"][3]) == (2, 0)
     clock.advance(24 * 3600)
     assert queue.figures()["green"][3] == 0  # a new day
+
+
+def test_a_reservation_past_its_ttl_holds_no_place_and_a_late_commit_still_joins(
+    queue: Queue, clock: FakeClock
+) -> None:
+    lost = queue.issue("green", commit=False)  # its reply never reached the kiosk
+    assert queue.figures()["green"][0] == 1
+    clock.advance(queue.engine.reservation_ttl.total_seconds() + 1)
+    assert queue.figures()["green"][0] == 0  # expired: not counted
+    fresh = queue.issue("green")
+    with queue.tx() as tx:
+        assert queue.engine.people_ahead(tx, fresh)[0] == 0
+    assert queue.call(3) == fresh.number
+    assert queue.call(3) is None  # never called while reserved
+    with queue.tx() as tx:  # printed after all (a commit retried late): it joins
+        assert queue.engine.commit(tx, lost.ticket_id, "printed")
+    assert queue.call(3) == lost.number

@@ -213,7 +213,15 @@ def test_a_matter_text_that_looks_like_a_formula_is_exported_as_text(
     record = {"idempotency_key": "offline-1", "kind": "ticket.reserved", "ticket_id": "t-905",
               "at": clock.now().isoformat(), "payload": payload}  # fmt: skip
     results, _ = running.hall.store.add_records("K01", [record])
+    assert results[0][1] == "rejected"  # a matter code off its pattern is refused now
+    payload["matters"] = []
+    results, _ = running.hall.store.add_records("K01", [{**record, "idempotency_key": "o-2"}])
     assert results[0][1] == "accepted"
+    with running.hall.store.db.transaction() as tx:  # a row kept from before that check
+        tx.execute(
+            "UPDATE tickets SET matters = ? WHERE ticket_id = 't-905'",
+            ('["=HYPERLINK(\\"http://evil.test\\")"]',),
+        )
     book = load_workbook(io.BytesIO(manager.get("/dashboard/export.xlsx?day=2026-11-23").content))
     cells = [row[3] for row in book["tickets"].iter_rows(min_row=2) if row[1].value == "G905"]
     assert cells[0].value == '\'=HYPERLINK("http://evil.test")'
