@@ -161,7 +161,7 @@ class Records(StoreBase):
         """An offline number is the kiosk's when leased to it that day, or in the
         offline range the server assigned it."""
         if seq >= self.offline_floor:
-            own = offline_range(tx, client_id, self.offline_floor, self.now())
+            own = offline_range(tx, client_id, self.hall, self.offline_floor, self.now())
             if own is not None and own[0] <= seq <= own[1]:
                 return None
             mine = "none" if own is None else f"{own[0]}-{own[1]}"
