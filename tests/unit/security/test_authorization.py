@@ -136,6 +136,8 @@ def test_outbox_records_cannot_change_another_kiosks_ticket(server: Server) -> N
 
 def test_window_actions_only_for_the_windows_granted(server: Server) -> None:
     assert server["K01"].post("/v1/windows/1/call-next").status_code == 200
+    assert server["K02"].post("/v1/windows/1/call-next").status_code == 403
+    assert server["DISPLAY1"].post("/v1/windows/1/call-next").status_code == 403
     assert server["K01"].post("/v1/windows/4/pause").status_code == 403
     assert server["K02"].post("/v1/windows/1/finish").status_code == 403
     assert server["K02"].post("/v1/windows/4/pause").json()["paused"] is True
