@@ -204,3 +204,20 @@ def test_a_revoked_tokens_event_stream_ends_before_the_next_event(server: Server
         server.reserve("K01")  # an event the revoked stream must not carry
         rest = list(lines)  # ends: the server closed the stream
     assert [line for line in rest if line.startswith("data: ")] == []
+
+
+def test_info_names_the_hall_and_role_and_only_a_kiosk_takes_an_offline_range(
+    server: Server,
+) -> None:
+    for name, role in (("DISPLAY1", "display"), ("ADMIN1", "admin")):
+        info = server[name].get("/v1/info").json()
+        assert (info["client_id"], info["hall"], info["role"]) == (name, "main", role)
+        assert info["offline_range"] is None  # none of the hall's five taken
+    kiosk = server["K01"].get("/v1/info").json()
+    assert (kiosk["hall"], kiosk["role"]) == ("main", "kiosk")
+    assert kiosk["offline_range"] == {"first": 900, "last": 919}
+    for name in ("K02", "K03"):
+        assert server[name].get("/v1/info").json()["offline_range"] is not None
+    with server.running.hall.store.db.read() as tx:
+        holders = tx.all("SELECT client_id FROM offline_ranges ORDER BY client_id")
+    assert holders == [("K01",), ("K02",), ("K03",)]
