@@ -167,6 +167,7 @@ def add_evaluation_commands(hall_commands: Any) -> None:
     evaluations.add_argument("--output", type=Path, help="a file (default: stdout)")
     evaluations.add_argument("--db", type=database_location, help=DB_HELP)
     evaluations.add_argument("--config", type=Path, help="settings file")
+    evaluations.add_argument("--hall", default="main", help="the hall reported (default main)")
     province = hall_commands.add_parser("province", help="the province 好差评 platform")
     province_commands = province.add_subparsers(dest="province_command", required=True)
     check = add_command(

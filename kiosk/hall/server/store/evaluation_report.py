@@ -79,16 +79,16 @@ class EvaluationReports(StoreBase):
                 "SELECT e.evaluation_id, e.window_number, e.staff_id, e.level, e.is_repeat,"
                 " f.deadline, f.closed_at FROM evaluations e"
                 " LEFT JOIN follow_ups f ON f.evaluation_id = e.evaluation_id"
-                " WHERE e.business_day >= ? AND e.business_day <= ?"
+                " WHERE e.hall = ? AND e.business_day >= ? AND e.business_day <= ?"
                 " ORDER BY e.evaluated_at",
-                (first.isoformat(), last.isoformat()),
+                (self.hall, first.isoformat(), last.isoformat()),
             )
             matters: dict[str, list[str]] = defaultdict(list)
             for evaluation_id, matter in tx.all(
                 "SELECT m.evaluation_id, m.matter_code FROM evaluation_matters m"
                 " JOIN evaluations e ON e.evaluation_id = m.evaluation_id"
-                " WHERE e.business_day >= ? AND e.business_day <= ?",
-                (first.isoformat(), last.isoformat()),
+                " WHERE e.hall = ? AND e.business_day >= ? AND e.business_day <= ?",
+                (self.hall, first.isoformat(), last.isoformat()),
             ):
                 matters[str(evaluation_id)].append(str(matter))
         table: dict[tuple[str, str], ReportRow] = {}
@@ -118,14 +118,14 @@ class EvaluationReports(StoreBase):
 
     def staff_figures(self, first: date, last: date) -> list[StaffFigures]:
         """Per staff number: calls, services, mean service time, evaluations, 差评."""
-        span = (first.isoformat(), last.isoformat())
+        span = (self.hall, first.isoformat(), last.isoformat())
         figures: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"calls": 0, "services": 0, "minutes": [], "evaluated": 0, "bad": 0}
         )
         with self.db.read() as tx:
             for staff, started, ended in tx.all(
                 "SELECT staff_id, started_at, ended_at FROM services WHERE staff_id IS NOT NULL"
-                " AND business_day >= ? AND business_day <= ?",
+                " AND hall = ? AND business_day >= ? AND business_day <= ?",
                 span,
             ):
                 entry = figures[str(staff)]
@@ -136,7 +136,8 @@ class EvaluationReports(StoreBase):
                     ).total_seconds()
                     entry["minutes"].append(seconds / 60)
             for staff, called_at in tx.all(
-                "SELECT staff_id, called_at FROM calls WHERE staff_id IS NOT NULL", ()
+                "SELECT staff_id, called_at FROM calls WHERE staff_id IS NOT NULL AND hall = ?",
+                (self.hall,),
             ):
                 day = self.business_day(datetime.fromisoformat(str(called_at)))
                 if first <= day <= last:
@@ -144,7 +145,7 @@ class EvaluationReports(StoreBase):
             for staff, level in tx.all(
                 "SELECT staff_id, level FROM evaluations WHERE staff_id IS NOT NULL"
                 " AND is_repeat = 0 AND level IS NOT NULL"
-                " AND business_day >= ? AND business_day <= ?",
+                " AND hall = ? AND business_day >= ? AND business_day <= ?",
                 span,
             ):
                 figures[str(staff)]["evaluated"] += 1
@@ -170,8 +171,8 @@ class EvaluationReports(StoreBase):
                 "SELECT f.evaluation_id, f.deadline, e.window_number, e.staff_id, e.level,"
                 " e.case_number FROM follow_ups f JOIN evaluations e"
                 " ON e.evaluation_id = f.evaluation_id"
-                " WHERE f.closed_at IS NULL AND f.deadline < ? ORDER BY f.deadline",
-                (today,),
+                " WHERE e.hall = ? AND f.closed_at IS NULL AND f.deadline < ? ORDER BY f.deadline",
+                (self.hall, today),
             )
         names = ("evaluation_id", "deadline", "window", "staff_id", "level", "case_number")
         return [dict(zip(names, row, strict=True)) for row in rows]
