@@ -64,7 +64,7 @@ class Records(StoreBase):
         record = {**record, "at": at}
         problem = self._apply(tx, upload, record)
         problem = problem or note_typed_record(self, tx, client_id, record)
-        _store(tx, client_id, key, record, received.isoformat())
+        _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
             note_heartbeat(tx, client_id, record, received)
         note_device_event(tx, client_id, record, received)
@@ -218,13 +218,14 @@ def _stored(tx: Transaction, client_id: str, key: str) -> tuple[str, str | None]
 
 
 def _store(
-    tx: Transaction, client_id: str, key: str, record: dict[str, Any], received: str
+    tx: Transaction, client_id: str, hall: str, key: str, record: dict[str, Any], received: str
 ) -> None:
     tx.execute(
-        "INSERT INTO records (client_id, idempotency_key, kind, at, ticket_id,"
-        " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO records (client_id, hall, idempotency_key, kind, at, ticket_id,"
+        " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
+            hall,
             key,
             record["kind"],
             record["at"],
