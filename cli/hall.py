@@ -194,6 +194,7 @@ def add_admin_commands(hall_commands: Any) -> None:
     )
     add.add_argument("name", metavar="NAME")
     add.add_argument("--password-stdin", action="store_true", help="read the password as one line")
+    add.add_argument("--hall", default="main", help="the hall whose figures it sees (default main)")
     remove = add_command(
         admin_commands, "remove", cmd_hall_admin, "remove an admin and end their sessions"
     )

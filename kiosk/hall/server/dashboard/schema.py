@@ -65,10 +65,12 @@ CREATE TABLE IF NOT EXISTS dashboard_matters (
 )
 """
 
-# Step 3: the day sums are per hall (the same queue names number apart in each hall).
-# They are sums of the tickets, so they are made anew: a day is summed again when
-# first read.
+# Step 3: an admin is of a hall and sees its figures only (admins from before: main).
+# The day sums are per hall (the same queue names number apart in each hall). They
+# are sums of the tickets, so they are made anew: a day is summed again when first
+# read.
 DASHBOARD_HALL_SUMS = """
+ALTER TABLE admins ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
 DROP TABLE IF EXISTS dashboard_days;
 DROP TABLE IF EXISTS dashboard_hours;
 DROP TABLE IF EXISTS dashboard_matters;

@@ -6,15 +6,19 @@ figures of its own."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kiosk.clock import FakeClock
+from kiosk.hall.server.dashboard.accounts import AdminAccounts
 from kiosk.hall.server.dashboard.exports import ticket_rows
 from kiosk.hall.server.dashboard.views import Period, history, live
 from kiosk.hall.server.hall import HallServer, ServerOptions
+from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.store import Location
 from tests.helpers.fakes import make_settings
 from tests.helpers.hall_morning import evaluation, morning
@@ -79,3 +83,44 @@ def test_a_second_hall_has_figures_of_its_own(server: HallServer, clock: FakeClo
     assert figures["by_day"][0]["tickets"] == 4
     assert [row["who"] for row in figures["satisfaction_by_staff"]] == ["9001"]
     assert len(ticket_rows(server, DAY, "east")) == 4
+
+
+def signed_in(url: str, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=20)
+    page = client.get("/dashboard/login").text
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    form = {"name": name, "password": PASSWORD, "csrf": csrf}
+    assert client.post("/dashboard/login", data=form).status_code == 303
+    return client
+
+
+PASSWORD = "tea-and-7-tax-forms"
+
+
+def test_an_admin_of_a_hall_signs_in_to_that_halls_figures(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    settings = make_settings(tmp_path)
+    options = ServerOptions(halls={"east": settings}, catalog_poll_seconds=60)
+    running = start_in_thread(tmp_path / "hall.sqlite3", settings, clock=clock, options=options)
+    try:
+        accounts = AdminAccounts(running.hall.store.db, clock)
+        for name, hall in (("manager", "main"), ("east-manager", "east"), ("lost", "north")):
+            accounts.add(name, PASSWORD, hall)
+        busy_east(running.hall, clock)
+        with closing(signed_in(running.url, "east-manager")) as east:
+            live_east = east.get("/dashboard/api/live").json()
+            green = {q["queue"]: q for q in live_east["queues"]}["green"]
+            assert green["issued"] == 4
+            export = east.get("/dashboard/export.csv").content.decode("utf-8-sig")
+            assert len(export.strip().splitlines()) == 1 + 4  # a header and east's tickets
+        with closing(signed_in(running.url, "manager")) as main:
+            green = {q["queue"]: q for q in main.get("/dashboard/api/live").json()["queues"]}
+            assert green["green"].get("issued", 0) == 0  # none measured in main
+            assert main.get("/dashboard/api/history").json()["by_day"] == []
+        with closing(signed_in(running.url, "lost")) as lost:
+            refused = lost.get("/dashboard/api/live")
+            assert refused.status_code == 403
+            assert "hall north is not served here" in refused.json()["detail"]
+    finally:
+        running.stop()
