@@ -76,17 +76,27 @@ def queue_waits(tx: Transaction, day: date, *, hall: str = DEFAULT_HALL) -> list
     ]
 
 
+@dataclass(frozen=True)
+class WindowFigures:
+    finished: int
+    mean_service: float | None  # minutes, called -> finished, of the finished ones
+    mean_wait: float | None  # minutes, issued -> called, of the numbers it called
+
+
 def window_service(
     tx: Transaction, day: date, *, hall: str = DEFAULT_HALL
-) -> dict[int, tuple[int, float | None]]:
-    """Per window today: numbers finished and their mean service minutes."""
+) -> dict[int, WindowFigures]:
+    """Per window today: numbers finished, their mean service minutes, and the mean
+    wait of the numbers it called (void tickets aside)."""
+    finished = "status = 'finished'"
     rows = tx.all(
-        f'SELECT "window", COUNT(*), AVG({_service(tx)}) FROM tickets'
-        " WHERE hall = ? AND business_day = ? AND status = 'finished'"
+        f'SELECT "window", SUM(CASE WHEN {finished} THEN 1 ELSE 0 END),'
+        f" AVG(CASE WHEN {finished} THEN {_service(tx)} END), AVG({_wait(tx)}) FROM tickets"
+        " WHERE hall = ? AND business_day = ? AND status <> 'void' AND called_at IS NOT NULL"
         ' AND "window" IS NOT NULL GROUP BY "window"',
         (hall, day.isoformat()),
     )
-    return {int(r[0]): (int(r[1]), _number(r[2])) for r in rows}
+    return {int(r[0]): WindowFigures(int(r[1] or 0), _number(r[2]), _number(r[3])) for r in rows}
 
 
 def evaluation_levels(

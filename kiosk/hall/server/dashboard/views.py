@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.hall import HallServer, HallSite
+from kiosk.hall.server.store.evaluation_core import staff_at
 from kiosk.queue import DEFAULT_HALL
 
 PeriodKind = Literal["day", "week", "month"]
@@ -24,6 +25,7 @@ SATISFIED = (1, 2, 3)  # 满意率: 非常满意, 满意 and 基本满意 of eve
 TOP_MATTERS = 15
 # A reader's or scanner's states that need a hand (kiosk.device_watchers.DeviceStatus).
 READER_TROUBLE = ("offline", "no_answer", "sam_failed")
+NOTHING_SERVED = queries.WindowFigures(0, None, None)
 # A heartbeat older than this: the kiosk is offline.
 STALE_MINUTES = 5
 
@@ -179,6 +181,7 @@ def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
         waits = {w.queue: w for w in queries.queue_waits(tx, day, hall=store.hall)}
         windows = store.engine.window_states(tx)
         served = queries.window_service(tx, day, hall=store.hall)
+        staff = {w: staff_at(tx, w, store.hall) for w in windows}
         levels = queries.evaluation_levels(tx, start, start + timedelta(days=1), hall=store.hall)
         follow_ups = queries.open_follow_ups(tx, hall=store.hall)
     # Another hall's kiosks' devices are not this hall's business.
@@ -207,9 +210,10 @@ def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
                 "window": w,
                 "state": "paused" if s.paused else ("serving" if s.number else "open"),
                 "number": s.number,
-                "finished_today": served.get(w, (0, None))[0],
-                "mean_service": served.get(w, (0, None))[1],
-                "staff": None,  # who serves: once staff sign in (the evaluations part)
+                "finished_today": served.get(w, NOTHING_SERVED).finished,
+                "mean_service": served.get(w, NOTHING_SERVED).mean_service,
+                "mean_wait": served.get(w, NOTHING_SERVED).mean_wait,
+                "staff": staff[w],  # signed in on the window's keypad or the dashboard
             }
             for w, s in sorted(windows.items())
         ],

@@ -68,6 +68,7 @@ class StaffFigures:
     service_minutes: float  # mean, of services with a start and an end
     evaluated: int
     bad: int
+    wait_minutes: float = 0.0  # mean, issued -> first called, of the numbers it called
 
 
 class EvaluationReports(StoreBase):
@@ -120,7 +121,14 @@ class EvaluationReports(StoreBase):
         """Per staff number: calls, services, mean service time, evaluations, 差评."""
         span = (self.hall, first.isoformat(), last.isoformat())
         figures: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"calls": 0, "services": 0, "minutes": [], "evaluated": 0, "bad": 0}
+            lambda: {
+                "calls": 0,
+                "services": 0,
+                "minutes": [],
+                "waits": [],
+                "evaluated": 0,
+                "bad": 0,
+            }
         )
         with self.db.read() as tx:
             for staff, started, ended in tx.all(
@@ -135,13 +143,18 @@ class EvaluationReports(StoreBase):
                         datetime.fromisoformat(str(ended)) - datetime.fromisoformat(str(started))
                     ).total_seconds()
                     entry["minutes"].append(seconds / 60)
-            for staff, called_at in tx.all(
-                "SELECT staff_id, called_at FROM calls WHERE staff_id IS NOT NULL AND hall = ?",
+            for staff, called_at, recall, issued_at in tx.all(
+                "SELECT c.staff_id, c.called_at, c.recall, t.issued_at FROM calls c"
+                " LEFT JOIN tickets t ON t.ticket_id = c.ticket_id AND t.hall = c.hall"
+                " WHERE c.staff_id IS NOT NULL AND c.hall = ?",
                 (self.hall,),
             ):
-                day = self.business_day(datetime.fromisoformat(str(called_at)))
-                if first <= day <= last:
+                called = datetime.fromisoformat(str(called_at))
+                if first <= self.business_day(called) <= last:
                     figures[str(staff)]["calls"] += 1
+                    if issued_at is not None and not recall:  # measured: the first call
+                        waited = called - datetime.fromisoformat(str(issued_at))
+                        figures[str(staff)]["waits"].append(waited.total_seconds() / 60)
             for staff, level in tx.all(
                 "SELECT staff_id, level FROM evaluations WHERE staff_id IS NOT NULL"
                 " AND is_repeat = 0 AND level IS NOT NULL"
@@ -158,6 +171,7 @@ class EvaluationReports(StoreBase):
                 round(sum(entry["minutes"]) / len(entry["minutes"]), 1) if entry["minutes"] else 0,
                 entry["evaluated"],
                 entry["bad"],
+                round(sum(entry["waits"]) / len(entry["waits"]), 1) if entry["waits"] else 0,
             )
             for staff, entry in sorted(figures.items())
         ]
