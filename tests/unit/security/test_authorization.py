@@ -221,3 +221,14 @@ def test_info_names_the_hall_and_role_and_only_a_kiosk_takes_an_offline_range(
     with server.running.hall.store.db.read() as tx:
         holders = tx.all("SELECT client_id FROM offline_ranges ORDER BY client_id")
     assert holders == [("K01",), ("K02",), ("K03",)]
+
+
+def test_an_admin_reads_only_its_halls_records_on_a_shared_database(server: Server) -> None:
+    # Hall east is served by another server process on the same database.
+    east = server.running.hall.store.for_hall("east", server.settings)
+    results, _ = east.add_records("E01", [record("heartbeat", printer="ok")])
+    assert results[0][1] == "accepted"
+    server.upload("K01", record("heartbeat", printer="ok"))
+    listed = server["ADMIN1"].get("/v1/records").json()
+    assert [r["client_id"] for r in listed["records"]] == ["K01"]
+    assert listed["total"] == 1

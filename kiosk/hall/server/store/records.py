@@ -178,9 +178,10 @@ class Records(StoreBase):
         offset: int,
         clients: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """`clients`: only these clients' records (a hall's), when given."""
-        where: list[str] = []
-        values: list[str | int] = []
+        """The hall's records (those its kiosks sent); `clients`: only these clients'
+        records, when given."""
+        where: list[str] = ["hall = ?"]
+        values: list[str | int] = [self.hall]
         if clients is not None:
             where.append(f"client_id IN ({', '.join('?' for _ in clients) or 'NULL'})")
             values.extend(clients)
@@ -190,7 +191,7 @@ class Records(StoreBase):
         if client_id is not None:
             where.append("client_id = ?")
             values.append(client_id)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause = " WHERE " + " AND ".join(where)
         with self.db.read() as tx:
             total_row = tx.one(f"SELECT COUNT(*) FROM records{clause}", values)
             rows = tx.all(
