@@ -222,6 +222,13 @@ class OfflineRangeOut(_Out):
 
 class InfoOut(Timed):
     client_id: str
+    hall: str = Field(
+        "main",
+        description="The hall the token belongs to (absent from servers of one hall: main).",
+    )
+    role: Literal["kiosk", "display", "admin"] = Field(
+        "kiosk", description="What the token may do (absent from servers before roles: kiosk)."
+    )
     offline_floor: int
     offline_range: OfflineRangeOut | None = Field(
         None,

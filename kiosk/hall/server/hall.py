@@ -156,6 +156,14 @@ class HallServer:
             raise refuse(principal, f"use hall {principal.hall}: not served here")
         return found
 
+    def site_of_ticket(self, ticket_id: str) -> HallSite:
+        """The hall of a ticket, whichever it is (the phone page has only the ticket's
+        id); hall main's when no hall served here has it (its store then says 404)."""
+        with self.store.db.read() as tx:
+            row = tx.one("SELECT hall FROM tickets WHERE ticket_id = ?", (ticket_id,))
+        found = None if row is None else self.halls.get(str(row[0]))
+        return found or self.halls[DEFAULT_HALL]
+
     def _screen_source(self, site: HallSite) -> ScreenSource:
         return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
 

@@ -50,9 +50,9 @@ function showLive(state) {
     state.queues.map((q) => [name(q.name), q.waiting, q.estimated_wait, q.issued ?? 0,
       q.called ?? 0, q.mean_wait, q.longest_wait]));
   const windows = table("windows", [["window"], ["state"], ["finished_today", 1],
-    ["mean_service", 1], ["staff"]],
+    ["mean_service", 1], ["mean_wait", 1], ["staff"]],
     state.windows.map((w) => [w.window, t[w.state] + (w.number ? " " + w.number : ""),
-      w.finished_today, w.mean_service, w.staff]));
+      w.finished_today, w.mean_service, w.mean_wait, w.staff]));
   state.windows.forEach((w, index) => {
     windows.rows[index + 1].cells[1].className = "state-" + w.state;
   });
