@@ -384,7 +384,8 @@ def _open_services(
         # FastAPI and uvicorn only where the pages are served: cold start stays short.
         from kiosk.hall.server.screens.embedded import EmbeddedScreens
 
-        kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock)
+        staff = None if windows is None else windows.evaluations.staff.signed_in
+        kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock, staff)
     elif settings.screens.serve:
         log.warning("screens.serve: with a hall server, the server serves the hall's screens")
     return kiosk

@@ -56,6 +56,11 @@ class WindowStaff:
         with self._lock:
             return self._at.get(window)
 
+    def signed_in(self) -> dict[int, str]:
+        """Every window's staff number now (the window screens show it)."""
+        with self._lock:
+            return dict(self._at)
+
     def sign_in(self, window: int, staff_id: str) -> None:
         if not STAFF_NUMBER.match(staff_id):
             raise ValueError("a staff number is 1 to 16 digits")

@@ -160,6 +160,9 @@ def test_a_bad_review_from_the_ticket_to_the_province(
     state = public.get(path).json()
     assert (state["level"], state["wants_content"]) == (5, True)
     assert {"efficiency_wait", "other"} <= {reason["code"] for reason in state["reasons"]}
+    # The window screen shows who served (signed in on the keypad, told by its records).
+    screen = browser(f"{server.url}/display/window/1?muted=1")
+    screen.wait_for("document.body.dataset.staff === '1037'")
     # 4. The reasons are chosen on the phone page the ticket's QR opens.
     phone = browser(f"{server.url}/t/{ticket.ticket_id}")
     phone.wait_for("document.body.dataset.evaluation === 'reasons'")

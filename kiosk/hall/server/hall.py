@@ -31,8 +31,9 @@ from kiosk.hall.server.profile_lookup import (
     load_profile_secret,
     profile_secret_path,
 )
-from kiosk.hall.server.screens.source import ScreenSource
+from kiosk.hall.server.screens.source import ScreenSource, nobody
 from kiosk.hall.server.store import HallStore, Location
+from kiosk.hall.server.store.evaluation_core import staff_of_windows
 from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
 from kiosk.queue import DEFAULT_HALL
 from kiosk.settings import Settings
@@ -157,7 +158,11 @@ class HallServer:
         return found
 
     def _screen_source(self, site: HallSite) -> ScreenSource:
-        return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
+        # Staff sign in at hall main's windows only (its typed 好差评 tables).
+        staff = staff_of_windows if site.store.hall == DEFAULT_HALL else nobody
+        return ScreenSource(
+            site.settings, site.store.engine, site.store.db, self.broker, staff=staff
+        )
 
     def _profiles_file(self, location: Location) -> ProfileSource:
         section = self.settings.identification

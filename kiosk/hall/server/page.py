@@ -84,7 +84,10 @@ function show(state) {
   if (near) alert("near");
   document.getElementById("evaluation").hidden = state.status !== "finished";
   if (state.status === "finished") evaluationStart();
-  if (state.status === "finished" || state.status === "void") stream.close();  // no more
+  if (state.status === "finished" || state.status === "void") {
+    stream.close();  // nothing more will change
+    document.getElementById("alerts").hidden = true;
+  }
   document.body.dataset.status = state.status;
   document.body.dataset.near = near ? "yes" : "no";
   document.body.dataset.window = state.window === null ? "" : String(state.window);
@@ -136,6 +139,7 @@ def status_page_html(
     near_ahead = settings.screens.near_ahead
     waiting = state.status in ("waiting", "reserved")
     near = waiting and state.people_ahead <= near_ahead
+    final = state.status in ("finished", "void")  # no alert will come
     script = _SCRIPT % {
         "texts": json.dumps(states, ensure_ascii=False),
         "call": json.dumps([go_to.zh, go_to.en], ensure_ascii=False),
@@ -199,7 +203,7 @@ h1 {{ font-size: 1.05em; font-weight: normal; margin: 0 0 .8em; }}
     <span id="wait">{state.estimated_wait_minutes}</span></div>
 </div>
 {evaluation_section(language, state.status == "finished")}
-<button id="alerts" type="button">{say(PHONE_TEXTS["alerts"])}</button>
+<button id="alerts" type="button" {"hidden" if final else ""}>{say(PHONE_TEXTS["alerts"])}</button>
 <script>{script}</script>
 </body>
 </html>

@@ -16,6 +16,7 @@ from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
 from kiosk.hall.server.dependencies import Caller, Hall, Now, Store
 from kiosk.hall.server.principal import Principal, refuse, require_role, require_window
+from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.store.evaluation_actions import EvaluationState
 from kiosk.hall.server.store.evaluation_core import hall_reasons
@@ -66,12 +67,14 @@ def window_staff(
     window: Annotated[int, PathParam(ge=1, le=999)],
     body: api.WindowStaffIn,
     caller: Caller,
+    server: Hall,
     store: Store,
     clock: Now,
 ) -> api.WindowStaffOut:
     require_window(caller, window)
     _evaluations_of_hall(caller, "sign staff in")
     store.set_window_staff(caller.client_id, window, body.staff_id)
+    server.publish(STAFF_CHANGED, window=window, hall=DEFAULT_HALL)
     return api.WindowStaffOut(**clock.stamp(), window=window, staff_id=body.staff_id)
 
 

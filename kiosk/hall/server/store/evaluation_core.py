@@ -93,6 +93,15 @@ def staff_at(tx: Transaction, window: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def staff_of_windows(tx: Transaction) -> dict[int, str]:
+    """The staff number signed in at each window now (the window screens show it)."""
+    rows = tx.all(
+        "SELECT window_number, staff_id FROM staff_sessions WHERE signed_out_at IS NULL"
+        " ORDER BY signed_in_at"
+    )
+    return {int(row[0]): str(row[1]) for row in rows}  # the newest sign-in wins
+
+
 def counted_evaluation(tx: Transaction, ticket_id: str) -> tuple[str, int | None] | None:
     """(evaluation id, level) of the service's counted evaluation, if any."""
     row = tx.one(
