@@ -128,7 +128,7 @@ class EmbeddedScreens:
             QueueEngine(self._settings, self._clock),
             self._database,
             self._broker,
-            staff=lambda _tx: self._staff_shown,
+            staff=lambda _tx: self._staff(),
         )
         config = uvicorn.Config(
             screens_app(source),
