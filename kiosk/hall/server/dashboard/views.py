@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.store.evaluation_core import staff_of_windows
 
 PeriodKind = Literal["day", "week", "month"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month")
@@ -175,6 +176,7 @@ def live(server: HallServer) -> dict[str, Any]:
         served = queries.window_service(tx, day)
         levels = queries.evaluation_levels(tx, start, start + timedelta(days=1))
         follow_ups = queries.open_follow_ups(tx)
+        staff = staff_of_windows(tx)
     queues = []
     for figure in figures:
         code = figure.queue.code
@@ -201,7 +203,7 @@ def live(server: HallServer) -> dict[str, Any]:
                 "number": s.number,
                 "finished_today": served.get(w, (0, None))[0],
                 "mean_service": served.get(w, (0, None))[1],
-                "staff": None,  # who serves: once staff sign in (the evaluations part)
+                "staff": staff.get(w),  # the staff number signed in there
             }
             for w, s in sorted(windows.items())
         ],

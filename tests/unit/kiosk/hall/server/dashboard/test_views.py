@@ -75,6 +75,9 @@ def test_the_live_view_has_queues_windows_evaluations_and_overdue_follow_ups(
     assert windows[1]["state"] == "open"
     assert (windows[1]["finished_today"], windows[1]["mean_service"]) == (1, 6.0)
     assert (windows[2]["state"], windows[2]["number"]) == ("serving", "A001")
+    assert windows[2]["staff"] is None  # nobody signed in there
+    server.store.set_window_staff("DASH", 2, "1037")
+    assert {row["window"]: row["staff"] for row in live(server)["windows"]}[2] == "1037"
     assert state["evaluations"]["levels"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
     assert state["evaluations"]["satisfied_percent"] == 50.0
     assert [f["ticket_number"] for f in state["overdue_follow_ups"]] == ["A001"]
