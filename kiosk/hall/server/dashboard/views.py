@@ -220,4 +220,5 @@ def live(server: HallServer) -> dict[str, Any]:
         },
         "overdue_follow_ups": [f for f in follow_ups if f["deadline"] < day.isoformat()],
         "open_follow_ups": len(follow_ups),
+        "follow_ups": follow_ups,  # open ones, for the manager to record their progress
     }
