@@ -24,10 +24,12 @@ from kiosk.hall.server.app import invalid, store_error
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.routes import status_page
 from kiosk.hall.server.runner import _bind
+from kiosk.hall.server.screens.evaluation import install_qr_evaluations
 from kiosk.hall.server.screens.routes import STAFF_CHANGED, install_screens
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
 from kiosk.journal import Journal
+from kiosk.qr_evaluation import QrEvaluations
 from kiosk.queue import QueueEngine
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
@@ -59,9 +61,11 @@ def event_data(event: HallEvent) -> dict[str, object]:
     }
 
 
-def screens_app(source: ScreenSource) -> FastAPI:
+def screens_app(source: ScreenSource, evaluations: QrEvaluations | None = None) -> FastAPI:
     app = FastAPI(title="Hall screens", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(status_page.router)
+    if evaluations is not None:
+        install_qr_evaluations(app, evaluations)
     install_screens(app, source)
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(RequestValidationError)(invalid)
@@ -78,8 +82,10 @@ class EmbeddedScreens:
         queue_file: Path,
         clock: Clock,
         staff: Callable[[], dict[int, str]] | None = None,
+        evaluations: QrEvaluations | None = None,
     ):
         self._settings = settings
+        self._evaluations = evaluations
         self._staff = staff or dict
         self._staff_shown: dict[int, str] = self._staff()
         self._hall = hall
@@ -131,7 +137,7 @@ class EmbeddedScreens:
             staff=lambda _tx: self._staff(),
         )
         config = uvicorn.Config(
-            screens_app(source),
+            screens_app(source, self._evaluations),
             log_config=None,
             access_log=False,
             lifespan="off",
