@@ -134,6 +134,7 @@ class EvaluationRecorder:
         self.staff_keys = StaffKeys(self.staff, clock, staff_entry_seconds)
         self._prompts: dict[int, Prompt] = {}
         self._evaluated: dict[int, Prompt] = {}  # the window's last voted service
+        self._answered: set[int] = set()  # prompts answered on the phone: keypads to idle
         self._lock = threading.Lock()
 
     def service_finished(
@@ -199,11 +200,19 @@ class EvaluationRecorder:
             if prompt is not None and prompt.ticket_id == ticket_id:
                 del self._prompts[window]
                 self._evaluated[window] = prompt
+                self._answered.add(window)
             else:
                 prompt = None
         staff_id = staff_id or (None if prompt is None else prompt.staff_id)
         served = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
         return self._record(window, level, served, channel="qr")
+
+    def take_answered(self) -> list[int]:
+        """The windows whose prompt a phone answered since the last call: their keypads
+        go back to idle."""
+        with self._lock:
+            answered, self._answered = sorted(self._answered), set()
+        return answered
 
     def last_keypad_seq(self, address: int) -> int | None:
         """The seq of the last vote journalled from keypad `address`, or None."""

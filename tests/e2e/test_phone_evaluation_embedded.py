@@ -129,6 +129,9 @@ def test_a_phone_vote_first_makes_the_keypad_s_later_vote_a_repeat(
     page.wait_for("document.body.dataset.evaluation === 'done'")
     [vote] = votes(kiosk, ticket_id)
     assert (vote["level"], vote["channel"], vote["repeat"]) == (1, "qr", False)
+    keypads = kiosk.keypad_emulator
+    assert keypads is not None
+    wait_for(lambda: keypads.prompting(address) is None, WAIT, "the keypad back to idle")
     press(kiosk, address, Key.VERY_DISSATISFIED)  # the keypad, afterwards
     wait_for(lambda: len(votes(kiosk, ticket_id)) == 2, WAIT, "the keypad's vote journalled")
     later = votes(kiosk, ticket_id)[1]
