@@ -144,7 +144,7 @@ def status_page_html(
         "texts": json.dumps(states, ensure_ascii=False),
         "call": json.dumps([go_to.zh, go_to.en], ensure_ascii=False),
         "page": json.dumps({"lang": language, "near_ahead": near_ahead}),
-        "evaluation": evaluation_script(),
+        "evaluation": evaluation_script(settings.evaluation.prompt_seconds),
     }
     minutes = text("status_page.estimated_wait")
     wait = (

@@ -8,8 +8,9 @@ finished, the page reads `/t/{id}/evaluation` and shows what fits.
   together in one POST.
 - Evaluated: thanks (for a 差评: it will be followed up).
 
-While no vote is known the page asks again every few seconds for a while, so that a
-vote on the window's keypad turns the page to the reasons without a tap. A server
+While no vote is known the page asks again every few seconds, as long as the window's
+keypad may still take one (`evaluation.prompt_seconds`, and a margin), so that a vote
+on the keypad turns the page to the reasons without a tap. A server
 that keeps no evaluations (a kiosk's embedded hall) answers 404: the page then only
 thanks the taxpayer. Everything is in the page itself (no CDN), in both languages or
 the one of `?lang=`.
@@ -35,7 +36,7 @@ LEVEL_KEYS = (
 )
 NEGATIVE = 4
 POLL_SECONDS = 3
-POLL_MINUTES = 10
+POLL_MARGIN_SECONDS = 30  # the keypad's report and the kiosk's upload of its vote
 
 EVALUATION_TEXTS = {
     "thanks_waiting": Text(zh="感谢您的耐心等候。", en="Thank you for waiting."),
@@ -173,7 +174,7 @@ async function evaluationLoad() {
 function evaluationStart() {
   if (evaluation.started) return;
   evaluation.started = true;
-  evaluation.until = Date.now() + %(poll_minutes)d * 60000;
+  evaluation.until = Date.now() + %(poll_for_ms)d;
   const levels = document.getElementById("levels");
   for (let level = 1; level <= 5; level++) {
     const button = document.createElement("button");
@@ -231,12 +232,13 @@ document.getElementById("content").onsubmit = (event) => {
 """
 
 
-def evaluation_script() -> str:
-    """The step's script; it uses the page's `side` and is started by `evaluationStart`."""
+def evaluation_script(prompt_seconds: float) -> str:
+    """The step's script; it uses the page's `side` and is started by `evaluationStart`.
+    It asks for a keypad's vote while a keypad prompt may last (`prompt_seconds`)."""
     return _SCRIPT % {
+        "poll_for_ms": int((prompt_seconds + POLL_MARGIN_SECONDS) * 1000),
         # Inside <script>: "</" would end the element.
         "texts": json.dumps(_pairs(), ensure_ascii=False).replace("</", "<\\/"),
         "poll_ms": POLL_SECONDS * 1000,
-        "poll_minutes": POLL_MINUTES,
         "negative": NEGATIVE,
     }
