@@ -134,6 +134,7 @@ class EvaluationRecorder:
         self.staff_keys = StaffKeys(self.staff, clock, staff_entry_seconds)
         self._prompts: dict[int, Prompt] = {}
         self._evaluated: dict[int, Prompt] = {}  # the window's last voted service
+        self._answered: set[int] = set()  # prompts answered on the phone: keypads to idle
         self._lock = threading.Lock()
 
     def service_finished(
@@ -182,6 +183,36 @@ class EvaluationRecorder:
                 with self._lock:
                     self._prompts.setdefault(window, prompt)
             raise
+
+    def qr_vote(
+        self,
+        window: int,
+        ticket_number: str,
+        ticket_id: str,
+        level: EvaluationLevel,
+        staff_id: str | None,
+    ) -> Evaluation:
+        """A vote on the phone page (channel qr) for a served ticket no one voted for:
+        the window's keypad prompt for that ticket is answered by it, and a later vote on
+        the keypad is a repeat (one service, one evaluation)."""
+        with self._lock:
+            prompt = self._prompts.get(window)
+            if prompt is not None and prompt.ticket_id == ticket_id:
+                del self._prompts[window]
+                self._evaluated[window] = prompt
+                self._answered.add(window)
+            else:
+                prompt = None
+        staff_id = staff_id or (None if prompt is None else prompt.staff_id)
+        served = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
+        return self._record(window, level, served, channel="qr")
+
+    def take_answered(self) -> list[int]:
+        """The windows whose prompt a phone answered since the last call: their keypads
+        go back to idle."""
+        with self._lock:
+            answered, self._answered = sorted(self._answered), set()
+        return answered
 
     def last_keypad_seq(self, address: int) -> int | None:
         """The seq of the last vote journalled from keypad `address`, or None."""
@@ -256,6 +287,7 @@ class EvaluationRecorder:
         *,
         keypad: tuple[int, int] | None = None,
         repeat: bool = False,
+        channel: Channel = "keypad",
     ) -> Evaluation:
         """Journal one evaluation (attached to `prompt`'s ticket when there is one); the
         journal also puts it in the outbox for the hall."""
@@ -269,6 +301,7 @@ class EvaluationRecorder:
             ticket_number,
             staff_id,
             self._clock.now(),
+            channel=channel,
             ticket_id=ticket_id,
             repeat=repeat,
         )

@@ -243,6 +243,9 @@ class WindowService:
         for window in self.evaluations.expire_prompts():
             log.info("window %d: the prompt went unanswered (not evaluated)", window)
             self._idle(window)
+        for window in self.evaluations.take_answered():
+            log.info("window %d: the prompt was answered on the phone page", window)
+            self._idle(window)
 
     def _handle(self, record: KeypadEventRecord) -> None:
         window = self._window_of.get(record.address)

@@ -33,8 +33,9 @@ from kiosk.hall.server.profile_lookup import (
 )
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import HallStore, Location
+from kiosk.hall.server.store.evaluation_core import staff_of_windows
 from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
-from kiosk.queue import DEFAULT_HALL
+from kiosk.queue import DEFAULT_HALL, Transaction
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,14 @@ class HallServer:
         return found or self.halls[DEFAULT_HALL]
 
     def _screen_source(self, site: HallSite) -> ScreenSource:
-        return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
+        hall = site.store.hall
+
+        def staff(tx: Transaction) -> dict[int, str]:
+            return staff_of_windows(tx, hall)
+
+        return ScreenSource(
+            site.settings, site.store.engine, site.store.db, self.broker, staff=staff
+        )
 
     def _profiles_file(self, location: Location) -> ProfileSource:
         section = self.settings.identification

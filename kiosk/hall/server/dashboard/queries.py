@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.follow_ups import mask_phone
 from kiosk.queue import DEFAULT_HALL, Transaction
 
 EVALUATION = "evaluation.recorded"
@@ -127,24 +128,58 @@ def evaluations_by(
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
+FOLLOW_UP_FIELDS = (
+    "evaluation_id",
+    "window",
+    "ticket_number",
+    "staff_id",
+    "level",
+    "deadline",
+    "opened_at",
+    "assignee",
+    "contact_result",
+    "rectification",
+    "contact_phone",
+)
+
+
 def open_follow_ups(tx: Transaction, *, hall: str = DEFAULT_HALL) -> list[dict[str, Any]]:
-    """Follow-ups opened and not closed: window, ticket number, level, deadline."""
+    """Follow-ups opened and not closed, oldest deadline first: those of the 好差评
+    tables (a keypad's or the phone page's 差评; the dashboard records their progress,
+    the phone masked), then those only a kiosk's records tell of."""
+    rows = tx.all(
+        "SELECT f.evaluation_id, e.window_number, e.number, e.staff_id, e.level, f.deadline,"
+        " f.opened_at, f.assignee, f.contact_result, f.rectification, f.contact_phone,"
+        " f.closed_at FROM follow_ups f JOIN evaluations e ON e.evaluation_id = f.evaluation_id"
+        " WHERE e.hall = ?",
+        (hall,),
+    )
+    typed = {str(row[0]) for row in rows}
+    found = [
+        {
+            **dict(zip(FOLLOW_UP_FIELDS, row[:-1], strict=True)),
+            "contact_phone": mask_phone(None if row[10] is None else str(row[10])),
+        }
+        for row in rows
+        if row[-1] is None
+    ]
     closed = {
         json.loads(str(r[0])).get("evaluation_id")
         for r in tx.all(
             "SELECT payload FROM records WHERE hall = ? AND kind = ?", (hall, FOLLOW_UP_CLOSED)
         )
     }
-    rows = tx.all(
+    records = tx.all(
         "SELECT payload, at FROM records WHERE hall = ? AND kind = ? ORDER BY at",
         (hall, FOLLOW_UP_OPENED),
     )
-    found = []
-    for text, at in rows:
+    for text, at in records:
         payload = json.loads(str(text))
-        if payload.get("evaluation_id") not in closed:
+        evaluation_id = payload.get("evaluation_id")
+        if evaluation_id not in closed and evaluation_id not in typed:
             found.append(
                 {
+                    "evaluation_id": None,  # not in the tables: the kiosk closes it
                     "window": payload.get("window"),
                     "ticket_number": payload.get("ticket_number"),
                     "level": payload.get("level"),
@@ -152,7 +187,7 @@ def open_follow_ups(tx: Transaction, *, hall: str = DEFAULT_HALL) -> list[dict[s
                     "opened_at": str(at),
                 }
             )
-    return found
+    return sorted(found, key=lambda f: (f["deadline"], f["opened_at"]))
 
 
 def _fingerprints(tx: Transaction, first: date, last: date, hall: str) -> dict[str, str]:

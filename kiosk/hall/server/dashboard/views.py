@@ -231,4 +231,5 @@ def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
         },
         "overdue_follow_ups": [f for f in follow_ups if f["deadline"] < day.isoformat()],
         "open_follow_ups": len(follow_ups),
+        "follow_ups": follow_ups,  # open ones, for the manager to record their progress
     }

@@ -16,6 +16,7 @@ from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
 from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now
 from kiosk.hall.server.principal import require_role, require_window
+from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.store.evaluation_actions import EvaluationState
 from kiosk.hall.server.store.evaluation_core import hall_reasons
@@ -63,11 +64,13 @@ def window_staff(
     window: Annotated[int, PathParam(ge=1, le=999)],
     body: api.WindowStaffIn,
     caller: Caller,
+    server: Hall,
     store: CallerStore,
     clock: Now,
 ) -> api.WindowStaffOut:
     require_window(caller, window)
     store.set_window_staff(caller.client_id, window, body.staff_id)
+    server.publish(STAFF_CHANGED, window=window, hall=caller.hall)
     return api.WindowStaffOut(**clock.stamp(), window=window, staff_id=body.staff_id)
 
 

@@ -94,6 +94,17 @@ def staff_at(tx: Transaction, window: int, hall: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def staff_of_windows(tx: Transaction, hall: str) -> dict[int, str]:
+    """The staff number signed in at each window of the hall now (the window screens
+    show it)."""
+    rows = tx.all(
+        "SELECT window_number, staff_id FROM staff_sessions WHERE hall = ?"
+        " AND signed_out_at IS NULL ORDER BY signed_in_at",
+        (hall,),
+    )
+    return {int(row[0]): str(row[1]) for row in rows}  # the newest sign-in wins
+
+
 def counted_evaluation(tx: Transaction, ticket_id: str, hall: str) -> tuple[str, int | None] | None:
     """(evaluation id, level) of the service's counted evaluation in the hall, if any."""
     row = tx.one(

@@ -82,6 +82,11 @@ function renderWindow() {
   const note = mine && mine.paused ? T.paused : (mine && mine.number ? ["", ""] : T.idle);
   both(el("serving-state"), note);
   document.body.dataset.serving = mine && mine.number ? mine.number : "";
+  const staff = mine && mine.staff ? mine.staff : "";
+  const line = el("staff");
+  if (staff) both(line, fill("staff_on_duty", {staff: staff})); else line.textContent = "";
+  line.hidden = !staff;
+  document.body.dataset.staff = staff;
   document.body.dataset.shownAt = String(Date.now());
 }
 

@@ -79,6 +79,9 @@ def test_the_live_view_has_queues_windows_evaluations_and_overdue_follow_ups(
     server.store.set_window_staff("ADMIN1", 2, "1002")  # signed in from the dashboard
     assert {w["window"]: w["staff"] for w in live(server)["windows"]}[2] == "1002"
     assert (windows[2]["state"], windows[2]["number"]) == ("serving", "A001")
+    assert windows[2]["staff"] is None  # nobody signed in there
+    server.store.set_window_staff("DASH", 2, "1037")
+    assert {row["window"]: row["staff"] for row in live(server)["windows"]}[2] == "1037"
     assert state["evaluations"]["levels"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
     assert state["evaluations"]["satisfied_percent"] == 50.0
     assert [f["ticket_number"] for f in state["overdue_follow_ups"]] == ["A001"]
