@@ -59,6 +59,9 @@ def evaluation_content(
     ticket_id: TICKET_ID, body: api.EvaluationContentIn, server: Hall, clock: Now
 ) -> api.EvaluationStateOut:
     state = server.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
+    ticket = server.store.ticket(ticket_id) if body.level is not None else None
+    if ticket is not None and ticket.window is not None:  # a vote: the keypad's prompt ends
+        server.publish("evaluated", window=ticket.window, ticket_id=ticket_id, number=ticket.number)
     return _state_out(server, clock, state)
 
 
