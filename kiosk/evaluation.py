@@ -195,17 +195,23 @@ class EvaluationRecorder:
         """A vote on the phone page (channel qr) for a served ticket no one voted for:
         the window's keypad prompt for that ticket is answered by it, and a later vote on
         the keypad is a repeat (one service, one evaluation)."""
-        with self._lock:
-            prompt = self._prompts.get(window)
-            if prompt is not None and prompt.ticket_id == ticket_id:
-                del self._prompts[window]
-                self._evaluated[window] = prompt
-                self._answered.add(window)
-            else:
-                prompt = None
+        prompt = self.answered_elsewhere(window, ticket_id)
         staff_id = staff_id or (None if prompt is None else prompt.staff_id)
         served = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
         return self._record(window, level, served, channel="qr")
+
+    def answered_elsewhere(self, window: int, ticket_id: str) -> Prompt | None:
+        """The window's prompt for `ticket_id`, answered on the phone page (here, or on
+        the hall server): gone, its keypad to go idle, a later keypad vote a repeat.
+        None when the window prompts for no such ticket."""
+        with self._lock:
+            prompt = self._prompts.get(window)
+            if prompt is None or prompt.ticket_id != ticket_id:
+                return None
+            del self._prompts[window]
+            self._evaluated[window] = prompt
+            self._answered.add(window)
+            return prompt
 
     def take_answered(self) -> list[int]:
         """The windows whose prompt a phone answered since the last call: their keypads

@@ -70,9 +70,9 @@ Conventions (stable; changes only add optional fields):
   "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a
   HallEventKind value (called, finished, queue_changed, window_paused,
-  window_resumed, catalog_updated), ``id:`` a sequence number (send
-  ``Last-Event-ID`` to resume), ``data:`` one line of JSON (``EventOut``). A comment line
-  (``: ping``) is sent every 15 s.
+  window_resumed, catalog_updated, evaluated: a service rated on the phone page),
+  ``id:`` a sequence number (send ``Last-Event-ID`` to resume), ``data:`` one line of
+  JSON (``EventOut``). A comment line (``: ping``) is sent every 15 s.
 - Profiles: the kiosk sends ``identity_key_hash(key)`` (never the key itself).
 - The ticket-status page (public, no token; the ticket id is unguessable):
   ``GET /t/{ticket_id}`` HTML, ``GET /t/{ticket_id}/state`` JSON (TicketPublicOut),
@@ -127,7 +127,13 @@ MATTER_PATTERN = r"^[A-Z0-9]{3,12}$"
 
 TicketStatusName = Literal["reserved", "waiting", "called", "finished", "void"]
 EventKindName = Literal[
-    "called", "finished", "queue_changed", "window_paused", "window_resumed", "catalog_updated"
+    "called",
+    "finished",
+    "queue_changed",
+    "window_paused",
+    "window_resumed",
+    "catalog_updated",
+    "evaluated",
 ]
 
 

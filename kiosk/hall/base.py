@@ -53,6 +53,9 @@ class HallEventKind(Enum):
     WINDOW_PAUSED = "window_paused"
     WINDOW_RESUMED = "window_resumed"
     CATALOG_UPDATED = "catalog_updated"
+    # A taxpayer rated a service on the phone page: the window's keypad prompt for that
+    # ticket is answered (a later vote on the keypad is a repeat).
+    EVALUATED = "evaluated"
 
 
 @dataclass(frozen=True)

@@ -273,6 +273,12 @@ class WindowService:
         """Any thread: a finished service at one of our windows gets a prompt."""
         if event.window in self._address_of:  # calls and services, with the staff number
             self.evaluations.staff.note_service_event(event)
+        if event.kind is HallEventKind.EVALUATED and event.window in self._address_of:
+            if event.ticket_id and self.evaluations.answered_elsewhere(
+                event.window, event.ticket_id
+            ):
+                self._wake.set()  # the keypad back to idle on the next turn
+            return
         if event.kind is not HallEventKind.FINISHED or event.number is None:
             return
         if event.window not in self._address_of:

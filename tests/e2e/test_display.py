@@ -88,6 +88,9 @@ def test_a_call_reaches_the_display_and_the_window_screen(
     assert log_of(display)[0]["mode"] == "text"  # muted: shown, not spoken
     display.wait_for(f"{green} === '1'")
     assert display.evaluate("document.documentElement.scrollHeight") <= 1080  # fits the TV
+    date = display.evaluate("document.getElementById('clock-date').innerText")
+    assert "年" in date
+    assert any(day in date for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
 
     # Staff sign in at window 1 (from the dashboard; the keypad's records do the same).
     staff = api.PATH_WINDOW_STAFF.format(window=1)

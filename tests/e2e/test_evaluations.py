@@ -252,3 +252,31 @@ def test_a_bad_review_from_the_ticket_to_the_province(
     assert "13812345678" not in json.dumps(receiver.records, ensure_ascii=False)
     public.close()
     staff.close()
+
+
+def test_a_rating_on_the_phone_page_ends_the_keypad_prompt_and_the_keypad_s_is_a_repeat(
+    kiosk: tuple[Kiosk, KeypadBusEmulator], server: RunningHall
+) -> None:
+    desk, emulator = kiosk
+    matter = next(
+        m for m in desk.catalog.matters if route_visit([m], desk.settings).queue.code == "green"
+    )
+    assert desk.windows is not None
+    desk.windows.start()
+    desk.hall.start_events()
+    wait_for(lambda: desk.hall.events_connected.is_set(), WAIT, "the event stream")  # type: ignore[attr-defined]
+    ticket = desk.tickets.issue(route_visit([matter], desk.settings), "zh").reservation
+    press(emulator, Key.CALL_NEXT)
+    press(emulator, Key.ASK_EVALUATION)  # finished: the keypad prompts
+    wait_for(lambda: emulator.prompting(1) == ticket.number, WAIT, "the prompt")
+    path = api.PATH_TICKET_EVALUATION.format(ticket_id=ticket.ticket_id)
+    rated = httpx.post(server.url + path, json={"level": 2}, timeout=WAIT)
+    assert rated.status_code == 200, rated.text
+    wait_for(lambda: emulator.prompting(1) is None, WAIT, "the keypad back to idle")
+    press(emulator, Key.VERY_DISSATISFIED)  # a vote on the keypad afterwards
+    [vote] = [e.payload for e in desk.journal.events() if e.kind == "evaluation.recorded"]
+    assert (vote["level"], vote["repeat"]) == (5, True)
+    assert desk.windows.open_follow_ups() == []  # a repeat opens no follow-up
+    assert desk.outbox_delivery is not None
+    desk.outbox_delivery.flush()
+    assert httpx.get(server.url + path, timeout=WAIT).json()["level"] == 2  # the phone's

@@ -56,6 +56,15 @@ def evaluation_content(
 ) -> api.EvaluationStateOut:
     site = server.site_of_ticket(ticket_id)
     state = site.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
+    ticket = site.store.ticket(ticket_id) if body.level is not None else None
+    if ticket is not None and ticket.window is not None:  # a vote: the keypad's prompt ends
+        server.publish(
+            "evaluated",
+            window=ticket.window,
+            ticket_id=ticket_id,
+            number=ticket.number,
+            hall=site.store.hall,
+        )
     return _state_out(site.settings, clock, state)
 
 

@@ -182,9 +182,9 @@ function tick() {
   const now = new Date(Date.now() + offset);
   const zone = {timeZone: boot.timezone};
   el("clock-time").textContent = now.toLocaleTimeString("zh-CN", {...zone, hour12: false});
-  el("clock-date").textContent = now.toLocaleDateString("zh-CN", {
-    ...zone, year: "numeric", month: "long", day: "numeric", weekday: "long",
-  });
+  const day = {...zone, year: "numeric", month: "long", day: "numeric", weekday: "long"};
+  both(el("clock-date"), [now.toLocaleDateString("zh-CN", day),
+    now.toLocaleDateString("en-GB", {...day, month: "short", weekday: "short"})]);
 }
 
 let notice = 0;
