@@ -131,11 +131,7 @@ def _wrap_paragraph(paragraph: str, columns: int, indent: int) -> list[str]:
             if current:
                 end_line()  # the spaces at a break are dropped
         elif token_width > columns - indent and token.isascii():  # nor on an indented line
-            for char in token:  # a word longer than a whole line: cut it
-                if width + 1 > columns:
-                    end_line()
-                current.append(char)
-                width += 1
+            tokens.extendleft(reversed([(char, False) for char in token]))  # cut it
         else:
             carried = _carry_for_punctuation(current, token, columns)
             if current:
@@ -145,7 +141,7 @@ def _wrap_paragraph(paragraph: str, columns: int, indent: int) -> list[str]:
     if current or not lines:
         end_line()
     lines = _drop_leading_spaces(lines)
-    return [lines[0], *(" " * indent + line for line in lines[1:])]
+    return [lines[0], *(" " * indent + line for line in lines[1:] if line)]
 
 
 def _glued_tokens(paragraph: str) -> list[tuple[str, bool]]:

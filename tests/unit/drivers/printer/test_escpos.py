@@ -272,6 +272,7 @@ def test_a_hanging_indent_starts_every_line_but_the_first() -> None:
 )
 @example(text=" 00000", columns=5, indent=1)  # a line-wide word after a space
 @example(text="a 00000", columns=5, indent=1)  # one that fits a line, not an indented one
+@example(text="¡ \xa0", columns=3, indent=1)  # a no-break space alone on an indented line
 def test_glued_and_indented_lines_fit_and_keep_every_character(
     text: str, columns: int, indent: int
 ) -> None:
