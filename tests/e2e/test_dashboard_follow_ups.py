@@ -22,6 +22,7 @@ from kiosk.hall.server.dashboard.browser import HeadlessChromium, Page
 from kiosk.hall.server.dashboard.demo import sign_in
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.store.evaluation_core import staff_of_windows
+from kiosk.queue import DEFAULT_HALL
 from kiosk.settings import load_settings
 
 pytestmark = pytest.mark.e2e
@@ -105,7 +106,7 @@ def test_a_manager_signs_staff_in_and_follows_a_bad_review_up_to_its_closing(
     fill(page, "staff-form", window="1", staff_id="1037")
     assert submit(page, "#staff-form button[value=in]", "staff-message") == "已保存"
     with hall.hall.store.db.read() as tx:
-        assert staff_of_windows(tx) == {1: "1037"}
+        assert staff_of_windows(tx, DEFAULT_HALL) == {1: "1037"}
     page.wait_for("document.getElementById('windows').innerText.includes('1037')")
 
     number = bad_vote(hall)
@@ -149,7 +150,7 @@ def test_a_manager_signs_staff_in_and_follows_a_bad_review_up_to_its_closing(
     )
     assert forged == 403  # no CSRF token: refused, still signed in
     with hall.hall.store.db.read() as tx:
-        assert staff_of_windows(tx) == {1: "1037"}
+        assert staff_of_windows(tx, DEFAULT_HALL) == {1: "1037"}
 
     fill(page, "follow-up-form", close=True, closing_note="纳税人认可")
     assert submit(page, "#follow-up-form button", "follow-up-message") == "已保存"
@@ -157,4 +158,4 @@ def test_a_manager_signs_staff_in_and_follows_a_bad_review_up_to_its_closing(
     assert follow_up_row(hall)[4:] == (WEDNESDAY.isoformat(), "纳税人认可")
     assert submit(page, "#staff-form button[value=out]", "staff-message") == "已保存"
     with hall.hall.store.db.read() as tx:
-        assert staff_of_windows(tx) == {}
+        assert staff_of_windows(tx, DEFAULT_HALL) == {}
