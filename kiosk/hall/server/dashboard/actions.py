@@ -22,11 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.api import _In
 from kiosk.hall.server.dashboard.accounts import Session
-from kiosk.hall.server.dashboard.routes import PATH, Admin, _json, _same_origin
+from kiosk.hall.server.dashboard.routes import PATH, Admin, _hall_of, _json, _same_origin
 from kiosk.hall.server.dependencies import Hall
 from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
-from kiosk.queue import DEFAULT_HALL
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +55,10 @@ async def staff_at_window(
     request: Request, body: StaffAtWindowIn, session: Admin, server: Hall
 ) -> Response:
     _checked(request, session)
-    await run_in_threadpool(server.store.set_window_staff, CLIENT_ID, body.window, body.staff_id)
-    server.publish(STAFF_CHANGED, window=body.window, hall=DEFAULT_HALL)  # window screens
+    hall = _hall_of(session, server)  # the admin's hall: its window, its screens
+    store = server.halls[hall].store
+    await run_in_threadpool(store.set_window_staff, CLIENT_ID, body.window, body.staff_id)
+    server.publish(STAFF_CHANGED, window=body.window, hall=hall)  # window screens
     done = "in" if body.staff_id else "out"
     log.info("dashboard: %s signed staff %s at window %d", session.name, done, body.window)
     return _json({"window": body.window, "staff_id": body.staff_id})
@@ -74,6 +75,7 @@ async def follow_up(
     _checked(request, session)
     if body.contact_phone is not None and not body.consent:
         raise StoreError(422, "consent: a contact phone is kept only with consent", "consent")
-    found = await run_in_threadpool(server.store.update_follow_up, evaluation_id, body.model_dump())
+    store = server.halls[_hall_of(session, server)].store  # another hall's: 404
+    found = await run_in_threadpool(store.update_follow_up, evaluation_id, body.model_dump())
     log.info("dashboard: %s recorded follow-up %s", session.name, evaluation_id)
     return _json(found)

@@ -118,6 +118,26 @@ def test_an_admin_of_a_hall_signs_in_to_that_halls_figures(
             green = {q["queue"]: q for q in main.get("/dashboard/api/live").json()["queues"]}
             assert green["green"].get("issued", 0) == 0  # none measured in main
             assert main.get("/dashboard/api/history").json()["by_day"] == []
+        with closing(signed_in(running.url, "east-manager")) as east:
+            csrf = east.get("/dashboard").text.split('name="csrf" value="', 1)[1].split('"')[0]
+            headers = {"X-CSRF-Token": csrf}
+            staff = {"window": 1, "staff_id": "2001"}
+            assert east.post("/dashboard/api/staff", json=staff, headers=headers).is_success
+            follow_ups = east.get("/dashboard/api/live").json()["follow_ups"]
+            assert [f["evaluation_id"] for f in follow_ups] == ["ee"]  # east's 差评
+            done = east.post(
+                "/dashboard/api/follow-ups/ee", json={"assignee": "x"}, headers=headers
+            )
+            assert done.json()["assignee"] == "x"
+        with closing(signed_in(running.url, "manager")) as main:
+            csrf = main.get("/dashboard").text.split('name="csrf" value="', 1)[1].split('"')[0]
+            body = {"assignee": "y"}
+            other = main.post(
+                "/dashboard/api/follow-ups/ee", json=body, headers={"X-CSRF-Token": csrf}
+            )
+            assert other.status_code == 404  # another hall's is as if it did not exist
+        assert {w["window"]: w["staff"] for w in live(running.hall, "east")["windows"]}[1] == "2001"
+        assert {w["window"]: w["staff"] for w in live(running.hall)["windows"]}[1] is None
         with closing(signed_in(running.url, "lost")) as lost:
             refused = lost.get("/dashboard/api/live")
             assert refused.status_code == 403
