@@ -41,6 +41,7 @@ class TopBar(QWidget):
     """Always visible: a way home, the hall's name, and the 中文 / English switch."""
 
     home_clicked = Signal()
+    help_clicked = Signal()  # 一键求助: call a guide, on every screen
     language_chosen = Signal(str)  # "zh" or "en"
 
     def __init__(self, hall_name: Text, parent: QWidget | None = None) -> None:
@@ -55,11 +56,15 @@ class TopBar(QWidget):
         self.home_button.clicked.connect(self.home_clicked)
         self.title = TextLabel(hall_name)
         self.title.setObjectName("topBarTitle")
+        self.help_button = TouchButton(texts.HELP, "bar")
+        self.help_button.setMinimumWidth(120)
+        self.help_button.clicked.connect(self.help_clicked)
         self.language_buttons: dict[Language, TouchButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(True)
         layout.addWidget(self.home_button)
         layout.addWidget(self.title, 1)
+        layout.addWidget(self.help_button)
         for language in LANGUAGES:
             button = TouchButton(texts.LANGUAGE_NAMES[language], "bar")
             button.setCheckable(True)

@@ -115,6 +115,10 @@ class TouchButton(QPushButton):
     def language(self) -> Language:
         return self._language
 
+    def label_in(self, language: Language) -> str:
+        """The label in `language`, whichever is shown (e.g. to read it aloud)."""
+        return pick(self._label, language)
+
     def _show(self) -> None:
         self.setText(pick(self._label, self._language))
         self.updateGeometry()

@@ -65,7 +65,10 @@ Conventions (stable; changes only add optional fields):
   idempotency key with other parameters is 422 (a record's key reused for another
   kind or ticket: that record is rejected).
 - Other record kinds are stored as they are (evaluation.recorded, follow_up.opened,
-  follow_up.closed, heartbeat, guide_slip.*, ...). Heartbeats: kind ``heartbeat`` with a
+  follow_up.closed, heartbeat, guide_slip.*, ...). ``help.requested`` (一键求助; payload
+  {"kiosk", "step"}, nothing about the visitor) opens a help request of the uploading
+  kiosk, shown on the display (``help`` of /display/state) and the dashboard's live view
+  for 15 min, and publishes a ``help_requested`` event. Heartbeats: kind ``heartbeat`` with a
   payload such as {"printer": "ok"|"paper_low"|"paper_out"|..., "keypads": {...},
   "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a

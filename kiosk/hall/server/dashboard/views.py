@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.hall import HallServer
+from kiosk.queue.help import open_help
 
 PeriodKind = Literal["day", "week", "month"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month")
@@ -175,6 +176,7 @@ def live(server: HallServer) -> dict[str, Any]:
         served = queries.window_service(tx, day)
         levels = queries.evaluation_levels(tx, start, start + timedelta(days=1))
         follow_ups = queries.open_follow_ups(tx)
+        help_requests = open_help(tx, store.engine.hall, now)
     queues = []
     for figure in figures:
         code = figure.queue.code
@@ -218,4 +220,7 @@ def live(server: HallServer) -> dict[str, Any]:
         },
         "overdue_follow_ups": [f for f in follow_ups if f["deadline"] < day.isoformat()],
         "open_follow_ups": len(follow_ups),
+        "help_requests": [
+            {"kiosk": request.kiosk_id, "at": request.requested_at} for request in help_requests
+        ],
     }

@@ -39,6 +39,9 @@ async def upload(
     )
     for queue_code in sorted(changed):
         server.publish("queue_changed", queue_code=queue_code, hall=store.hall)
+    helped = {key for key, status, _ in results if status == "accepted"}
+    if any(r.kind == "help.requested" and r.idempotency_key in helped for r in body.records):
+        server.publish("help_requested", kiosk_id=caller.client_id, hall=store.hall)
     return api.RecordBatchOut(
         **clock.stamp(),
         results=[

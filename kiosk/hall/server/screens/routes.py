@@ -34,7 +34,14 @@ EVENTS_PATH = "/display/events"
 # only listed (a TV back after lunch should not call out the morning).
 REPLAY_SECONDS = 120.0
 NO_STORE = {"Cache-Control": "no-store"}
-SHOWN_KINDS = {"called", "finished", "queue_changed", "window_paused", "window_resumed"}
+SHOWN_KINDS = {
+    "called",
+    "finished",
+    "queue_changed",
+    "window_paused",
+    "window_resumed",
+    "help_requested",
+}
 
 
 HallName = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
