@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.text import Language
@@ -27,10 +28,12 @@ SENIOR_BODY_PX = 42
 SENIOR_TITLE_PX = 64
 SENIOR_HEADLINE_PX = 80
 SENIOR_BUTTON_PX = 46
+# Painted tiles and matter rows: their smaller lines are 6 px less, so 42 px.
+SENIOR_TILE_PX = SENIOR_MIN_PX + theme.BUTTON_PX - theme.SMALL_PX
 SENIOR_HUGE_PX = 84
 SENIOR_KEY_PX = 52
 SENIOR_CODE_PX = 60
-SENIOR_NUMBER_PX = 220
+SENIOR_NUMBER_PX = theme.NUMBER_PX  # already the largest text there is
 
 # Senior mode's ink: every text colour on its background at 7:1 or more (WCAG AAA).
 SENIOR_INK = theme.INK
@@ -68,8 +71,10 @@ QPushButton[kind="primary"] {{ color: {theme.WHITE}; background: {SENIOR_BLUE}; 
 QPushButton[kind="primary"]:disabled {{ color: {theme.WHITE}; background: {SENIOR_DISABLED}; }}
 QPushButton[kind="huge"] {{ font-size: {SENIOR_HUGE_PX}px; color: {theme.WHITE};
     background: {SENIOR_BLUE}; }}
-QPushButton[kind="senior"] {{ font-size: {SENIOR_TITLE_PX - 8}px; min-height: 120px;
+QPushButton[kind="senior"] {{ font-size: {SENIOR_TITLE_PX - 8}px; min-height: 96px;
+    max-height: 240px;
     border-width: 4px; }}
+QPushButton[kind="tile"] {{ font-size: {SENIOR_TILE_PX}px; }}
 QPushButton[kind="key"] {{ font-size: {SENIOR_KEY_PX}px; padding: 2px 4px; }}
 QPushButton[kind="bar"] {{ font-size: {SENIOR_MIN_PX}px; color: {theme.WHITE};
     border-color: {theme.WHITE}; padding: 6px 14px; }}
@@ -167,6 +172,15 @@ class SeniorMode:
             return
         self.on = on
         self._window.setStyleSheet(SENIOR_STYLESHEET if on else "")
+        # In large type a route's reasons and documents may run below the fold: they
+        # scroll, while its actions stay in the button row (the route's own extra
+        # buttons are left out in senior mode: ui/visit_view.py).
+        route = getattr(self._window, "route", None)
+        if route is not None:
+            route.scroll_area.setProperty("scrollList", on)
+        search = getattr(self._window, "search", None)
+        if search is not None:  # fewer words: the keys and the results have the room
+            search.hint.setVisible(not on)
         self._on_change(on)
 
     def screen_shown(self, screen: QWidget) -> None:
@@ -176,6 +190,10 @@ class SeniorMode:
 
     def shutdown(self) -> None:
         self.reader.speaker.stop()
+
+
+CARD_WIDTH = 840
+CARD_PADDING = 48
 
 
 class HelpNotice(QWidget):
@@ -191,9 +209,9 @@ class HelpNotice(QWidget):
         outer.setContentsMargins(theme.MARGIN_PX, 0, theme.MARGIN_PX, 0)
         card = card_frame()
         card.setObjectName("overlayCard")
-        card.setMaximumWidth(900)
+        card.setFixedWidth(CARD_WIDTH)  # a fixed width: the message's height is known
         layout = QVBoxLayout(card)
-        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setContentsMargins(CARD_PADDING, CARD_PADDING, CARD_PADDING, CARD_PADDING)
         layout.setSpacing(28)
         center = Qt.AlignmentFlag.AlignHCenter
         self.message = TextLabel(texts.HELP_COMING, "title", align=center)
@@ -213,8 +231,22 @@ class HelpNotice(QWidget):
             self.setGeometry(watched.rect())
         return False
 
+    def _fit_message(self) -> None:
+        """A centred card is given its size hint's height: the message is made as tall as
+        its wrapped text needs, in either language and in the type of the mode shown."""
+        self.message.ensurePolished()
+        metrics = QFontMetrics(self.message.font())
+        width = CARD_WIDTH - 2 * CARD_PADDING
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = [
+            metrics.boundingRect(QRect(0, 0, width, 10_000), flags, text).height()
+            for text in (texts.HELP_COMING.zh, texts.HELP_COMING.en)
+        ]
+        self.message.setMinimumHeight(max(needed) + 8)
+
     def set_shown(self, shown: bool) -> None:
         if shown:
+            self._fit_message()
             parent = self.parentWidget()
             if parent is not None:
                 self.setGeometry(parent.rect())

@@ -189,6 +189,9 @@ class VisitView:
             return
         documents = required_documents(route.matters, self._window.kiosk.catalog)
         self._window.route.show_route(route, documents)
+        if self._machine.visit.senior:  # fewer choices: priority was offered at once
+            self._window.route.priority_button.hide()
+            self._window.route.add_matter_button.hide()
         self._show_route_queue_state()
 
     def _show_guide_slip(self) -> None:

@@ -158,6 +158,15 @@ class _PaintedButton(TouchButton):
     def minimumSizeHint(self) -> QSize:
         return QSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
 
+    def _name_px(self) -> int:
+        """The label's size: the stylesheet's button type (larger in senior mode)."""
+        pixels = self.font().pixelSize()
+        return pixels if pixels > 0 else theme.BUTTON_PX
+
+    def _small_px(self) -> int:
+        """Smaller lines: 28 px beside normal type, 42 px beside senior mode's."""
+        return self._name_px() - (theme.BUTTON_PX - theme.SMALL_PX)
+
     def _paint_card(self, painter: QPainter) -> QRectF:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         card = QRectF(self.rect()).adjusted(2, 2, -2, -2)
@@ -178,7 +187,11 @@ class CategoryTile(_PaintedButton):
         super().__init__(name, parent=parent)
 
     def _name_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)
+        return _pixel_font(self.font(), self._name_px(), bold=True)
+
+    def painted_texts(self) -> list[tuple[str, int]]:
+        """What it paints and in what pixel size (tests/helpers/screen_fit.py)."""
+        return [(self.text(), self._name_px())]
 
     def heightForWidth(self, width: int) -> int:
         text_width = width - 2 * self.PADDING
@@ -233,9 +246,7 @@ class MatterRow(_PaintedButton):
     """A matter: its name large, a detail line under it, small badges at the right.
     The name alone is the button's text and accessible name."""
 
-    BADGE_PX = 24
-    BADGE_HEIGHT = 44
-    BADGE_COLUMN = 210
+    BADGE_COLUMN = 210  # at least; wider for a badge's longer words
 
     def __init__(
         self, name: Label, detail: Text, badges: Sequence[Badge], *, parent: QWidget | None = None
@@ -255,20 +266,37 @@ class MatterRow(_PaintedButton):
         self.setAccessibleDescription(texts.DESCRIPTION_SEPARATOR.get(self.language()).join(parts))
 
     def _name_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)
+        return _pixel_font(self.font(), self._name_px(), bold=True)
 
     def _detail_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.SMALL_PX)
+        return _pixel_font(self.font(), self._small_px())
+
+    def _badge_font(self) -> QFont:
+        return _pixel_font(self.font(), self._small_px(), bold=True)
+
+    def _badge_height(self) -> int:
+        return self._small_px() + 20
+
+    def _badge_column(self) -> int:
+        metrics = QFontMetrics(self._badge_font())
+        words = [metrics.horizontalAdvance(b.label.get(self.language())) for b in self.badges]
+        return max([self.BADGE_COLUMN, *(width + 32 for width in words)])
+
+    def painted_texts(self) -> list[tuple[str, int]]:
+        """What it paints and in what pixel size (tests/helpers/screen_fit.py)."""
+        small = self._small_px()
+        badges = [(badge.label.get(self.language()), small) for badge in self.badges]
+        return [(self.text(), self._name_px()), (self.detail.get(self.language()), small), *badges]
 
     def _text_width(self, width: int) -> int:
-        badges = self.BADGE_COLUMN + self.PADDING if self.badges else 0
+        badges = self._badge_column() + self.PADDING if self.badges else 0
         return width - 2 * self.PADDING - badges
 
     def heightForWidth(self, width: int) -> int:
         text_width = self._text_width(width)
         name = _wrapped_height(self._name_font(), self.text(), text_width)
         detail = _wrapped_height(self._detail_font(), self.detail.get(self.language()), text_width)
-        badges = len(self.badges) * (self.BADGE_HEIGHT + 12)
+        badges = len(self.badges) * (self._badge_height() + 12)
         return max(theme.TOUCH_MIN_PX + 24, 2 * self.PADDING + max(name + 10 + detail, badges))
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -290,22 +318,17 @@ class MatterRow(_PaintedButton):
             int(wrap),
             self.detail.get(self.language()),
         )
-        badge_font = _pixel_font(self.font(), self.BADGE_PX, bold=True)
-        painter.setFont(badge_font)
+        painter.setFont(self._badge_font())
         badge_top = card.top() + self.PADDING
+        column, height = self._badge_column(), self._badge_height()
         for badge in self.badges:
-            box = QRectF(
-                card.right() - self.PADDING - self.BADGE_COLUMN,
-                badge_top,
-                self.BADGE_COLUMN,
-                self.BADGE_HEIGHT,
-            )
+            box = QRectF(card.right() - self.PADDING - column, badge_top, column, height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(badge.fill))
-            painter.drawRoundedRect(box, self.BADGE_HEIGHT / 2, self.BADGE_HEIGHT / 2)
+            painter.drawRoundedRect(box, height / 2, height / 2)
             painter.setPen(QColor(badge.ink))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge.label.get(self.language()))
-            badge_top += self.BADGE_HEIGHT + 12
+            badge_top += height + 12
         painter.end()
 
 

@@ -36,13 +36,13 @@ class SeniorScreen(Screen):
         self.matter_buttons: list[TouchButton] = []
         self._codes: list[str] = []
         tiles = QWidget()
-        tiles.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.grid = QGridLayout(tiles)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(20)
         self.page.addWidget(self.title)
         self.page.addWidget(self.priority_button)
-        self.page.addWidget(tiles, 1)
+        self.page.addWidget(tiles)
+        self.page.addStretch(1)
         self.back_button = TouchButton(texts.BACK)
         self.more_button = TouchButton(texts.SENIOR_MORE)
         self.search_button = TouchButton(texts.SENIOR_SEARCH)
