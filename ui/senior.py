@@ -13,9 +13,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.text import Language
 from ui import texts, theme
@@ -25,7 +25,7 @@ from ui.widgets import TextLabel, TouchButton, card_frame, pick
 NORMAL_MIN_PX = theme.SMALL_PX  # 28: no text of normal mode is smaller
 SENIOR_MIN_PX = 42  # 1.5 times normal's minimum
 SENIOR_BODY_PX = 42
-SENIOR_TITLE_PX = 64
+SENIOR_TITLE_PX = 60
 SENIOR_HEADLINE_PX = 80
 SENIOR_BUTTON_PX = 46
 # Painted tiles and matter rows: their smaller lines are 6 px less, so 42 px.
@@ -114,6 +114,10 @@ def visible_in(root: QWidget, kind: type[QWidget]) -> list[QWidget]:
 def set_reading_focus_order(root: QWidget) -> list[QWidget]:
     """The Tab order of `root`'s visible buttons follows the reading order (a switch or
     keyboard used for accessibility walks the screen as it is read). Returns it."""
+    for widget in (root, *root.findChildren(QWidget)):
+        layout = widget.layout() if widget.isVisible() else None
+        if layout is not None:
+            layout.activate()  # where new buttons go is known before they are ordered
     ordered = reading_order(visible_in(root, QPushButton), root)
     for first, second in itertools.pairwise(ordered):
         QWidget.setTabOrder(first, second)
@@ -153,8 +157,25 @@ class ScreenReader:
         return said
 
 
+class _AfterTouches(QObject):
+    """Installed on the application: calls back after each touch or key (a touch may
+    change what a screen shows: search results, a guide slip's state)."""
+
+    ENDS = frozenset({QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.KeyRelease})
+
+    def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() in self.ENDS:
+            self._callback()
+        return False
+
+
 class SeniorMode:
-    """Applies senior mode to a window and reads each screen shown while it is on."""
+    """Applies senior mode to a window and reads each screen shown while it is on; in
+    either mode, keeps the focus order of the window's buttons the reading order."""
 
     def __init__(
         self, window: QWidget, reader: ScreenReader, on_change: Callable[[bool], None]
@@ -163,6 +184,15 @@ class SeniorMode:
         self.reader = reader
         self._on_change = on_change
         self.on = False
+        # The focus order is set once the event loop has laid out what changed.
+        self._focus_order = QTimer(window)
+        self._focus_order.setSingleShot(True)
+        self._focus_order.setInterval(0)
+        self._focus_order.timeout.connect(lambda: set_reading_focus_order(window))
+        self._touches = _AfterTouches(self._focus_order.start, window)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._touches)
 
     def min_text_px(self) -> int:
         return SENIOR_MIN_PX if self.on else NORMAL_MIN_PX
@@ -184,11 +214,15 @@ class SeniorMode:
         self._on_change(on)
 
     def screen_shown(self, screen: QWidget) -> None:
-        set_reading_focus_order(self._window)
+        self._focus_order.start()
         if self.on:
             self.reader.read(screen)
 
     def shutdown(self) -> None:
+        self._focus_order.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._touches)
         self.reader.speaker.stop()
 
 

@@ -96,8 +96,10 @@ class TouchButton(QPushButton):
         self._language: Language = "zh"
         self.setProperty("kind", kind)
         self.setMinimumSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
-        # A kiosk has no keyboard: a focus frame on the last touched button only confuses.
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab focus only: a touch never leaves a focus frame on the last touched button,
+        # while a keyboard or a switch used for accessibility still walks every button,
+        # in the reading order (ui/senior.py: set_reading_focus_order).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._show()
 
     def setText(self, text: str) -> None:
