@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from kiosk.clock import FakeClock
@@ -24,6 +25,7 @@ from kiosk.hall.server.store import Location
 from kiosk.queue.help import OPEN_MINUTES, answer_help
 from tests.helpers.fakes import make_settings
 from tests.helpers.hall_morning import MORNING
+from tests.helpers.served_hall import WAIT, served_hall
 
 
 @pytest.fixture
@@ -102,3 +104,22 @@ def test_the_embedded_hall_keeps_and_tells_a_help_request(tmp_path: Path) -> Non
         assert hall.open_help() == []
     finally:
         hall.close()
+
+
+def test_a_help_record_uploaded_over_http_reaches_the_displays_event_stream(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    with served_hall(tmp_path / "hall.sqlite3", settings) as (running, client):
+        with httpx.stream("GET", f"{running.url}/display/events", timeout=WAIT) as events:
+            lines = events.iter_lines()
+            assert next(lines) == "event: state"
+            first = json.loads(next(lines).removeprefix("data: "))
+            assert first["help"] == []
+            record = help_record("help-request-0001", FakeClock())
+            answer = client.post("/v1/records", json={"records": [record]})
+            assert answer.status_code == 200
+            assert answer.json()["results"][0]["status"] == "accepted"
+            data = next(line for line in lines if line.startswith("data: "))
+        state = json.loads(data.removeprefix("data: "))
+        assert [line["zh"] for line in state["help"]] == ["自助机 K01 请求导税帮助"]
