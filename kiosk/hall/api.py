@@ -73,7 +73,7 @@ Conventions (stable; changes only add optional fields):
   "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a
   HallEventKind value (called, finished, queue_changed, window_paused,
-  window_resumed, catalog_updated), ``id:`` a sequence number (send
+  window_resumed, catalog_updated, help_requested), ``id:`` a sequence number (send
   ``Last-Event-ID`` to resume), ``data:`` one line of JSON (``EventOut``). A comment line
   (``: ping``) is sent every 15 s.
 - Profiles: the kiosk sends ``identity_key_hash(key)`` (never the key itself).
@@ -130,7 +130,13 @@ MATTER_PATTERN = r"^[A-Z0-9]{3,12}$"
 
 TicketStatusName = Literal["reserved", "waiting", "called", "finished", "void"]
 EventKindName = Literal[
-    "called", "finished", "queue_changed", "window_paused", "window_resumed", "catalog_updated"
+    "called",
+    "finished",
+    "queue_changed",
+    "window_paused",
+    "window_resumed",
+    "catalog_updated",
+    "help_requested",
 ]
 
 
@@ -344,6 +350,7 @@ class EventOut(_Out):
     recall: bool = False
     staff_id: str | None = None
     catalog_version: str | None = None
+    kiosk_id: str | None = None  # help_requested: the kiosk whose visitor asked for a guide
 
 
 class WindowActionOut(Timed):
