@@ -113,7 +113,8 @@ class KioskWindow(QMainWindow):
         page.overlay = self.overlay
         self.help_notice = HelpNotice(page)  # 一键求助: "a guide is coming"
         # Senior mode reads each screen aloud in the hall's language, as calls are spoken.
-        reader = ScreenReader(Speaker(find_speech_command()), settings.kiosk.language)
+        reading = find_speech_command() if settings.ui.senior_read_aloud else None
+        reader = ScreenReader(Speaker(reading), settings.kiosk.language)
         self.senior_mode = SeniorMode(self, reader, self.calling_line.set_senior)
         self.setCentralWidget(page)
         # The screens fit whatever size the window is given; the layout must not impose

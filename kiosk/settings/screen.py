@@ -26,6 +26,11 @@ class UiSection(Section):
     senior_inactivity_seconds: float = Field(
         120.0, ge=5, le=3600, title="Idle time before the countdown in senior mode"
     )
+    senior_read_aloud: bool = Field(
+        True,
+        title="Read each screen aloud in senior mode",
+        description="In the hall's language, when espeak-ng or spd-say is installed.",
+    )
     senior_matters: tuple[str, ...] = Field(
         ("M0702", "M0701", "M0504", "M0202", "M0801", "M0901"),
         max_length=8,

@@ -209,3 +209,11 @@ def test_one_tap_help_reaches_the_embedded_halls_calling_display(
     assert journalled is not None
     assert set(journalled.payload) == {"kiosk", "step"}  # nothing about the visitor
     assert journalled.payload["step"] == "category"
+
+
+@pytest.mark.settings(ui={"senior_read_aloud": False})
+def test_a_hall_may_keep_senior_mode_silent(window: KioskWindow) -> None:
+    assert not window.senior_mode.reader.speaker.available
+    tap(window, texts.SENIOR_MODE.zh)
+    assert window.senior_mode.on
+    assert window.senior_mode.reader.spoken  # what it would say is still made
