@@ -38,7 +38,7 @@ SENIOR_NUMBER_PX = theme.NUMBER_PX  # already the largest text there is
 # Senior mode's ink: every text colour on its background at 7:1 or more (WCAG AAA).
 SENIOR_INK = theme.INK
 SENIOR_BLUE = theme.BLUE_DARK
-SENIOR_GREEN = "#0f5129"
+SENIOR_GREEN = theme.GREEN_INK
 SENIOR_DISABLED = "#3d4a5c"
 # (text, background) of every text style senior mode draws; tests compute each ratio.
 SENIOR_TEXT_COLOURS = (
@@ -48,7 +48,8 @@ SENIOR_TEXT_COLOURS = (
     (SENIOR_BLUE, theme.WHITE),
     (SENIOR_BLUE, theme.BLUE_PALE),
     (theme.WHITE, SENIOR_BLUE),
-    (SENIOR_GREEN, theme.GREEN_PALE),
+    (SENIOR_GREEN, theme.GREEN_PALE),  # also the 绿色通道 badge of a matter row
+    (theme.MUTED, theme.WHITE),  # a matter row's detail line
     (theme.AMBER_INK, theme.AMBER_PALE),
     (SENIOR_DISABLED, theme.WHITE),
 )

@@ -240,7 +240,7 @@ class Badge:
     fill: str
 
 
-BADGE_SIMPLE_STYLE = (theme.GREEN, theme.GREEN_PALE)
+BADGE_SIMPLE_STYLE = (theme.GREEN_INK, theme.GREEN_PALE)
 BADGE_SELF_SERVICE_STYLE = (theme.BLUE_DARK, theme.BLUE_PALE)
 
 
