@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.text import LANGUAGES, Language, Text
@@ -62,6 +62,11 @@ class TopBar(QWidget):
         self.home_button.clicked.connect(self.home_clicked)
         self.title = TextLabel(hall_name)
         self.title.setObjectName("topBarTitle")
+        self.title.installEventFilter(self)
+        self._title_fit = QTimer(self)
+        self._title_fit.setSingleShot(True)
+        self._title_fit.setInterval(0)
+        self._title_fit.timeout.connect(self._fit_title)
         self.help_button = TouchButton(texts.HELP, "bar")
         self.help_button.clicked.connect(self.help_clicked)
         self.language_buttons: dict[Language, TouchButton] = {}
@@ -85,7 +90,11 @@ class TopBar(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
         self._arrange(narrow=event.size().width() < NARROW_BAR_PX)
-        self._fit_title()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self.title and event.type() == QEvent.Type.Resize:
+            self._title_fit.start()  # once the new width is laid out, not in the bar's resize
+        return False
 
     def _arrange(self, *, narrow: bool) -> None:
         """One row; on a narrow window the hall's name goes under the buttons, whole."""
@@ -110,9 +119,15 @@ class TopBar(QWidget):
     def _fit_title(self) -> None:
         """The bar is as tall as the hall's name needs where it wraps (a narrow window,
         senior mode's type): a row of buttons does not give a label its wrapped height."""
-        needed = self.title.heightForWidth(self.title.width())
-        if needed > 0 and needed != self.title.minimumHeight():
-            self.title.setMinimumHeight(needed)
+        # Measured, not the label's heightForWidth: that never answers under its minimum.
+        title = self.title
+        box = title.contentsRect()
+        wrapped = QFontMetrics(title.font()).boundingRect(
+            QRect(0, 0, max(box.width(), 1), 10_000), int(Qt.TextFlag.TextWordWrap), title.text()
+        )
+        needed = wrapped.height() + title.height() - box.height()
+        if needed > 0 and needed != title.minimumHeight():
+            title.setMinimumHeight(needed)
 
 
 class IdleOverlay(QWidget):
