@@ -33,6 +33,7 @@ from ui.automation import settle, tap, visible_buttons
 from ui.calling import Speaker
 from ui.demo_senior import CONFIRM, SENIOR_VISIT
 from ui.main_window import KioskWindow
+from ui.screens.senior import SeniorMatterButton
 from ui.senior import (
     NORMAL_MIN_PX,
     SENIOR_MIN_PX,
@@ -54,6 +55,8 @@ def check_screen(window: KioskWindow, min_text_px: int) -> None:
     assert_screen_fits(window, min_text_px)
     for button in visible_buttons(window):
         assert button.accessibleName() == button.text(), button.text()
+        if isinstance(button, SeniorMatterButton):  # it wraps its own name
+            assert button.fits(), f"{button.text()!r} does not fit its button"
     focusable = [b for b in visible_buttons(window) if isinstance(b, QPushButton)]
     ordered = reading_order(focusable, window)
     chain: list[QWidget] = []
@@ -217,3 +220,17 @@ def test_a_hall_may_keep_senior_mode_silent(window: KioskWindow) -> None:
     tap(window, texts.SENIOR_MODE.zh)
     assert window.senior_mode.on
     assert window.senior_mode.reader.spoken  # what it would say is still made
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_senior_screen_in_english_wraps_long_names_and_shows_only_whole_rows(
+    window: KioskWindow, layout: str
+) -> None:
+    window.resize(*LAYOUTS[layout])
+    tap(window, "English")
+    tap(window, texts.SENIOR_MODE.en)
+    check_screen(window, SENIOR_MIN_PX)
+    shown = [b.text() for b in window.senior.matter_buttons if b.isVisible()]
+    assert len(shown) >= 4
+    assert shown == window.senior.matter_names()[: len(shown)]  # the most common first
+    assert any(" " in name and len(name) > 24 for name in shown)  # a long name, wrapped
