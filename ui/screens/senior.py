@@ -20,6 +20,7 @@ from ui.widgets import Label, TextLabel, TouchButton
 TWO_COLUMNS_FROM = 1000
 PADDING = 20
 SPACING = 20
+ROW_MAX_PX = 200
 
 
 class SeniorMatterButton(TouchButton):
@@ -130,15 +131,21 @@ class SeniorScreen(Screen):
         columns = max(self._columns.count, 1)
         width = (self.tiles.width() - (columns - 1) * SPACING) // columns
         room = self.tiles.height()
+        rows = [
+            self.matter_buttons[start : start + columns]
+            for start in range(0, len(self.matter_buttons), columns)
+        ]
+        # Room to spare (a portrait panel): larger targets, up to ROW_MAX_PX each.
+        share = (room - SPACING * (len(rows) - 1)) // max(len(rows), 1)
         used = 0
-        for start in range(0, len(self.matter_buttons), columns):
-            row = self.matter_buttons[start : start + columns]
+        for row in rows:
             needed = max(button.heightForWidth(width) for button in row)
             fits = used + needed <= room
-            used += needed + SPACING
+            height = max(needed, min(share, ROW_MAX_PX))
+            used += height + SPACING
             for button in row:
                 button.setVisible(fits)
-                button.setMinimumHeight(needed if fits else 0)
+                button.setMinimumHeight(height if fits else 0)
 
     def show_matters(self, matters: Sequence[Matter], *, priority: bool) -> None:
         """The hall's most common matters, most common first; priority chosen or not."""
