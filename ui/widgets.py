@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-import qrcode
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.text import Language, Text
 from ui import texts, theme
+from ui.qr import QrCodeWidget as QrCodeWidget  # its home is ui/qr.py
+from ui.qr import qr_matrix as qr_matrix
 
 Label = Text | str  # a plain str reads the same in every language (a number, "English")
 
@@ -332,65 +333,6 @@ class MatterRow(_PaintedButton):
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge.label.get(self.language()))
             badge_top += height + 12
         painter.end()
-
-
-class QrCodeWidget(QWidget):
-    """A QR code drawn from its module matrix: no image files involved."""
-
-    QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-
-    def __init__(
-        self, data: str = "", side: int = 360, *, name: Label = "", parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._name: Label = name
-        self.setAccessibleName(pick(name, "zh"))
-        self._data = ""
-        self._matrix: list[list[bool]] = []
-        self.setFixedSize(side, side)
-        self.set_data(data)
-
-    def set_data(self, data: str) -> None:
-        self._data = data
-        self._matrix = qr_matrix(data) if data else []
-        self.update()
-
-    def data(self) -> str:
-        return self._data
-
-    def retranslate(self, language: Language) -> None:
-        self.setAccessibleName(pick(self._name, language))
-
-    def matrix(self) -> list[list[bool]]:
-        return self._matrix
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(theme.WHITE))
-        if self._matrix:
-            count = len(self._matrix) + 2 * self.QUIET_ZONE
-            module = min(self.width(), self.height()) // count
-            offset_x = (self.width() - module * len(self._matrix)) // 2
-            offset_y = (self.height() - module * len(self._matrix)) // 2
-            black = QColor("#000000")
-            for row, line in enumerate(self._matrix):
-                for column, dark in enumerate(line):
-                    if dark:
-                        painter.fillRect(
-                            offset_x + column * module,
-                            offset_y + row * module,
-                            module,
-                            module,
-                            black,
-                        )
-        painter.end()
-
-
-def qr_matrix(data: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
 def card_frame(role: str = "card") -> QFrame:
