@@ -8,7 +8,17 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from bench import dashboard, devices, hall, kiosk_ui, screens, soak, sync, ticket_bytes
+from bench import (
+    dashboard,
+    devices,
+    hall,
+    kiosk_ui,
+    screens,
+    screens_idle,
+    soak,
+    sync,
+    ticket_bytes,
+)
 from bench.stats import RESULTS, Figure, table, write_results
 
 BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
@@ -19,6 +29,7 @@ BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
     "sync": sync.run,
     "soak": soak.run,
     "screens": screens.run,
+    "screens_idle": screens_idle.run,
     "dashboard": dashboard.run,
 }
 

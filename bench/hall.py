@@ -41,9 +41,20 @@ CPU_MS = 2.0
 COLD_START_S = 0.3
 
 
-def _tokens(location: Location, count: int) -> list[str]:
+def _tokens(location: Location, count: int, halls: int = 1) -> list[str]:
+    """`count` kiosks' tokens; with `halls`, spread over halls H0, H1, ... in turn of
+    count // halls (main when one)."""
     settings = load_settings()
-    return [create_token(location, f"K{index:03d}", settings) for index in range(count)]
+    per_hall = max(1, count // halls)
+    return [
+        create_token(
+            location,
+            f"K{index:03d}",
+            settings,
+            hall="main" if halls == 1 else f"H{index // per_hall}",
+        )
+        for index in range(count)
+    ]
 
 
 def _note(load: Load, what: str) -> str:
@@ -118,16 +129,21 @@ def ten_kiosks(folder: Path, tickets: int) -> list[Figure]:
 
 
 def postgres_halls(folder: Path, tickets: int) -> Figure:
-    """100 kiosks (10 "halls" of 10) against two workers on PostgreSQL."""
+    """100 kiosks (10 halls of 10, each hall's own numbering of the same queues)
+    against two workers on PostgreSQL."""
     from tests.helpers.postgres import PostgresCluster
 
+    halls = folder / "halls"
+    halls.mkdir(exist_ok=True)
+    for index in range(HALL_GROUPS):  # each hall as the server's settings
+        (halls / f"H{index}.toml").write_text(f"# hall H{index}\n", encoding="utf-8")
     cluster = PostgresCluster()
     try:
         url = cluster.fresh_url()
-        tokens = _tokens(url, HALL_GROUPS * KIOSKS)
-        kiosks = [(token, QUEUES[(i // KIOSKS) % len(QUEUES)]) for i, token in enumerate(tokens)]
+        tokens = _tokens(url, HALL_GROUPS * KIOSKS, HALL_GROUPS)
+        kiosks = [(token, QUEUES[i % len(QUEUES)]) for i, token in enumerate(tokens)]
         with (folder / "pg.log").open("w") as log:
-            server = Server(url, log, "--workers", "2")
+            server = Server(url, log, "--workers", "2", "--halls", str(halls))
             try:
                 load = run_load(
                     server.url, kiosks, max(5, tickets // 6), processes=4, interval=PACE_S
@@ -141,8 +157,8 @@ def postgres_halls(folder: Path, tickets: int) -> Figure:
         "ms",
         load.latencies,
         target=POSTGRES_P95_MS,
-        note=_note(load, f"100 kiosks in 10 groups (client ids until halls exist), one ticket"
-                   f" every {PACE_S:g} s each; the throwaway cluster of the tests (fsync off)"),
+        note=_note(load, f"100 kiosks in 10 halls, one ticket every {PACE_S:g} s each;"
+                   " the throwaway cluster of the tests (fsync off)"),
         duplicates=load.duplicates,
     )  # fmt: skip
 

@@ -26,15 +26,14 @@ from kiosk.hall import api
 from tests.helpers.hall_process import HallProcess
 
 QUEUES = ("green", "comprehensive", "priority", "newcomer")
-# 10 halls x 10 kiosks: until halls exist (issue 14's hall dimension), ten groups of
-# ten client ids, each group on one queue (so numbering is shared the way a hall's is).
+# 10 halls x 10 kiosks on PostgreSQL (issue 14): each hall numbers its queues apart.
 HALL_GROUPS = 10
 
 
 @dataclass
 class Load:
     latencies: list[float] = field(default_factory=list)  # ms per whole ticket
-    numbers: list[str] = field(default_factory=list)  # business day / number
+    numbers: list[str] = field(default_factory=list)  # hall / business day / number
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -59,7 +58,7 @@ class Server(HallProcess):
         return total / ticks
 
 
-def issue(client: httpx.Client, queue_code: str, load: Load) -> None:
+def issue(client: httpx.Client, queue_code: str, load: Load, hall: str = "main") -> None:
     started = time.perf_counter()
     request = api.ReserveIn(queue_code=queue_code, idempotency_key=uuid.uuid4().hex)
     answer = client.post(api.PATH_RESERVE, content=request.model_dump_json())
@@ -71,7 +70,7 @@ def issue(client: httpx.Client, queue_code: str, load: Load) -> None:
     )
     commit.raise_for_status()
     load.latencies.append((time.perf_counter() - started) * 1000)
-    load.numbers.append(f"{reservation.business_day}/{reservation.number}")
+    load.numbers.append(f"{hall}/{reservation.business_day}/{reservation.number}")
 
 
 def _kiosks(
@@ -89,7 +88,9 @@ def _kiosks(
     def kiosk(token: str, queue_code: str) -> None:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
-            client.get(api.PATH_INFO).raise_for_status()  # connected before the clock runs
+            info = client.get(api.PATH_INFO)  # connected before the clock runs
+            info.raise_for_status()
+            hall = api.InfoOut.model_validate_json(info.content).hall  # numbering's scope
             ready.wait()
             # Paced kiosks start spread over one interval, as taxpayers arrive.
             due = time.perf_counter() + random.uniform(0, interval)
@@ -98,7 +99,7 @@ def _kiosks(
                     time.sleep(max(0.0, due - time.perf_counter()))
                     due += interval
                 try:
-                    issue(client, queue_code, load)
+                    issue(client, queue_code, load, hall)
                 except httpx.HTTPError as error:
                     load.failures.append(str(error))
 

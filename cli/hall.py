@@ -167,6 +167,7 @@ def add_evaluation_commands(hall_commands: Any) -> None:
     evaluations.add_argument("--output", type=Path, help="a file (default: stdout)")
     evaluations.add_argument("--db", type=database_location, help=DB_HELP)
     evaluations.add_argument("--config", type=Path, help="settings file")
+    evaluations.add_argument("--hall", default="main", help="the hall reported (default main)")
     province = hall_commands.add_parser("province", help="the province 好差评 platform")
     province_commands = province.add_subparsers(dest="province_command", required=True)
     check = add_command(
@@ -193,6 +194,7 @@ def add_admin_commands(hall_commands: Any) -> None:
     )
     add.add_argument("name", metavar="NAME")
     add.add_argument("--password-stdin", action="store_true", help="read the password as one line")
+    add.add_argument("--hall", default="main", help="the hall whose figures it sees (default main)")
     remove = add_command(
         admin_commands, "remove", cmd_hall_admin, "remove an admin and end their sessions"
     )

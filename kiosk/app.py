@@ -383,8 +383,11 @@ def _open_services(
     if settings.hall.backend == "embedded" and settings.screens.serve:
         # FastAPI and uvicorn only where the pages are served: cold start stays short.
         from kiosk.hall.server.screens.embedded import EmbeddedScreens
+        from kiosk.qr_evaluation import of_windows
 
-        kiosk.screens = EmbeddedScreens(settings, hall, data / "hall.sqlite3", clock)
+        staff, evaluations = of_windows(settings, windows, journal)
+        queue_file = data / "hall.sqlite3"
+        kiosk.screens = EmbeddedScreens(settings, hall, queue_file, clock, staff, evaluations)
     elif settings.screens.serve:
         log.warning("screens.serve: with a hall server, the server serves the hall's screens")
     return kiosk

@@ -134,6 +134,7 @@ class EvaluationRecorder:
         self.staff_keys = StaffKeys(self.staff, clock, staff_entry_seconds)
         self._prompts: dict[int, Prompt] = {}
         self._evaluated: dict[int, Prompt] = {}  # the window's last voted service
+        self._answered: set[int] = set()  # prompts answered on the phone: keypads to idle
         self._lock = threading.Lock()
 
     def service_finished(
@@ -182,6 +183,42 @@ class EvaluationRecorder:
                 with self._lock:
                     self._prompts.setdefault(window, prompt)
             raise
+
+    def qr_vote(
+        self,
+        window: int,
+        ticket_number: str,
+        ticket_id: str,
+        level: EvaluationLevel,
+        staff_id: str | None,
+    ) -> Evaluation:
+        """A vote on the phone page (channel qr) for a served ticket no one voted for:
+        the window's keypad prompt for that ticket is answered by it, and a later vote on
+        the keypad is a repeat (one service, one evaluation)."""
+        prompt = self.answered_elsewhere(window, ticket_id)
+        staff_id = staff_id or (None if prompt is None else prompt.staff_id)
+        served = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
+        return self._record(window, level, served, channel="qr")
+
+    def answered_elsewhere(self, window: int, ticket_id: str) -> Prompt | None:
+        """The window's prompt for `ticket_id`, answered on the phone page (here, or on
+        the hall server): gone, its keypad to go idle, a later keypad vote a repeat.
+        None when the window prompts for no such ticket."""
+        with self._lock:
+            prompt = self._prompts.get(window)
+            if prompt is None or prompt.ticket_id != ticket_id:
+                return None
+            del self._prompts[window]
+            self._evaluated[window] = prompt
+            self._answered.add(window)
+            return prompt
+
+    def take_answered(self) -> list[int]:
+        """The windows whose prompt a phone answered since the last call: their keypads
+        go back to idle."""
+        with self._lock:
+            answered, self._answered = sorted(self._answered), set()
+        return answered
 
     def last_keypad_seq(self, address: int) -> int | None:
         """The seq of the last vote journalled from keypad `address`, or None."""
@@ -256,6 +293,7 @@ class EvaluationRecorder:
         *,
         keypad: tuple[int, int] | None = None,
         repeat: bool = False,
+        channel: Channel = "keypad",
     ) -> Evaluation:
         """Journal one evaluation (attached to `prompt`'s ticket when there is one); the
         journal also puts it in the outbox for the hall."""
@@ -269,6 +307,7 @@ class EvaluationRecorder:
             ticket_number,
             staff_id,
             self._clock.now(),
+            channel=channel,
             ticket_id=ticket_id,
             repeat=repeat,
         )

@@ -35,6 +35,21 @@ log = logging.getLogger(__name__)
 STAFF_NUMBER = re.compile(r"^[0-9]{1,16}$")
 
 
+def staff_number_keys(staff_id: str) -> list[KeypadEvent]:
+    """The keys that sign `staff_id` in: the staff key twice, the digits (1..5 a vote
+    key; 6..9 and 0 recall then vote key 1..5), the staff key. ValueError for a bad
+    number."""
+    if not STAFF_NUMBER.match(staff_id):
+        raise ValueError("a staff number is 1 to 16 digits")
+    keys = [KeypadEvent.ASK_EVALUATION, KeypadEvent.ASK_EVALUATION]
+    for digit in (int(d) for d in staff_id):
+        if 1 <= digit <= 5:
+            keys.append(KeypadEvent(digit))
+        else:
+            keys += [KeypadEvent.RECALL, KeypadEvent(digit - 5 if digit else 5)]
+    return [*keys, KeypadEvent.ASK_EVALUATION]
+
+
 class WindowStaff:
     """Who is signed in at each window; read back from the journal after a restart."""
 
@@ -55,6 +70,11 @@ class WindowStaff:
     def at(self, window: int) -> str | None:
         with self._lock:
             return self._at.get(window)
+
+    def signed_in(self) -> dict[int, str]:
+        """Every window's staff number now (the window screens show it)."""
+        with self._lock:
+            return dict(self._at)
 
     def sign_in(self, window: int, staff_id: str) -> None:
         if not STAFF_NUMBER.match(staff_id):

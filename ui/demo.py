@@ -28,6 +28,7 @@ from kiosk.settings import ConfigError, Settings, load_settings
 from kiosk.startup import StartupError
 from kiosk.triage import ALWAYS_OPEN
 from kiosk.voice import CallReading, VoiceError
+from kiosk.window_staff import staff_number_keys
 from ui import texts
 from ui.automation import AutomationError, settle, tap, wait_until
 from ui.demo_senior import CONFIRM, play_senior_visit
@@ -44,6 +45,7 @@ EXIT_FAILED = 1
 EXIT_STARTUP = 2
 OUTPUTS = ("data", "screens", "tickets", "pages")
 TICKET_NUMBER = re.compile(r"\b[A-Z]\d{3}\b")
+DEMO_STAFF = "1037"  # the staff number signed in at window 2 (its window screen shows it)
 
 
 class DemoError(Exception):
@@ -245,6 +247,8 @@ class ScriptedVisit:
             print("pages: not served (screens.serve is off)")
             return
 
+        self.staff_signs_in(2, DEMO_STAFF)
+
         def call_at_window_2() -> CallReading:
             called = self.kiosk.hall.call_next_at(2)  # the display lists both windows' calls
             if called is None or called.number is None or called.window is None:
@@ -265,6 +269,19 @@ class ScriptedVisit:
         print(f"pages: {len(written)} in {self.out_dir / 'pages'} (served at {screens.url})")
         for path in written:
             print(f"  {path.name}")
+
+    def staff_signs_in(self, window: int, staff_id: str) -> None:
+        """A staff member keys their number in on the window's keypad (staff key twice,
+        the digits, staff key): the window screen then shows it."""
+        keypads, windows = self.kiosk.keypad_emulator, self.kiosk.windows
+        if keypads is None or windows is None:
+            return
+        address = min(a for a, at in windows.windows.items() if at == window)
+        for key in staff_number_keys(staff_id):
+            keypads.press(address, key)
+            self.wait(lambda: not keypads.pending(address), f"keypad {address} read")
+        staff = windows.evaluations.staff
+        self.wait(lambda: staff.at(window) == staff_id, f"staff signed in at window {window}")
 
     def _finish(self) -> int:
         journal = self.out_dir / "journal.jsonl"

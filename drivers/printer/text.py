@@ -120,6 +120,8 @@ def _wrap_paragraph(paragraph: str, columns: int, indent: int) -> list[str]:
     while tokens:
         token, glued = tokens.popleft()
         token_width = display_width(token)
+        if width + token_width > columns and not "".join(current).strip(" "):
+            current, width = [], start  # only spaces before it: they would print alone
         if width + token_width <= columns:
             current.append(token)
             width += token_width
@@ -128,7 +130,7 @@ def _wrap_paragraph(paragraph: str, columns: int, indent: int) -> list[str]:
         elif token.startswith(" ") and not glued:
             if current:
                 end_line()  # the spaces at a break are dropped
-        elif token_width > columns and token.isascii():
+        elif token_width > columns - indent and token.isascii():  # nor on an indented line
             for char in token:  # a word longer than a whole line: cut it
                 if width + 1 > columns:
                     end_line()

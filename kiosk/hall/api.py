@@ -73,7 +73,8 @@ Conventions (stable; changes only add optional fields):
   "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a
   HallEventKind value (called, finished, queue_changed, window_paused,
-  window_resumed, catalog_updated, help_requested), ``id:`` a sequence number (send
+  window_resumed, catalog_updated, evaluated: a service rated on the phone page,
+  help_requested: a kiosk's visitor asked for a guide), ``id:`` a sequence number (send
   ``Last-Event-ID`` to resume), ``data:`` one line of JSON (``EventOut``). A comment line
   (``: ping``) is sent every 15 s.
 - Profiles: the kiosk sends ``identity_key_hash(key)`` (never the key itself).
@@ -136,6 +137,7 @@ EventKindName = Literal[
     "window_paused",
     "window_resumed",
     "catalog_updated",
+    "evaluated",
     "help_requested",
 ]
 
@@ -231,6 +233,13 @@ class OfflineRangeOut(_Out):
 
 class InfoOut(Timed):
     client_id: str
+    hall: str = Field(
+        "main",
+        description="The hall the token belongs to (absent from servers of one hall: main).",
+    )
+    role: Literal["kiosk", "display", "admin"] = Field(
+        "kiosk", description="What the token may do (absent from servers before roles: kiosk)."
+    )
     offline_floor: int
     offline_range: OfflineRangeOut | None = Field(
         None,

@@ -54,6 +54,9 @@ class HallEventKind(Enum):
     WINDOW_RESUMED = "window_resumed"
     CATALOG_UPDATED = "catalog_updated"
     HELP_REQUESTED = "help_requested"  # a kiosk's visitor asked for a guide (一键求助)
+    # A taxpayer rated a service on the phone page: the window's keypad prompt for that
+    # ticket is answered (a later vote on the keypad is a repeat).
+    EVALUATED = "evaluated"
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,9 @@ class StaffFigureOut(_Out):
     service_minutes: float
     evaluated: int
     bad: int
+    wait_minutes: float = Field(
+        0.0, description="Mean minutes from issue to the staff's first call of the number."
+    )
 
 
 class StaffFiguresOut(Timed):

@@ -243,6 +243,9 @@ class WindowService:
         for window in self.evaluations.expire_prompts():
             log.info("window %d: the prompt went unanswered (not evaluated)", window)
             self._idle(window)
+        for window in self.evaluations.take_answered():
+            log.info("window %d: the prompt was answered on the phone page", window)
+            self._idle(window)
 
     def _handle(self, record: KeypadEventRecord) -> None:
         window = self._window_of.get(record.address)
@@ -270,6 +273,12 @@ class WindowService:
         """Any thread: a finished service at one of our windows gets a prompt."""
         if event.window in self._address_of:  # calls and services, with the staff number
             self.evaluations.staff.note_service_event(event)
+        if event.kind is HallEventKind.EVALUATED and event.window in self._address_of:
+            if event.ticket_id and self.evaluations.answered_elsewhere(
+                event.window, event.ticket_id
+            ):
+                self._wake.set()  # the keypad back to idle on the next turn
+            return
         if event.kind is not HallEventKind.FINISHED or event.number is None:
             return
         if event.window not in self._address_of:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kiosk.hall import api
 from kiosk.hall.server.runner import RunningHall
 from kiosk.settings import Settings, load_settings
 from kiosk.voice.sound import silence
@@ -82,11 +83,25 @@ def test_a_call_reaches_the_display_and_the_window_screen(
     display.wait_for(f"document.body.dataset.latest === '{number}@1'")
     assert "1 号窗口" in display.evaluate("document.getElementById('latest-window').textContent")
     screen.wait_for(f"document.body.dataset.serving === '{number}'")
-    assert screen.evaluate("document.getElementById('staff').hidden") is True  # for later
+    assert screen.evaluate("document.getElementById('staff').hidden") is True  # nobody yet
     display.wait_for("document.querySelector('#announcements li')?.dataset.stage === 'done'")
     assert log_of(display)[0]["mode"] == "text"  # muted: shown, not spoken
     display.wait_for(f"{green} === '1'")
     assert display.evaluate("document.documentElement.scrollHeight") <= 1080  # fits the TV
+    date = display.evaluate("document.getElementById('clock-date').innerText")
+    assert "年" in date
+    assert any(day in date for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
+
+    # Staff sign in at window 1 (from the dashboard; the keypad's records do the same).
+    staff = api.PATH_WINDOW_STAFF.format(window=1)
+    assert client.post(staff, json={"staff_id": "1037"}).status_code == 200
+    screen.wait_for("document.body.dataset.staff === '1037'")
+    line = screen.evaluate("document.getElementById('staff').innerText")
+    assert "工号 1037" in line
+    assert "staff No. 1037" in line
+    assert client.post(staff, json={"staff_id": None}).status_code == 200
+    screen.wait_for("document.getElementById('staff').hidden === true")
+    assert screen.evaluate("document.body.dataset.serving") == number  # still served
 
 
 def test_two_calls_together_are_both_announced_in_order_each_to_its_window(

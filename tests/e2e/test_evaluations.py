@@ -4,7 +4,7 @@ field and the signature of what it receives.
 
 A ticket is issued; the staff member signs in on the window's keypad with their
 number; the window calls and finishes the ticket from the keypad; the keypad votes
-非常不满意; the reasons are chosen through the phone page's endpoint (channel QR); the
+非常不满意; the reasons are chosen on the phone page, in headless Chromium (channel QR); the
 follow-up is due on 2026-10-13, across 国庆 (10-01..07 off) and the 调休 Saturday
 10-10; the receiver holds the evaluation and, once it is closed, its follow-up.
 """
@@ -33,6 +33,7 @@ from kiosk.hall.server.store.evaluation_core import case_number
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import CONFIG_DIR, load_settings
 from kiosk.triage import route_visit
+from tests.helpers.browser import OpenPage, chromium
 from tests.helpers.province import APP_ID, SECRET, Receiver
 from tests.helpers.waiting import wait_for
 
@@ -47,6 +48,12 @@ def receiver() -> Iterator[Receiver]:
     made = Receiver()
     yield made
     made.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[OpenPage]:
+    with chromium(tmp_path) as open_page:
+        yield open_page
 
 
 @pytest.fixture
@@ -121,6 +128,7 @@ def test_a_bad_review_from_the_ticket_to_the_province(
     server: RunningHall,
     receiver: Receiver,
     clock: FakeClock,
+    browser: OpenPage,
 ) -> None:
     desk, emulator = kiosk
     store = server.hall.store
@@ -152,10 +160,18 @@ def test_a_bad_review_from_the_ticket_to_the_province(
     state = public.get(path).json()
     assert (state["level"], state["wants_content"]) == (5, True)
     assert {"efficiency_wait", "other"} <= {reason["code"] for reason in state["reasons"]}
-    # 4. The reasons are chosen, through the endpoint the phone page posts to.
-    chosen = public.post(path, json={"reasons": ["efficiency_wait", "other"], "note": "等了很久"})
-    assert chosen.status_code == 200, chosen.text
-    assert chosen.json()["content_given"] is True
+    # The window screen shows who served (signed in on the keypad, told by its records).
+    screen = browser(f"{server.url}/display/window/1?muted=1")
+    screen.wait_for("document.body.dataset.staff === '1037'")
+    # 4. The reasons are chosen on the phone page the ticket's QR opens.
+    phone = browser(f"{server.url}/t/{ticket.ticket_id}")
+    phone.wait_for("document.body.dataset.evaluation === 'reasons'")
+    for code in ("efficiency_wait", "other"):
+        phone.evaluate(f"document.querySelector('#reasons input[value={code}]').click()")
+    phone.evaluate("document.getElementById('note').value = '等了很久'")
+    phone.evaluate("document.getElementById('send').click()")
+    phone.wait_for("document.body.dataset.evaluation === 'noted'")
+    assert public.get(path).json()["content_given"] is True
     assert public.post(path, json={"reasons": ["other"]}).status_code == 409  # once
     # 6. The receiver holds the record, every field checked.
     wait_for(lambda: receiver.of_type("evaluation:"), WAIT, "the evaluation upward")
@@ -236,3 +252,31 @@ def test_a_bad_review_from_the_ticket_to_the_province(
     assert "13812345678" not in json.dumps(receiver.records, ensure_ascii=False)
     public.close()
     staff.close()
+
+
+def test_a_rating_on_the_phone_page_ends_the_keypad_prompt_and_the_keypad_s_is_a_repeat(
+    kiosk: tuple[Kiosk, KeypadBusEmulator], server: RunningHall
+) -> None:
+    desk, emulator = kiosk
+    matter = next(
+        m for m in desk.catalog.matters if route_visit([m], desk.settings).queue.code == "green"
+    )
+    assert desk.windows is not None
+    desk.windows.start()
+    desk.hall.start_events()
+    wait_for(lambda: desk.hall.events_connected.is_set(), WAIT, "the event stream")  # type: ignore[attr-defined]
+    ticket = desk.tickets.issue(route_visit([matter], desk.settings), "zh").reservation
+    press(emulator, Key.CALL_NEXT)
+    press(emulator, Key.ASK_EVALUATION)  # finished: the keypad prompts
+    wait_for(lambda: emulator.prompting(1) == ticket.number, WAIT, "the prompt")
+    path = api.PATH_TICKET_EVALUATION.format(ticket_id=ticket.ticket_id)
+    rated = httpx.post(server.url + path, json={"level": 2}, timeout=WAIT)
+    assert rated.status_code == 200, rated.text
+    wait_for(lambda: emulator.prompting(1) is None, WAIT, "the keypad back to idle")
+    press(emulator, Key.VERY_DISSATISFIED)  # a vote on the keypad afterwards
+    [vote] = [e.payload for e in desk.journal.events() if e.kind == "evaluation.recorded"]
+    assert (vote["level"], vote["repeat"]) == (5, True)
+    assert desk.windows.open_follow_ups() == []  # a repeat opens no follow-up
+    assert desk.outbox_delivery is not None
+    desk.outbox_delivery.flush()
+    assert httpx.get(server.url + path, timeout=WAIT).json()["level"] == 2  # the phone's

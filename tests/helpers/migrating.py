@@ -91,11 +91,29 @@ INSERT INTO windows VALUES (1, 0)
 """
 
 
-def make_605fcd2_server_database(location: Path | str) -> None:
-    """The hall server's database at `location` as commit 605fcd2 left it."""
+# The hall server's first schema (commit 02bea07, kiosk/hall/server/store.py): the
+# same without device_events, which 8f48e76 added.
+DEVICE_EVENTS = """CREATE TABLE IF NOT EXISTS device_events (
+    client_id TEXT NOT NULL, device TEXT NOT NULL, at TEXT NOT NULL,
+    received_at TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (client_id, device));
+"""
+assert DEVICE_EVENTS in SERVER_605FCD2
+SERVER_02BEA07 = SERVER_605FCD2.replace(DEVICE_EVENTS, "")
+
+OLD_SERVER_SCHEMAS = {"02bea07": SERVER_02BEA07, "605fcd2": SERVER_605FCD2}
+
+
+def make_old_server_database(location: Path | str, commit: str = "605fcd2") -> None:
+    """The hall server's database at `location` as `commit` (one of
+    OLD_SERVER_SCHEMAS) left it, with a few rows."""
     from kiosk.hall.server.store.base import database_at
 
     database = database_at(location)
     with database.transaction() as tx:
-        tx.script(SERVER_605FCD2)
+        tx.script(OLD_SERVER_SCHEMAS[commit])
     database.close()
+
+
+def make_605fcd2_server_database(location: Path | str) -> None:
+    """The hall server's database at `location` as commit 605fcd2 left it."""
+    make_old_server_database(location, "605fcd2")

@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from kiosk.hall.server.body_limit import ASGIApp, BodyLimit
+from kiosk.hall.server.dashboard import actions as dashboard_actions
 from kiosk.hall.server.dashboard import routes as dashboard
 from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.principal import Forbidden
@@ -100,6 +101,7 @@ def create_app(server: HallServer) -> FastAPI:
     for area in ROUTERS:
         app.include_router(area.router)
     app.include_router(dashboard.router)  # the manager's pages: not in the API's document
+    app.include_router(dashboard_actions.router)
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(Forbidden)(forbidden)
     app.exception_handler(RequestValidationError)(invalid)

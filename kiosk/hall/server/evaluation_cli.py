@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,9 +16,10 @@ from kiosk.atomic_file import write_atomically
 from kiosk.clock import SystemClock
 from kiosk.hall.province import export_day, load_province
 from kiosk.hall.server.cli import _db, _settings
+from kiosk.hall.server.principal import HALL_PATTERN
 from kiosk.hall.server.store import HallStore
 from kiosk.hall.server.store.evaluation_report import REPORT_COLUMNS, ReportRow
-from kiosk.queue import DatabaseError
+from kiosk.queue import DEFAULT_HALL, DatabaseError
 from kiosk.settings import ConfigError, Settings
 from kiosk.sqlite import StorageError
 
@@ -65,13 +67,17 @@ def _store(args: argparse.Namespace, settings: Settings) -> HallStore | None:
     if isinstance(db, Path) and not db.is_file():
         print(f"kiosk: no hall server database at {db} (--db)", file=sys.stderr)
         return None
-    return HallStore(db, settings, SystemClock())
+    # The province export is of every hall; a report of one (--hall).
+    return HallStore(db, settings, SystemClock(), hall=getattr(args, "hall", DEFAULT_HALL))
 
 
 def cmd_report_evaluations(args: argparse.Namespace) -> int:
     period = _period(args)
     if isinstance(period, str):
         print(f"kiosk: {period}", file=sys.stderr)
+        return 2
+    if not re.fullmatch(HALL_PATTERN, args.hall):
+        print(f"kiosk: --hall: {args.hall!r} is not a hall id", file=sys.stderr)
         return 2
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         print("kiosk: an xlsx report goes to --output FILE (or a redirect)", file=sys.stderr)

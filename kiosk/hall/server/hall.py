@@ -33,8 +33,9 @@ from kiosk.hall.server.profile_lookup import (
 )
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import HallStore, Location
+from kiosk.hall.server.store.evaluation_core import staff_of_windows
 from kiosk.hall.server.token_cache import CHECK_SECONDS, TokenCache
-from kiosk.queue import DEFAULT_HALL
+from kiosk.queue import DEFAULT_HALL, Transaction
 from kiosk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -156,8 +157,23 @@ class HallServer:
             raise refuse(principal, f"use hall {principal.hall}: not served here")
         return found
 
+    def site_of_ticket(self, ticket_id: str) -> HallSite:
+        """The hall of a ticket, whichever it is (the phone page has only the ticket's
+        id); hall main's when no hall served here has it (its store then says 404)."""
+        with self.store.db.read() as tx:
+            row = tx.one("SELECT hall FROM tickets WHERE ticket_id = ?", (ticket_id,))
+        found = None if row is None else self.halls.get(str(row[0]))
+        return found or self.halls[DEFAULT_HALL]
+
     def _screen_source(self, site: HallSite) -> ScreenSource:
-        return ScreenSource(site.settings, site.store.engine, site.store.db, self.broker)
+        hall = site.store.hall
+
+        def staff(tx: Transaction) -> dict[int, str]:
+            return staff_of_windows(tx, hall)
+
+        return ScreenSource(
+            site.settings, site.store.engine, site.store.db, self.broker, staff=staff
+        )
 
     def _profiles_file(self, location: Location) -> ProfileSource:
         section = self.settings.identification

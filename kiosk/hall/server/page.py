@@ -4,9 +4,10 @@ The first answer already holds the state (it works without script); a small
 script then follows `/t/{id}/events` (server-sent events) and updates the page
 without a reload: people ahead and the estimate, "your turn is near" at
 `screens.near_ahead` people ahead (with a sound and a vibration where the phone's
-browser allows them), then the window when called. After the service a place is
-kept for the evaluation (#evaluation, the 好差评 issue fills it). No personal data:
-number, queue, people ahead, the call.
+browser allows them), then the window when called. After the service, the evaluation step
+(kiosk/hall/server/phone_evaluation.py: the levels, and the 差评 reasons after a
+不满意 or 非常不满意 from the keypad or the phone). No personal data: number, queue,
+people ahead, the call.
 
 Every text is shown in both languages at once ("状态 / Status"), or in one with
 `?lang=zh` / `?lang=en`; the catalog's [status_page] (config/texts.toml) words them,
@@ -22,6 +23,11 @@ from typing import Annotated, Literal
 from fastapi import Query
 
 from kiosk.hall.api import TicketPublicOut
+from kiosk.hall.server.phone_evaluation import (
+    EVALUATION_STYLE,
+    evaluation_script,
+    evaluation_section,
+)
 from kiosk.settings import Settings
 from kiosk.text import Text, text, text_table
 
@@ -33,7 +39,6 @@ PHONE_TEXTS = {
         zh="快到您了，请到窗口附近等候", en="Your turn is near: please wait near the windows"
     ),
     "alerts": Text(zh="开启提醒（声音、振动）", en="Turn on alerts (sound, vibration)"),
-    "evaluation": Text(zh="感谢您的耐心等候。", en="Thank you for waiting."),
     "language": Text(zh="English", en="中文"),
 }
 
@@ -78,20 +83,26 @@ function show(state) {
   document.getElementById("near").hidden = !near;
   if (near) alert("near");
   document.getElementById("evaluation").hidden = state.status !== "finished";
+  if (state.status === "finished") evaluationStart();
+  if (state.status === "finished" || state.status === "void") {
+    stream.close();  // nothing more will change
+    document.getElementById("alerts").hidden = true;
+  }
   document.body.dataset.status = state.status;
   document.body.dataset.near = near ? "yes" : "no";
   document.body.dataset.window = state.window === null ? "" : String(state.window);
 }
+const stream = new EventSource(location.pathname.replace(/\\/$/, "") + "/events");
 function follow() {
-  const source = new EventSource(location.pathname.replace(/\\/$/, "") + "/events");
-  source.addEventListener("state", (event) => show(JSON.parse(event.data)));
-  source.onopen = () => { document.body.dataset.live = "yes"; };
-  source.onerror = () => { document.body.dataset.live = "no"; };
+  stream.addEventListener("state", (event) => show(JSON.parse(event.data)));
+  stream.onopen = () => { document.body.dataset.live = "yes"; };
+  stream.onerror = () => { document.body.dataset.live = "no"; };
 }
 document.getElementById("alerts").onclick = (event) => {
   event.target.hidden = true;  // a tap lets the browser play the sounds later
   alert("test");
 };
+%(evaluation)s
 follow();
 """
 
@@ -128,10 +139,12 @@ def status_page_html(
     near_ahead = settings.screens.near_ahead
     waiting = state.status in ("waiting", "reserved")
     near = waiting and state.people_ahead <= near_ahead
+    final = state.status in ("finished", "void")  # no alert will come
     script = _SCRIPT % {
         "texts": json.dumps(states, ensure_ascii=False),
         "call": json.dumps([go_to.zh, go_to.en], ensure_ascii=False),
         "page": json.dumps({"lang": language, "near_ahead": near_ahead}),
+        "evaluation": evaluation_script(settings.evaluation.prompt_seconds),
     }
     minutes = text("status_page.estimated_wait")
     wait = (
@@ -168,7 +181,7 @@ h1 {{ font-size: 1.05em; font-weight: normal; margin: 0 0 .8em; }}
 #alerts {{ width: 100%; padding: .8em; font-size: 1em; border: 1px solid #9aa7b3;
   border-radius: .6em; background: #fff; }}
 #language {{ float: right; color: #0b5cab; }}
-</style>
+{EVALUATION_STYLE}</style>
 </head>
 <body data-status="{escape(state.status)}" data-window="{state.window or ""}" data-live="no"
  data-near="{"yes" if near else "no"}">
@@ -189,10 +202,8 @@ h1 {{ font-size: 1.05em; font-weight: normal; margin: 0 0 .8em; }}
   <div class="row"><span>{escape(wait)}</span>
     <span id="wait">{state.estimated_wait_minutes}</span></div>
 </div>
-<section id="evaluation" data-slot="evaluation" {"" if state.status == "finished" else "hidden"}>
-  <div class="card">{say(PHONE_TEXTS["evaluation"])}</div>
-</section>
-<button id="alerts" type="button">{say(PHONE_TEXTS["alerts"])}</button>
+{evaluation_section(language, state.status == "finished")}
+<button id="alerts" type="button" {"hidden" if final else ""}>{say(PHONE_TEXTS["alerts"])}</button>
 <script>{script}</script>
 </body>
 </html>

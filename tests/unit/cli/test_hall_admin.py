@@ -23,7 +23,7 @@ def test_an_admin_added_from_stdin_can_sign_in_and_is_listed_then_removed(
     db = tmp_path / "hall.sqlite3"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["hall", "admin", "add", "manager", "--password-stdin", "--db", str(db)]) == 0
-    assert capsys.readouterr().out == "admin manager added\n"
+    assert capsys.readouterr().out == "admin manager of hall main added\n"
     database = database_at(db)
     try:
         assert AdminAccounts(database, SystemClock()).login("manager", PASSWORD).ok
@@ -33,7 +33,13 @@ def test_an_admin_added_from_stdin_can_sign_in_and_is_listed_then_removed(
         database.close()
     assert main(["hall", "admin", "list", "--db", str(db), "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["admins"]
-    assert [entry["name"] for entry in listed] == ["manager"]
+    assert [(entry["name"], entry["hall"]) for entry in listed] == [("manager", "main")]
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    east = ["hall", "admin", "add", "manager", "--password-stdin", "--hall", "east"]
+    assert main([*east, "--db", str(db)]) == 0
+    assert capsys.readouterr().out == "admin manager of hall east has a new password\n"
+    assert main(["hall", "admin", "list", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.endswith("  hall east\n")
     assert main(["hall", "admin", "remove", "manager", "--db", str(db)]) == 0
     assert main(["hall", "admin", "remove", "manager", "--db", str(db)]) == 1
     assert "there is no admin manager" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from kiosk.clock import FakeClock
 from kiosk.evaluation import EvaluationLevel, EvaluationRecorder
 from kiosk.hall.base import HallEvent, HallEventKind
 from kiosk.journal import Journal
+from kiosk.window_staff import staff_number_keys
 
 
 @pytest.fixture
@@ -116,3 +117,13 @@ def test_staff_survive_a_restart_and_calls_are_journalled_once_with_the_staff(
     assert [kind for kind, _, _ in records].count("service.called") == 1
     with pytest.raises(ValueError, match="1 to 16 digits"):
         again.staff.sign_in(5, "12a")
+
+
+def test_the_keys_of_a_staff_number_are_the_ones_the_entry_reads(
+    recorder: EvaluationRecorder,
+) -> None:
+    for number in ("1037", "9068", "0"):
+        assert all(press(recorder, 4, *staff_number_keys(number))[1:])  # the 1st: also finish
+        assert recorder.staff.at(4) == number
+    with pytest.raises(ValueError, match="1 to 16 digits"):
+        staff_number_keys("10a")

@@ -136,6 +136,8 @@ def test_outbox_records_cannot_change_another_kiosks_ticket(server: Server) -> N
 
 def test_window_actions_only_for_the_windows_granted(server: Server) -> None:
     assert server["K01"].post("/v1/windows/1/call-next").status_code == 200
+    assert server["K02"].post("/v1/windows/1/call-next").status_code == 403
+    assert server["DISPLAY1"].post("/v1/windows/1/call-next").status_code == 403
     assert server["K01"].post("/v1/windows/4/pause").status_code == 403
     assert server["K02"].post("/v1/windows/1/finish").status_code == 403
     assert server["K02"].post("/v1/windows/4/pause").json()["paused"] is True
@@ -202,3 +204,31 @@ def test_a_revoked_tokens_event_stream_ends_before_the_next_event(server: Server
         server.reserve("K01")  # an event the revoked stream must not carry
         rest = list(lines)  # ends: the server closed the stream
     assert [line for line in rest if line.startswith("data: ")] == []
+
+
+def test_info_names_the_hall_and_role_and_only_a_kiosk_takes_an_offline_range(
+    server: Server,
+) -> None:
+    for name, role in (("DISPLAY1", "display"), ("ADMIN1", "admin")):
+        info = server[name].get("/v1/info").json()
+        assert (info["client_id"], info["hall"], info["role"]) == (name, "main", role)
+        assert info["offline_range"] is None  # none of the hall's five taken
+    kiosk = server["K01"].get("/v1/info").json()
+    assert (kiosk["hall"], kiosk["role"]) == ("main", "kiosk")
+    assert kiosk["offline_range"] == {"first": 900, "last": 919}
+    for name in ("K02", "K03"):
+        assert server[name].get("/v1/info").json()["offline_range"] is not None
+    with server.running.hall.store.db.read() as tx:
+        holders = tx.all("SELECT client_id FROM offline_ranges ORDER BY client_id")
+    assert holders == [("K01",), ("K02",), ("K03",)]
+
+
+def test_an_admin_reads_only_its_halls_records_on_a_shared_database(server: Server) -> None:
+    # Hall east is served by another server process on the same database.
+    east = server.running.hall.store.for_hall("east", server.settings)
+    results, _ = east.add_records("E01", [record("heartbeat", printer="ok")])
+    assert results[0][1] == "accepted"
+    server.upload("K01", record("heartbeat", printer="ok"))
+    listed = server["ADMIN1"].get("/v1/records").json()
+    assert [r["client_id"] for r in listed["records"]] == ["K01"]
+    assert listed["total"] == 1

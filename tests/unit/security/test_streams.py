@@ -132,6 +132,22 @@ def test_twenty_pages_on_one_ticket_cost_one_reading_a_change_and_end_when_it_is
         page.close()
 
 
+def test_a_page_stream_ends_when_its_ticket_is_finished_at_a_window(server: RunningHall) -> None:
+    caller = server.hall.store.create_token("K09", windows=range(1, 14))
+    kiosk = Kiosk(server.url, caller)
+    ticket = kiosk.issue()
+    page = Stream(status_events(server, ticket))
+    assert (
+        kiosk.client.post("/v1/windows/1/call-next").json()["event"]["number"] == (ticket["number"])
+    )
+    wait_for(lambda: page.has("state", status="called"), WAIT, "the call on the page")
+    assert not page.ended.is_set()
+    assert kiosk.client.post("/v1/windows/1/finish").status_code == 200
+    assert page.ended.wait(WAIT)  # nothing more will change: the server closed it
+    assert page.has("state", status="finished")
+    page.close()
+
+
 def test_one_address_holds_at_most_its_cap_of_streams_and_is_told_why(
     server: RunningHall, token: str
 ) -> None:

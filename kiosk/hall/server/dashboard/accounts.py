@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from kiosk.clock import Clock
-from kiosk.queue import Database
+from kiosk.queue import DEFAULT_HALL, Database
 
 NAME_PATTERN = r"^[A-Za-z0-9_.-]{1,32}$"
 PASSWORD_MIN = 10
@@ -106,6 +106,7 @@ class Session:
     name: str
     csrf_token: str
     expires_at: datetime
+    hall: str = DEFAULT_HALL  # the admin's hall: the dashboard shows it alone
 
     def open_at(self, now: datetime) -> bool:
         return now < self.expires_at
@@ -135,15 +136,17 @@ class AdminAccounts:
     def _now(self) -> datetime:
         return self._clock.now()
 
-    def add(self, name: str, password: str) -> bool:
-        """Creates the admin or sets a new password (ending its sessions); True when new."""
+    def add(self, name: str, password: str, hall: str = DEFAULT_HALL) -> bool:
+        """Creates the admin of `hall` or sets a new password and hall (ending its
+        sessions); True when new."""
         stored = hash_password(password)
         with self._db.transaction() as tx:
             existed = tx.one("SELECT 1 FROM admins WHERE name = ?", (check_name(name),))
             tx.execute(
-                "INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
-                (name, stored, self._now().isoformat()),
+                "INSERT INTO admins (name, password_hash, created_at, hall) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash,"
+                " hall = excluded.hall",
+                (name, stored, self._now().isoformat(), hall),
             )
             tx.execute("DELETE FROM admin_sessions WHERE name = ?", (name,))
             tx.execute("DELETE FROM admin_lockouts WHERE name = ?", (name,))
@@ -154,11 +157,11 @@ class AdminAccounts:
             tx.execute("DELETE FROM admin_sessions WHERE name = ?", (name,))
             return tx.execute("DELETE FROM admins WHERE name = ?", (name,)) == 1
 
-    def names(self) -> list[tuple[str, str]]:
-        """(name, created at) of every admin."""
+    def names(self) -> list[tuple[str, str, str]]:
+        """(name, created at, hall) of every admin."""
         with self._db.read() as tx:
-            rows = tx.all("SELECT name, created_at FROM admins ORDER BY name")
-        return [(str(row[0]), str(row[1])) for row in rows]
+            rows = tx.all("SELECT name, created_at, hall FROM admins ORDER BY name")
+        return [(str(row[0]), str(row[1]), str(row[2])) for row in rows]
 
     def login(self, name: str, password: str) -> LoginResult:
         now = self._now()
@@ -167,7 +170,7 @@ class AdminAccounts:
             lock = tx.one(
                 "SELECT failures, locked_until FROM admin_lockouts WHERE name = ?", (name,)
             )
-            row = tx.one("SELECT password_hash FROM admins WHERE name = ?", (name,))
+            row = tx.one("SELECT password_hash, hall FROM admins WHERE name = ?", (name,))
         if lock is not None:
             left = (datetime.fromisoformat(str(lock[1])) - now).total_seconds()
             if left > 0:
@@ -177,7 +180,7 @@ class AdminAccounts:
             or row is None
         ):
             return self._failed(name, now)
-        return self._open(name, now)
+        return self._open(name, now, str(row[1]))
 
     def _failed(self, name: str, now: datetime) -> LoginResult:
         with self._db.transaction() as tx:
@@ -192,7 +195,7 @@ class AdminAccounts:
             )
         return LoginResult(locked_seconds=seconds)
 
-    def _open(self, name: str, now: datetime) -> LoginResult:
+    def _open(self, name: str, now: datetime, hall: str) -> LoginResult:
         cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         expires = now + timedelta(hours=SESSION_HOURS)
         with self._db.transaction() as tx:
@@ -203,7 +206,7 @@ class AdminAccounts:
                 " expires_at) VALUES (?, ?, ?, ?, ?)",
                 (_digest(cookie), name, csrf, now.isoformat(), expires.isoformat()),
             )
-        return LoginResult(cookie, Session(name, csrf, expires))
+        return LoginResult(cookie, Session(name, csrf, expires, hall))
 
     def session(self, cookie: str) -> Session | None:
         """The live session of a cookie, None when unknown or expired."""
@@ -211,12 +214,14 @@ class AdminAccounts:
             return None
         with self._db.read() as tx:
             row = tx.one(
-                "SELECT name, csrf_token, expires_at FROM admin_sessions WHERE session_hash = ?",
+                "SELECT s.name, s.csrf_token, s.expires_at, a.hall FROM admin_sessions s"
+                " JOIN admins a ON a.name = s.name WHERE s.session_hash = ?",
                 (_digest(cookie),),
             )
         if row is None:
             return None
-        found = Session(str(row[0]), str(row[1]), datetime.fromisoformat(str(row[2])))
+        expires = datetime.fromisoformat(str(row[2]))
+        found = Session(str(row[0]), str(row[1]), expires, str(row[3]))
         return found if found.open_at(self._now()) else None
 
     def logout(self, cookie: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import re
 import sys
 from typing import TextIO
 
@@ -17,6 +18,7 @@ from kiosk.hall.server.dashboard.accounts import (
     check_name,
     check_password,
 )
+from kiosk.hall.server.principal import HALL_PATTERN
 from kiosk.hall.server.store.base import Location, database_at, upgrade_database
 from kiosk.queue import DatabaseError
 from kiosk.sqlite import StorageError
@@ -39,15 +41,22 @@ def admin_command(args: argparse.Namespace, location: Location) -> int:
         password = ""
         if args.admin_command == "add":
             check_name(args.name)
+            if not re.fullmatch(HALL_PATTERN, args.hall):
+                raise AccountError(f"--hall: {args.hall!r} is not a hall id")
             password = read_password(args.password_stdin)
         upgrade_database(location)
         database = database_at(location)
         try:
             accounts = AdminAccounts(database, SystemClock())
             if args.admin_command == "add":
-                created = accounts.add(args.name, password)
-                data: dict[str, object] = {"name": args.name, "created": created}
-                text = f"admin {args.name} {'added' if created else 'has a new password'}"
+                created = accounts.add(args.name, password, args.hall)
+                data: dict[str, object] = {
+                    "name": args.name,
+                    "hall": args.hall,
+                    "created": created,
+                }
+                done = "added" if created else "has a new password"
+                text = f"admin {args.name} of hall {args.hall} {done}"
             elif args.admin_command == "remove":
                 removed = accounts.remove(args.name)
                 data, text = {"removed": removed}, f"admin {args.name} removed"
@@ -56,8 +65,13 @@ def admin_command(args: argparse.Namespace, location: Location) -> int:
                     return 1
             else:
                 names = accounts.names()
-                data = {"admins": [{"name": n, "created_at": at} for n, at in names]}
-                text = "\n".join(f"{n}  created {at}" for n, at in names) or "no admins"
+                data = {
+                    "admins": [{"name": n, "created_at": at, "hall": hall} for n, at, hall in names]
+                }
+                text = (
+                    "\n".join(f"{n}  created {at}  hall {hall}" for n, at, hall in names)
+                    or "no admins"
+                )
         finally:
             database.close()
     except AccountError as error:

@@ -1,9 +1,10 @@
 """`make demo`'s dashboard screenshots: a hall server on a made-up month (and a busy
 morning today), an admin signing in through the login page in headless Chromium,
-then the dashboard in Chinese and in English.
+then the dashboard in Chinese and in English; then the phone page at the evaluation
+step, on a hall server of its own (kiosk/hall/server/screens/phone_demo.py).
 
     python -m kiosk.hall.server.dashboard.demo demo-out/pages
-    -> dashboard.png (zh), dashboard-en.png
+    -> dashboard.png (zh), dashboard-en.png, phone-evaluation.png, phone-evaluation-en.png
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kiosk.hall.server.dashboard import sample
 from kiosk.hall.server.dashboard.accounts import AdminAccounts
 from kiosk.hall.server.dashboard.browser import BrowserError, HeadlessChromium, Page
 from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.hall.server.screens.phone_demo import write_phone_evaluation
 from kiosk.settings import ConfigError, load_settings
 
 WIDTH, HEIGHT = 1600, 1300
@@ -99,7 +101,7 @@ def write_screenshots(out_dir: Path) -> list[Path]:
                 for lang, name in (("zh", "dashboard.png"), ("en", "dashboard-en.png")):
                     shoot(page, f"{running.url}/dashboard?lang={lang}&period=month", out_dir / name)
                     written.append(out_dir / name)
-                return written
+                return [*written, *write_phone_evaluation(settings, browser, out_dir)]
         finally:
             running.stop()
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.dashboard.views import LEVELS, Period, history
 from kiosk.hall.server.hall import HallServer
+from kiosk.queue import DEFAULT_HALL
 
 # A cell that starts so is run as a formula by Excel (and written as one by
 # openpyxl); a kiosk's offline ticket may carry any matter text.
@@ -29,17 +30,18 @@ def _safe_rows(rows: list[tuple[Any, ...]] | list[list[Any]]) -> list[list[Any]]
     return [[safe(value) for value in row] for row in rows]
 
 
-def ticket_rows(server: HallServer, period: Period) -> list[list[Any]]:
+def ticket_rows(server: HallServer, period: Period, hall: str = DEFAULT_HALL) -> list[list[Any]]:
     with server.store.db.read() as tx:
-        return _safe_rows(queries.ticket_rows(tx, period.first, period.last))
+        rows = queries.ticket_rows(tx, period.first, period.last, hall=hall)
+        return _safe_rows(rows)
 
 
-def tickets_csv(server: HallServer, period: Period) -> bytes:
+def tickets_csv(server: HallServer, period: Period, hall: str = DEFAULT_HALL) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel reads the Chinese right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(queries.TICKET_EXPORT_COLUMNS)
-    writer.writerows(ticket_rows(server, period))
+    writer.writerows(ticket_rows(server, period, hall))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -74,14 +76,14 @@ def _sheets(figures: dict[str, Any]) -> dict[str, list[list[Any]]]:
     }
 
 
-def tickets_xlsx(server: HallServer, period: Period) -> bytes:
+def tickets_xlsx(server: HallServer, period: Period, hall: str = DEFAULT_HALL) -> bytes:
     """A sheet `tickets` (one row a ticket) and one per chart of the period."""
     book = Workbook(write_only=True)
     tickets = book.create_sheet("tickets")
     tickets.append(list(queries.TICKET_EXPORT_COLUMNS))
-    for row in ticket_rows(server, period):
+    for row in ticket_rows(server, period, hall):
         tickets.append(row)
-    for title, rows in _sheets(history(server, period)).items():
+    for title, rows in _sheets(history(server, period, hall)).items():
         sheet = book.create_sheet(title)
         for values in _safe_rows(rows):
             sheet.append(values)

@@ -70,6 +70,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "level_4": ("不满意", "Dissatisfied"),
     "level_5": ("非常不满意", "Very dissatisfied"),
     "updated": ("更新于", "Updated"),
+    # 好差评 actions (dashboard/actions.py): staff at windows, follow-ups.
+    "staff_at_windows": ("窗口工作人员签到", "Staff at the windows"),
+    "staff_id": ("工号", "Staff No."),
+    "staff_in": ("签到", "Sign in"),
+    "staff_out": ("签退", "Sign out"),
+    "follow_up_work": ("差评回访整改", "Following up bad reviews"),
+    "follow_up": ("回访", "Follow-up"),
+    "number": ("号码", "Number"),
+    "level": ("评价", "Rating"),
+    "deadline": ("整改期限", "Deadline"),
+    "overdue": ("已逾期", "overdue"),
+    "assignee": ("责任人", "Assigned to"),
+    "contact_result": ("回访结果", "Contact result"),
+    "rectification": ("整改情况", "Rectification"),
+    "contact_phone": ("联系电话", "Contact phone"),
+    "consent": ("纳税人同意保留电话", "The taxpayer agreed that the phone is kept"),
+    "close": ("整改办结", "Close the follow-up"),
+    "closing_note": ("办结说明", "Closing note"),
+    "save": ("保存", "Save"),
+    "saved": ("已保存", "Saved"),
+    "not_saved": ("未保存：", "Not saved: "),
     # Device problems, "device:state" (views._device_problems), word by word.
     "printer": ("打印机", "Printer"),
     "paper_near_end": ("纸将用尽", "paper near end"),
@@ -176,6 +197,30 @@ def dashboard_page(
 <section class="card"><h3>{escape(t["devices"])}</h3><ul id="devices"></ul></section>
 <section class="card"><h3>{escape(t["evaluations"])}</h3><div id="evaluations"></div></section>
 <section class="card"><h3>{escape(t["follow_ups"])}</h3><ul id="follow-ups"></ul></section>
+<section class="card"><h3>{escape(t["staff_at_windows"])}</h3>
+<form id="staff-form" class="action">
+<label>{escape(t["window"])}<input name="window" type="number" min="1" max="999" required></label>
+<label>{escape(t["staff_id"])}<input name="staff_id" inputmode="numeric" pattern="[0-9]{{1,16}}"
+  maxlength="16"></label>
+<button type="submit" value="in">{escape(t["staff_in"])}</button>
+<button type="submit" value="out">{escape(t["staff_out"])}</button>
+<output id="staff-message"></output>
+</form></section>
+<section class="card wide"><h3>{escape(t["follow_up_work"])}</h3>
+<table id="follow-up-table"></table>
+<form id="follow-up-form" class="action">
+<label>{escape(t["follow_up"])}<select name="evaluation_id" required></select></label>
+<label>{escape(t["assignee"])}<input name="assignee" maxlength="100"></label>
+<label>{escape(t["contact_result"])}<input name="contact_result" maxlength="500"></label>
+<label>{escape(t["rectification"])}<input name="rectification" maxlength="500"></label>
+<label>{escape(t["contact_phone"])}<input name="contact_phone" inputmode="tel"
+  pattern="1[3-9][0-9]{{9}}" maxlength="11" autocomplete="off"></label>
+<label class="check"><input name="consent" type="checkbox">{escape(t["consent"])}</label>
+<label class="check"><input name="close" type="checkbox">{escape(t["close"])}</label>
+<label>{escape(t["closing_note"])}<input name="closing_note" maxlength="500"></label>
+<button type="submit">{escape(t["save"])}</button>
+<output id="follow-up-message"></output>
+</form></section>
 </div>
 <h2>{escape(t["history"])}</h2>
 <form class="period" id="period">

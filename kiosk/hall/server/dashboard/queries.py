@@ -3,8 +3,8 @@
 Measured waits come from the queue's `tickets` table (issued_at -> called_at ->
 finished_at); evaluations and follow-ups from the kiosks' `records` (kinds
 evaluation.recorded, follow_up.opened, follow_up.closed). When typed tables for
-calls, services and evaluations land, only this module changes. Each query is one
-function, so a hall column (`hall = ?`) can be added to each where it is written.
+calls, services and evaluations land, only this module changes. Each query reads one
+hall (`hall`): its tickets, its kiosks' records, its day sums.
 
 Days are business days (ISO text); record times are compared as ISO text in UTC,
 as the kiosks' and the server's clocks write them. The ticket charts read each day's
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.queue import Transaction
+from kiosk.follow_ups import mask_phone
+from kiosk.queue import DEFAULT_HALL, Transaction
 
 EVALUATION = "evaluation.recorded"
 FOLLOW_UP_OPENED = "follow_up.opened"
@@ -59,7 +60,7 @@ class QueueWaits:
     oldest_waiting_since: str | None  # issued_at of the first still waiting
 
 
-def queue_waits(tx: Transaction, day: date) -> list[QueueWaits]:
+def queue_waits(tx: Transaction, day: date, *, hall: str = DEFAULT_HALL) -> list[QueueWaits]:
     """Today's measured waits per queue (void tickets aside)."""
     wait = _wait(tx)
     rows = tx.all(
@@ -67,8 +68,8 @@ def queue_waits(tx: Transaction, day: date) -> list[QueueWaits]:
         f" AVG(CASE WHEN called_at IS NOT NULL THEN {wait} END),"
         f" MAX(CASE WHEN called_at IS NOT NULL THEN {wait} END),"
         " MIN(CASE WHEN status = 'waiting' THEN issued_at END)"
-        " FROM tickets WHERE business_day = ? AND status <> 'void' GROUP BY queue",
-        (day.isoformat(),),
+        " FROM tickets WHERE hall = ? AND business_day = ? AND status <> 'void' GROUP BY queue",
+        (hall, day.isoformat()),
     )
     return [
         QueueWaits(str(r[0]), int(r[1]), int(r[2]), _number(r[3]), _number(r[4]), r[5])
@@ -76,55 +77,109 @@ def queue_waits(tx: Transaction, day: date) -> list[QueueWaits]:
     ]
 
 
-def window_service(tx: Transaction, day: date) -> dict[int, tuple[int, float | None]]:
-    """Per window today: numbers finished and their mean service minutes."""
+@dataclass(frozen=True)
+class WindowFigures:
+    finished: int
+    mean_service: float | None  # minutes, called -> finished, of the finished ones
+    mean_wait: float | None  # minutes, issued -> called, of the numbers it called
+
+
+def window_service(
+    tx: Transaction, day: date, *, hall: str = DEFAULT_HALL
+) -> dict[int, WindowFigures]:
+    """Per window today: numbers finished, their mean service minutes, and the mean
+    wait of the numbers it called (void tickets aside)."""
+    finished = "status = 'finished'"
     rows = tx.all(
-        f'SELECT "window", COUNT(*), AVG({_service(tx)}) FROM tickets'
-        " WHERE business_day = ? AND status = 'finished' AND \"window\" IS NOT NULL"
-        ' GROUP BY "window"',
-        (day.isoformat(),),
+        f'SELECT "window", SUM(CASE WHEN {finished} THEN 1 ELSE 0 END),'
+        f" AVG(CASE WHEN {finished} THEN {_service(tx)} END), AVG({_wait(tx)}) FROM tickets"
+        " WHERE hall = ? AND business_day = ? AND status <> 'void' AND called_at IS NOT NULL"
+        ' AND "window" IS NOT NULL GROUP BY "window"',
+        (hall, day.isoformat()),
     )
-    return {int(r[0]): (int(r[1]), _number(r[2])) for r in rows}
+    return {int(r[0]): WindowFigures(int(r[1] or 0), _number(r[2]), _number(r[3])) for r in rows}
 
 
-def evaluation_levels(tx: Transaction, start: datetime, end: datetime) -> Counter[int]:
+def evaluation_levels(
+    tx: Transaction, start: datetime, end: datetime, *, hall: str = DEFAULT_HALL
+) -> Counter[int]:
     """Evaluations between two instants by level (1 非常满意 .. 5 非常不满意; 0: none given)."""
     level = _json_field(tx, "payload", "level")
     rows = tx.all(
-        f"SELECT {level}, COUNT(*) FROM records WHERE kind = ? AND at >= ? AND at < ? GROUP BY 1",
-        (EVALUATION, start.isoformat(), end.isoformat()),
+        f"SELECT {level}, COUNT(*) FROM records WHERE hall = ? AND kind = ? AND at >= ?"
+        " AND at < ? GROUP BY 1",
+        (hall, EVALUATION, start.isoformat(), end.isoformat()),
     )
     return Counter({int(r[0] or 0): int(r[1]) for r in rows})
 
 
 def evaluations_by(
-    tx: Transaction, key: str, start: datetime, end: datetime
+    tx: Transaction, key: str, start: datetime, end: datetime, *, hall: str = DEFAULT_HALL
 ) -> list[tuple[str, int, int]]:
     """(window or staff, level, count) between two instants; `key` is "window" or
     "staff_id" (evaluations without it left out)."""
     field = _json_field(tx, "payload", key)
     level = _json_field(tx, "payload", "level")
     rows = tx.all(
-        f"SELECT {field}, {level}, COUNT(*) FROM records WHERE kind = ? AND at >= ?"
-        f" AND at < ? AND {field} IS NOT NULL AND {level} IS NOT NULL GROUP BY 1, 2",
-        (EVALUATION, start.isoformat(), end.isoformat()),
+        f"SELECT {field}, {level}, COUNT(*) FROM records WHERE hall = ? AND kind = ?"
+        f" AND at >= ? AND at < ? AND {field} IS NOT NULL AND {level} IS NOT NULL GROUP BY 1, 2",
+        (hall, EVALUATION, start.isoformat(), end.isoformat()),
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
 
-def open_follow_ups(tx: Transaction) -> list[dict[str, Any]]:
-    """Follow-ups opened and not closed: window, ticket number, level, deadline."""
+FOLLOW_UP_FIELDS = (
+    "evaluation_id",
+    "window",
+    "ticket_number",
+    "staff_id",
+    "level",
+    "deadline",
+    "opened_at",
+    "assignee",
+    "contact_result",
+    "rectification",
+    "contact_phone",
+)
+
+
+def open_follow_ups(tx: Transaction, *, hall: str = DEFAULT_HALL) -> list[dict[str, Any]]:
+    """Follow-ups opened and not closed, oldest deadline first: those of the 好差评
+    tables (a keypad's or the phone page's 差评; the dashboard records their progress,
+    the phone masked), then those only a kiosk's records tell of."""
+    rows = tx.all(
+        "SELECT f.evaluation_id, e.window_number, e.number, e.staff_id, e.level, f.deadline,"
+        " f.opened_at, f.assignee, f.contact_result, f.rectification, f.contact_phone,"
+        " f.closed_at FROM follow_ups f JOIN evaluations e ON e.evaluation_id = f.evaluation_id"
+        " WHERE e.hall = ?",
+        (hall,),
+    )
+    typed = {str(row[0]) for row in rows}
+    found = [
+        {
+            **dict(zip(FOLLOW_UP_FIELDS, row[:-1], strict=True)),
+            "contact_phone": mask_phone(None if row[10] is None else str(row[10])),
+        }
+        for row in rows
+        if row[-1] is None
+    ]
     closed = {
         json.loads(str(r[0])).get("evaluation_id")
-        for r in tx.all("SELECT payload FROM records WHERE kind = ?", (FOLLOW_UP_CLOSED,))
+        for r in tx.all(
+            "SELECT payload FROM records WHERE hall = ? AND kind = ?", (hall, FOLLOW_UP_CLOSED)
+        )
     }
-    rows = tx.all("SELECT payload, at FROM records WHERE kind = ? ORDER BY at", (FOLLOW_UP_OPENED,))
-    found = []
-    for text, at in rows:
+    records = tx.all(
+        "SELECT payload, at FROM records WHERE hall = ? AND kind = ? ORDER BY at",
+        (hall, FOLLOW_UP_OPENED),
+    )
+    for text, at in records:
         payload = json.loads(str(text))
-        if payload.get("evaluation_id") not in closed:
+        evaluation_id = payload.get("evaluation_id")
+        if evaluation_id not in closed and evaluation_id not in typed:
             found.append(
                 {
+                    "evaluation_id": None,  # not in the tables: the kiosk closes it
                     "window": payload.get("window"),
                     "ticket_number": payload.get("ticket_number"),
                     "level": payload.get("level"),
@@ -132,16 +187,16 @@ def open_follow_ups(tx: Transaction) -> list[dict[str, Any]]:
                     "opened_at": str(at),
                 }
             )
-    return found
+    return sorted(found, key=lambda f: (f["deadline"], f["opened_at"]))
 
 
-def _fingerprints(tx: Transaction, first: date, last: date) -> dict[str, str]:
+def _fingerprints(tx: Transaction, first: date, last: date, hall: str) -> dict[str, str]:
     """Per day, its count of tickets by status: any new ticket, call, finish or void
     changes it (read from the queue's own index, without the rows)."""
     rows = tx.all(
-        "SELECT business_day, status, COUNT(*) FROM tickets"
-        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day, status",
-        (first.isoformat(), last.isoformat()),
+        "SELECT business_day, status, COUNT(*) FROM tickets WHERE hall = ?"
+        " AND business_day >= ? AND business_day <= ? GROUP BY business_day, status",
+        (hall, first.isoformat(), last.isoformat()),
     )
     counts: dict[str, list[str]] = {}
     for day, status, count in rows:
@@ -149,63 +204,79 @@ def _fingerprints(tx: Transaction, first: date, last: date) -> dict[str, str]:
     return {day: ",".join(sorted(parts)) for day, parts in counts.items()}
 
 
-def _sum_day(tx: Transaction, day: str, midnight: datetime, fingerprint: str) -> None:
+def _sum_day(tx: Transaction, day: str, midnight: datetime, fingerprint: str, hall: str) -> None:
     """One day's tickets summed again by queue and hour of issue, and by matters."""
     since = tx.minutes_between(f"'{midnight.isoformat()}'", "issued_at")
     hour = f"CAST(FLOOR(({since}) / 60.0) AS INTEGER)"
     wait = _wait(tx)
-    tx.execute("DELETE FROM dashboard_hours WHERE business_day = ?", (day,))
-    tx.execute("DELETE FROM dashboard_matters WHERE business_day = ?", (day,))
+    where = (hall, day)
+    tx.execute("DELETE FROM dashboard_hours WHERE hall = ? AND business_day = ?", where)
+    tx.execute("DELETE FROM dashboard_matters WHERE hall = ? AND business_day = ?", where)
     tx.execute(
-        "INSERT INTO dashboard_hours (business_day, queue, hour, tickets, called, finished,"
-        f" wait_sum, wait_max) SELECT business_day, queue, {hour}, COUNT(*), COUNT(called_at),"
-        " SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
+        "INSERT INTO dashboard_hours (hall, business_day, queue, hour, tickets, called,"
+        f" finished, wait_sum, wait_max) SELECT hall, business_day, queue, {hour}, COUNT(*),"
+        " COUNT(called_at), SUM(CASE WHEN status = 'finished' THEN 1 ELSE 0 END),"
         f" COALESCE(SUM({wait}), 0), MAX({wait}) FROM tickets"
-        f" WHERE business_day = ? AND status <> 'void' GROUP BY business_day, queue, {hour}",
-        (day,),
+        " WHERE hall = ? AND business_day = ? AND status <> 'void'"
+        f" GROUP BY hall, business_day, queue, {hour}",
+        where,
     )
     tx.execute(
-        "INSERT INTO dashboard_matters (business_day, matters, tickets)"
-        " SELECT business_day, matters, COUNT(*) FROM tickets"
-        " WHERE business_day = ? AND status <> 'void' GROUP BY business_day, matters",
-        (day,),
+        "INSERT INTO dashboard_matters (hall, business_day, matters, tickets)"
+        " SELECT hall, business_day, matters, COUNT(*) FROM tickets"
+        " WHERE hall = ? AND business_day = ? AND status <> 'void'"
+        " GROUP BY hall, business_day, matters",
+        where,
     )
     tx.execute(
-        "INSERT INTO dashboard_days (business_day, fingerprint) VALUES (?, ?)"
-        " ON CONFLICT (business_day) DO UPDATE SET fingerprint = excluded.fingerprint",
-        (day, fingerprint),
+        "INSERT INTO dashboard_days (hall, business_day, fingerprint) VALUES (?, ?, ?)"
+        " ON CONFLICT (hall, business_day) DO UPDATE SET fingerprint = excluded.fingerprint",
+        (hall, day, fingerprint),
     )
 
 
-def changed_days(tx: Transaction, first: date, last: date) -> dict[str, str]:
+def changed_days(
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
+) -> dict[str, str]:
     """The days of the period whose tickets changed since they were summed, with
     their new fingerprints (a read: most histories find none but today)."""
     rows = tx.all(
         "SELECT business_day, fingerprint FROM dashboard_days"
-        " WHERE business_day >= ? AND business_day <= ?",
-        (first.isoformat(), last.isoformat()),
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ?",
+        (hall, first.isoformat(), last.isoformat()),
     )
     stored = {str(day): str(fingerprint) for day, fingerprint in rows}
     return {
         day: fingerprint
-        for day, fingerprint in _fingerprints(tx, first, last).items()
+        for day, fingerprint in _fingerprints(tx, first, last, hall).items()
         if stored.get(day) != fingerprint
     }
 
 
-def sum_days(tx: Transaction, days: dict[str, str], midnight: Callable[[date], datetime]) -> None:
+def sum_days(
+    tx: Transaction,
+    days: dict[str, str],
+    midnight: Callable[[date], datetime],
+    *,
+    hall: str = DEFAULT_HALL,
+) -> None:
     """Sums the days (from changed_days) again; `midnight(day)`: the hall's local
     midnight of a day, from which hours of issue count."""
     for day, fingerprint in days.items():
-        _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint)
+        _sum_day(tx, day, midnight(date.fromisoformat(day)), fingerprint, hall)
 
 
 def refresh_sums(
-    tx: Transaction, first: date, last: date, midnight: Callable[[date], datetime]
+    tx: Transaction,
+    first: date,
+    last: date,
+    midnight: Callable[[date], datetime],
+    *,
+    hall: str = DEFAULT_HALL,
 ) -> int:
     """changed_days and sum_days in one write transaction; the number of days summed."""
-    days = changed_days(tx, first, last)
-    sum_days(tx, days, midnight)
+    days = changed_days(tx, first, last, hall=hall)
+    sum_days(tx, days, midnight, hall=hall)
     return len(days)
 
 
@@ -213,36 +284,38 @@ _MEAN_WAIT = "CASE WHEN SUM(called) > 0 THEN SUM(wait_sum) / SUM(called) END"
 
 
 def waits_by_hour(
-    tx: Transaction, first: date, last: date
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
 ) -> list[tuple[int, int, float | None, float | None]]:
     """(hour of issue, tickets, mean and longest wait of the called) over the days
     (summed by refresh_sums first)."""
     rows = tx.all(
         f"SELECT hour, SUM(tickets), {_MEAN_WAIT}, MAX(wait_max) FROM dashboard_hours"
-        " WHERE business_day >= ? AND business_day <= ? GROUP BY hour ORDER BY hour",
-        (first.isoformat(), last.isoformat()),
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ? GROUP BY hour ORDER BY hour",
+        (hall, first.isoformat(), last.isoformat()),
     )
     return [(int(r[0]), int(r[1]), _number(r[2]), _number(r[3])) for r in rows]
 
 
 def tickets_by_queue(
-    tx: Transaction, first: date, last: date
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
 ) -> list[tuple[str, int, int, float | None]]:
     """(queue, tickets, finished, mean wait) over the days, void tickets aside."""
     rows = tx.all(
         f"SELECT queue, SUM(tickets), SUM(finished), {_MEAN_WAIT} FROM dashboard_hours"
-        " WHERE business_day >= ? AND business_day <= ? GROUP BY queue ORDER BY queue",
-        (first.isoformat(), last.isoformat()),
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ? GROUP BY queue ORDER BY queue",
+        (hall, first.isoformat(), last.isoformat()),
     )
     return [(str(r[0]), int(r[1]), int(r[2] or 0), _number(r[3])) for r in rows]
 
 
-def tickets_by_matter(tx: Transaction, first: date, last: date) -> Counter[str]:
+def tickets_by_matter(
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
+) -> Counter[str]:
     """Tickets per matter over the days (a ticket for two matters counts for both)."""
     rows = tx.all(
         "SELECT matters, SUM(tickets) FROM dashboard_matters"
-        " WHERE business_day >= ? AND business_day <= ? GROUP BY matters",
-        (first.isoformat(), last.isoformat()),
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ? GROUP BY matters",
+        (hall, first.isoformat(), last.isoformat()),
     )
     found: Counter[str] = Counter()
     for matters, count in rows:
@@ -251,13 +324,15 @@ def tickets_by_matter(tx: Transaction, first: date, last: date) -> Counter[str]:
     return found
 
 
-def tickets_by_day(tx: Transaction, first: date, last: date) -> list[tuple[str, int, float | None]]:
+def tickets_by_day(
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
+) -> list[tuple[str, int, float | None]]:
     """(business day, tickets, mean wait) over the days."""
     rows = tx.all(
         f"SELECT business_day, SUM(tickets), {_MEAN_WAIT} FROM dashboard_hours"
-        " WHERE business_day >= ? AND business_day <= ? GROUP BY business_day"
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ? GROUP BY business_day"
         " ORDER BY business_day",
-        (first.isoformat(), last.isoformat()),
+        (hall, first.isoformat(), last.isoformat()),
     )
     return [(str(r[0]), int(r[1]), _number(r[2])) for r in rows]
 
@@ -279,14 +354,17 @@ TICKET_EXPORT_COLUMNS = (
 )
 
 
-def ticket_rows(tx: Transaction, first: date, last: date) -> list[tuple[Any, ...]]:
+def ticket_rows(
+    tx: Transaction, first: date, last: date, *, hall: str = DEFAULT_HALL
+) -> list[tuple[Any, ...]]:
     """Every ticket of the days for an export, in TICKET_EXPORT_COLUMNS (no personal
     data is in a ticket)."""
     rows = tx.all(
         "SELECT business_day, number, queue, matters, status, channel, kiosk_id, issued_at,"
         f' called_at, finished_at, "window", {_wait(tx)}, {_service(tx)} FROM tickets'
-        " WHERE business_day >= ? AND business_day <= ? ORDER BY business_day, issued_at, seq",
-        (first.isoformat(), last.isoformat()),
+        " WHERE hall = ? AND business_day >= ? AND business_day <= ?"
+        " ORDER BY business_day, issued_at, seq",
+        (hall, first.isoformat(), last.isoformat()),
     )
     return [
         (*r[:3], " ".join(json.loads(str(r[3]))), *r[4:11], _number(r[11]), _number(r[12]))

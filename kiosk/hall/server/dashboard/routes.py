@@ -42,6 +42,7 @@ from kiosk.hall.server.dashboard.page import (
 from kiosk.hall.server.dashboard.views import Period, PeriodKind, history, live
 from kiosk.hall.server.dependencies import Hall
 from kiosk.hall.server.store import StoreError
+from kiosk.queue import DEFAULT_HALL
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +121,18 @@ def _login_answer(
     return answer
 
 
-def _hall_name(server: Hall, lang: str) -> str:
-    hall = server.settings.hall
-    return hall.name_en if lang == "en" else hall.name_zh
+def _hall_name(server: Hall, lang: str, hall: str = DEFAULT_HALL) -> str:
+    site = server.halls.get(hall) or server.halls[DEFAULT_HALL]
+    names = site.settings.hall
+    return names.name_en if lang == "en" else names.name_zh
+
+
+def _hall_of(session: Session, server: Hall) -> str:
+    """The admin's hall; 403 when this server does not serve it."""
+    if session.hall not in server.halls:
+        log.warning("dashboard: admin of hall %s, not served here", session.hall)
+        raise StoreError(403, f"hall {session.hall} is not served here")
+    return session.hall
 
 
 @router.get(PATH)
@@ -134,7 +144,7 @@ def dashboard(request: Request, server: Hall, accounts: Accounts) -> Response:
     today = server.store.business_day().isoformat()
     html = dashboard_page(
         lang,
-        _hall_name(server, lang),
+        _hall_name(server, lang, session.hall),
         session.name,
         session.csrf_token,
         today,
@@ -207,12 +217,12 @@ Chosen = Annotated[Period, Depends(period)]
 
 @router.get(f"{PATH}/api/live")
 def live_state(session: Admin, server: Hall) -> Response:
-    return _json(live(server))
+    return _json(live(server, _hall_of(session, server)))
 
 
 @router.get(f"{PATH}/api/history")
 def history_figures(session: Admin, server: Hall, chosen: Chosen) -> Response:
-    return _json(history(server, chosen))
+    return _json(history(server, chosen, _hall_of(session, server)))
 
 
 def _json(data: dict[str, Any]) -> Response:
@@ -233,14 +243,15 @@ def _download(content: bytes, media_type: str, name: str) -> Response:
 @router.get(f"{PATH}/export.csv")
 def export_csv(session: Admin, server: Hall, chosen: Chosen) -> Response:
     name = f"hall-tickets-{chosen.label}.csv"
-    return _download(exports.tickets_csv(server, chosen), "text/csv; charset=utf-8", name)
+    data = exports.tickets_csv(server, chosen, _hall_of(session, server))
+    return _download(data, "text/csv; charset=utf-8", name)
 
 
 @router.get(f"{PATH}/export.xlsx")
 def export_xlsx(session: Admin, server: Hall, chosen: Chosen) -> Response:
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     name = f"hall-report-{chosen.label}.xlsx"
-    return _download(exports.tickets_xlsx(server, chosen), media, name)
+    return _download(exports.tickets_xlsx(server, chosen, _hall_of(session, server)), media, name)
 
 
 @router.get(PATH + "/static/{name}")

@@ -65,6 +65,46 @@ CREATE TABLE IF NOT EXISTS dashboard_matters (
 )
 """
 
+# Step 3: an admin is of a hall and sees its figures only (admins from before: main).
+# The day sums are per hall (the same queue names number apart in each hall). They
+# are sums of the tickets, so they are made anew: a day is summed again when first
+# read.
+DASHBOARD_HALL_SUMS = """
+ALTER TABLE admins ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+DROP TABLE IF EXISTS dashboard_days;
+DROP TABLE IF EXISTS dashboard_hours;
+DROP TABLE IF EXISTS dashboard_matters;
+CREATE TABLE dashboard_days (
+    hall TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    PRIMARY KEY (hall, business_day)
+);
+CREATE TABLE dashboard_hours (
+    hall TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    tickets INTEGER NOT NULL,
+    called INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    wait_sum DOUBLE PRECISION NOT NULL,
+    wait_max DOUBLE PRECISION,
+    PRIMARY KEY (hall, business_day, queue, hour)
+);
+CREATE TABLE dashboard_matters (
+    hall TEXT NOT NULL,
+    business_day TEXT NOT NULL,
+    matters TEXT NOT NULL,
+    tickets INTEGER NOT NULL,
+    PRIMARY KEY (hall, business_day, matters)
+);
+CREATE INDEX IF NOT EXISTS tickets_by_hall_day_times ON tickets
+    (hall, business_day, queue, issued_at, called_at, finished_at, "window", status)
+"""
+
 DASHBOARD_MIGRATIONS = Migrations(
-    "dashboard", (DASHBOARD_SCHEMA, DASHBOARD_DAY_SUMS), found_by=("admins", "name")
+    "dashboard",
+    (DASHBOARD_SCHEMA, DASHBOARD_DAY_SUMS, DASHBOARD_HALL_SUMS),
+    found_by=("admins", "name"),
 )

@@ -1,7 +1,8 @@
 """What the dashboard shows, as JSON: the live hall and the history of a period.
 
 `Period` is a day, a week (Monday to Sunday) or a calendar month of business days;
-the figures come from kiosk/hall/server/dashboard/queries.py.
+the figures come from kiosk/hall/server/dashboard/queries.py. Each is of one hall of
+the server (main unless named): its tickets, windows, kiosks and evaluations only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from kiosk.hall.server.dashboard import queries
-from kiosk.hall.server.hall import HallServer
+from kiosk.hall.server.hall import HallServer, HallSite
+from kiosk.hall.server.store.evaluation_core import staff_at
+from kiosk.queue import DEFAULT_HALL
 from kiosk.queue.help import open_help
 
 PeriodKind = Literal["day", "week", "month"]
@@ -23,6 +26,7 @@ SATISFIED = (1, 2, 3)  # 满意率: 非常满意, 满意 and 基本满意 of eve
 TOP_MATTERS = 15
 # A reader's or scanner's states that need a hand (kiosk.device_watchers.DeviceStatus).
 READER_TROUBLE = ("offline", "no_answer", "sam_failed")
+NOTHING_SERVED = queries.WindowFigures(0, None, None)
 # A heartbeat older than this: the kiosk is offline.
 STALE_MINUTES = 5
 
@@ -58,14 +62,14 @@ class Period:
         return f"{self.first.isoformat()}_{self.last.isoformat()}"
 
 
-def _names(server: HallServer) -> dict[str, tuple[str, str]]:
-    queues = {q.code: (q.name_zh, q.name_en) for q in server.settings.queues}
+def _names(site: HallSite) -> dict[str, tuple[str, str]]:
+    queues = {q.code: (q.name_zh, q.name_en) for q in site.settings.queues}
     return queues
 
 
-def matter_names(server: HallServer) -> dict[str, tuple[str, str]]:
+def matter_names(site: HallSite) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
-    for matter in server.catalog.current.catalog.get("matters", []):
+    for matter in site.catalog.current.catalog.get("matters", []):
         name = matter.get("name") or {}
         found[str(matter["code"])] = (str(name.get("zh", "")), str(name.get("en", "")))
     return found
@@ -92,22 +96,26 @@ def satisfaction(rows: Iterable[tuple[str, int, int]]) -> list[dict[str, Any]]:
     return found
 
 
-def history(server: HallServer, period: Period) -> dict[str, Any]:
-    zone = server.store.zone
+def history(server: HallServer, period: Period, hall: str = DEFAULT_HALL) -> dict[str, Any]:
+    site = server.halls[hall]
+    store = site.store
+    zone = store.zone
     start, end = period.instants(zone)
-    queue_names, matters = _names(server), matter_names(server)
-    with server.store.db.read() as tx:
-        changed = queries.changed_days(tx, period.first, period.last)
+    queue_names, matters = _names(site), matter_names(site)
+    with store.db.read() as tx:
+        changed = queries.changed_days(tx, period.first, period.last, hall=hall)
     if changed:  # the writers' lock only when a day needs summing again
-        with server.store.db.transaction() as tx:
-            queries.sum_days(tx, changed, lambda day: datetime.combine(day, time(0), zone))
-    with server.store.db.read() as tx:
-        by_hour = queries.waits_by_hour(tx, period.first, period.last)
-        by_day = queries.tickets_by_day(tx, period.first, period.last)
-        by_queue = queries.tickets_by_queue(tx, period.first, period.last)
-        by_matter = queries.tickets_by_matter(tx, period.first, period.last)
-        by_window = queries.evaluations_by(tx, "window", start, end)
-        by_staff = queries.evaluations_by(tx, "staff_id", start, end)
+        with store.db.transaction() as tx:
+            queries.sum_days(
+                tx, changed, lambda day: datetime.combine(day, time(0), zone), hall=hall
+            )
+    with store.db.read() as tx:
+        by_hour = queries.waits_by_hour(tx, period.first, period.last, hall=hall)
+        by_day = queries.tickets_by_day(tx, period.first, period.last, hall=hall)
+        by_queue = queries.tickets_by_queue(tx, period.first, period.last, hall=hall)
+        by_matter = queries.tickets_by_matter(tx, period.first, period.last, hall=hall)
+        by_window = queries.evaluations_by(tx, "window", start, end, hall=hall)
+        by_staff = queries.evaluations_by(tx, "staff_id", start, end, hall=hall)
     return {
         "period": {"kind": period.kind, "first": period.first, "last": period.last},
         "waits_by_hour": [
@@ -164,19 +172,22 @@ def _device_problems(entry: dict[str, Any], now: datetime) -> list[str]:
     return sorted(set(problems))
 
 
-def live(server: HallServer) -> dict[str, Any]:
-    store = server.store
+def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
+    store = server.halls[hall].store
     now = store.now()
     day = store.business_day(now)
     start = datetime.combine(day, time(0), store.zone).astimezone(UTC)
     with store.db.read() as tx:
         figures = store.engine.figures(tx)
-        waits = {w.queue: w for w in queries.queue_waits(tx, day)}
+        waits = {w.queue: w for w in queries.queue_waits(tx, day, hall=store.hall)}
         windows = store.engine.window_states(tx)
-        served = queries.window_service(tx, day)
-        levels = queries.evaluation_levels(tx, start, start + timedelta(days=1))
-        follow_ups = queries.open_follow_ups(tx)
+        served = queries.window_service(tx, day, hall=store.hall)
+        staff = {w: staff_at(tx, w, store.hall) for w in windows}
+        levels = queries.evaluation_levels(tx, start, start + timedelta(days=1), hall=store.hall)
+        follow_ups = queries.open_follow_ups(tx, hall=store.hall)
         help_requests = open_help(tx, store.engine.hall, now)
+    # Another hall's kiosks' devices are not this hall's business.
+    elsewhere = {p.client_id for p, _ in store.principals() if p.hall != store.hall}
     queues = []
     for figure in figures:
         code = figure.queue.code
@@ -201,15 +212,17 @@ def live(server: HallServer) -> dict[str, Any]:
                 "window": w,
                 "state": "paused" if s.paused else ("serving" if s.number else "open"),
                 "number": s.number,
-                "finished_today": served.get(w, (0, None))[0],
-                "mean_service": served.get(w, (0, None))[1],
-                "staff": None,  # who serves: once staff sign in (the evaluations part)
+                "finished_today": served.get(w, NOTHING_SERVED).finished,
+                "mean_service": served.get(w, NOTHING_SERVED).mean_service,
+                "mean_wait": served.get(w, NOTHING_SERVED).mean_wait,
+                "staff": staff[w],  # signed in on the window's keypad or the dashboard
             }
             for w, s in sorted(windows.items())
         ],
         "devices": [
             {"client_id": d["client_id"], "at": d["at"], "problems": _device_problems(d, now)}
             for d in store.devices()
+            if d["client_id"] not in elsewhere
         ],
         "evaluations": {
             "levels": {str(level): levels[level] for level in LEVELS},
@@ -220,6 +233,7 @@ def live(server: HallServer) -> dict[str, Any]:
         },
         "overdue_follow_ups": [f for f in follow_ups if f["deadline"] < day.isoformat()],
         "open_follow_ups": len(follow_ups),
+        "follow_ups": follow_ups,  # open ones, for the manager to record their progress
         "help_requests": [
             {"kiosk": request.kiosk_id, "at": request.requested_at} for request in help_requests
         ],

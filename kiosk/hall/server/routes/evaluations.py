@@ -14,22 +14,15 @@ from fastapi import Path as PathParam
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
-from kiosk.hall.server.dependencies import Caller, Hall, Now, Store
-from kiosk.hall.server.principal import Principal, refuse, require_role, require_window
+from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now
+from kiosk.hall.server.principal import require_role, require_window
+from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.store.evaluation_actions import EvaluationState
 from kiosk.hall.server.store.evaluation_core import hall_reasons
-from kiosk.queue import DEFAULT_HALL
+from kiosk.settings import Settings
 
 router = APIRouter()
-
-
-def _evaluations_of_hall(caller: Principal, action: str) -> None:
-    """The typed 好差评 tables hold hall main's services only (the kiosks of other halls
-    are refused here rather than shown another hall's figures)."""
-    if caller.hall != DEFAULT_HALL:
-        raise refuse(caller, f"{action}: kept for hall {DEFAULT_HALL} only")
-
 
 PUBLIC_CONTENT_ERRORS = {
     **PUBLIC_ERRORS,
@@ -38,8 +31,8 @@ PUBLIC_CONTENT_ERRORS = {
 }
 
 
-def _state_out(server: Hall, clock: Now, state: EvaluationState) -> api.EvaluationStateOut:
-    reasons = hall_reasons(server.settings).reasons
+def _state_out(settings: Settings, clock: Now, state: EvaluationState) -> api.EvaluationStateOut:
+    reasons = hall_reasons(settings).reasons
     return api.EvaluationStateOut(
         **clock.stamp(),
         **asdict(state),
@@ -48,17 +41,31 @@ def _state_out(server: Hall, clock: Now, state: EvaluationState) -> api.Evaluati
     )
 
 
+# The phone page's: by the ticket's id alone, in whichever hall the ticket is.
+
+
 @router.get(paths.PATH_TICKET_EVALUATION, responses=PUBLIC_ERRORS)
 def evaluation_state(ticket_id: TICKET_ID, server: Hall, clock: Now) -> api.EvaluationStateOut:
-    return _state_out(server, clock, server.store.evaluation_state(ticket_id))
+    site = server.site_of_ticket(ticket_id)
+    return _state_out(site.settings, clock, site.store.evaluation_state(ticket_id))
 
 
 @router.post(paths.PATH_TICKET_EVALUATION, responses=PUBLIC_CONTENT_ERRORS)
 def evaluation_content(
     ticket_id: TICKET_ID, body: api.EvaluationContentIn, server: Hall, clock: Now
 ) -> api.EvaluationStateOut:
-    state = server.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
-    return _state_out(server, clock, state)
+    site = server.site_of_ticket(ticket_id)
+    state = site.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
+    ticket = site.store.ticket(ticket_id) if body.level is not None else None
+    if ticket is not None and ticket.window is not None:  # a vote: the keypad's prompt ends
+        server.publish(
+            "evaluated",
+            window=ticket.window,
+            ticket_id=ticket_id,
+            number=ticket.number,
+            hall=site.store.hall,
+        )
+    return _state_out(site.settings, clock, state)
 
 
 @router.post(paths.PATH_WINDOW_STAFF, responses=ERRORS)
@@ -66,19 +73,19 @@ def window_staff(
     window: Annotated[int, PathParam(ge=1, le=999)],
     body: api.WindowStaffIn,
     caller: Caller,
-    store: Store,
+    server: Hall,
+    store: CallerStore,
     clock: Now,
 ) -> api.WindowStaffOut:
     require_window(caller, window)
-    _evaluations_of_hall(caller, "sign staff in")
     store.set_window_staff(caller.client_id, window, body.staff_id)
+    server.publish(STAFF_CHANGED, window=window, hall=caller.hall)
     return api.WindowStaffOut(**clock.stamp(), window=window, staff_id=body.staff_id)
 
 
 @router.get(paths.PATH_FOLLOW_UPS_OVERDUE, responses=ERRORS)
-def overdue_follow_ups(caller: Caller, store: Store, clock: Now) -> api.OverdueFollowUpsOut:
+def overdue_follow_ups(caller: Caller, store: CallerStore, clock: Now) -> api.OverdueFollowUpsOut:
     require_role(caller, "read follow-ups", "admin")
-    _evaluations_of_hall(caller, "read follow-ups")
     return api.OverdueFollowUpsOut(
         **clock.stamp(),
         follow_ups=[api.OverdueFollowUp(**row) for row in store.overdue_follow_ups()],
@@ -90,11 +97,10 @@ def follow_up(
     evaluation_id: Annotated[str, PathParam(pattern=api.EVALUATION_ID_PATTERN)],
     body: api.FollowUpIn,
     caller: Caller,
-    store: Store,
+    store: CallerStore,
     clock: Now,
 ) -> api.FollowUpOut:
     require_role(caller, "record a follow-up", "admin")
-    _evaluations_of_hall(caller, "record a follow-up")
     if body.contact_phone is not None and not body.consent:
         raise StoreError(422, "consent: a contact phone is kept only with consent", "consent")
     found = store.update_follow_up(evaluation_id, body.model_dump())
@@ -104,13 +110,12 @@ def follow_up(
 @router.get(paths.PATH_STAFF_FIGURES, responses=ERRORS)
 def staff_figures(
     caller: Caller,
-    store: Store,
+    store: CallerStore,
     clock: Now,
     first: Annotated[date | None, Query()] = None,
     last: Annotated[date | None, Query()] = None,
 ) -> api.StaffFiguresOut:
     require_role(caller, "read staff figures", "admin")
-    _evaluations_of_hall(caller, "read staff figures")
     today = clock.business_day()
     first, last = first or today, last or today
     if last < first or (last - first).days > 366:

@@ -17,10 +17,15 @@ router = APIRouter()
 
 @router.get(api.PATH_INFO, responses=ERRORS)
 async def info(caller: Caller, site: Site, clock: Now) -> api.InfoOut:
-    own = site.store.own_offline_range(caller.client_id)
+    # Only a kiosk numbers offline: a display or an admin takes none of the hall's ranges.
+    own = None
+    if caller.role == "kiosk":
+        own = await blocking(site.store.own_offline_range, caller.client_id)
     return api.InfoOut(
         **clock.stamp(),
         client_id=caller.client_id,
+        hall=caller.hall,
+        role=caller.role,
         offline_floor=site.store.offline_floor,
         offline_range=None if own is None else api.OfflineRangeOut(first=own[0], last=own[1]),
         catalog_version=site.catalog.current.version,

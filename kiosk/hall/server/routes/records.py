@@ -12,6 +12,7 @@ from kiosk.hall.server.answers import ERRORS
 from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
 from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.principal import Principal, require_client, require_role
+from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import HallStore
 
 router = APIRouter()
@@ -39,8 +40,15 @@ async def upload(
     )
     for queue_code in sorted(changed):
         server.publish("queue_changed", queue_code=queue_code, hall=store.hall)
-    helped = {key for key, status, _ in results if status == "accepted"}
-    if any(r.kind == "help.requested" and r.idempotency_key in helped for r in body.records):
+    kinds = {record.idempotency_key: record.kind for record in body.records}
+    if any(
+        status == "accepted" and kinds.get(key, "").startswith("staff.")
+        for key, status, _ in results
+    ):
+        server.publish(STAFF_CHANGED, hall=store.hall)  # the window screens show who
+    if any(
+        status == "accepted" and kinds.get(key) == "help.requested" for key, status, _ in results
+    ):
         server.publish("help_requested", kiosk_id=caller.client_id, hall=store.hall)
     return api.RecordBatchOut(
         **clock.stamp(),

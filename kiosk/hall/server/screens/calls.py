@@ -93,6 +93,7 @@ def display_state(source: ScreenSource, hall: str | None) -> dict[str, Any]:
 
     def work(tx: Transaction) -> dict[str, Any]:
         calls = recent_calls(tx, engine.hall, day, settings.screens.recent_calls + 1)
+        staff = source.staff(tx)
         return {
             "calls": [
                 call_view(settings, row.number, row.window, row.queue_code, at=_at(row))
@@ -111,7 +112,12 @@ def display_state(source: ScreenSource, hall: str | None) -> dict[str, Any]:
                 for figures in engine.figures(tx)
             ],
             "windows": [
-                {"window": state.window, "paused": state.paused, "number": state.number}
+                {
+                    "window": state.window,
+                    "paused": state.paused,
+                    "number": state.number,
+                    "staff": staff.get(state.window),
+                }
                 for state in engine.window_states(tx).values()
             ],
             "help": [help_view(request) for request in open_help(tx, engine.hall, engine.now())],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
@@ -23,10 +24,12 @@ from kiosk.hall.server.app import invalid, store_error
 from kiosk.hall.server.events import EventBroker
 from kiosk.hall.server.routes import status_page
 from kiosk.hall.server.runner import _bind
-from kiosk.hall.server.screens.routes import install_screens
+from kiosk.hall.server.screens.evaluation import install_qr_evaluations
+from kiosk.hall.server.screens.routes import STAFF_CHANGED, install_screens
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
 from kiosk.journal import Journal
+from kiosk.qr_evaluation import QrEvaluations
 from kiosk.queue import QueueEngine
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
@@ -36,7 +39,8 @@ log = logging.getLogger(__name__)
 STARTUP_SECONDS = 20.0
 # The embedded hall tells of calls and pauses, not of tickets issued: SQLite's
 # data_version (it changes when another connection commits) is checked this often
-# so that the display's waiting figures follow new tickets too.
+# so that the display's waiting figures follow new tickets too; so is who is signed in
+# at each window (the window screens show the staff number).
 QUEUE_CHECK_SECONDS = 0.5
 
 
@@ -58,9 +62,11 @@ def event_data(event: HallEvent) -> dict[str, object]:
     }
 
 
-def screens_app(source: ScreenSource) -> FastAPI:
+def screens_app(source: ScreenSource, evaluations: QrEvaluations | None = None) -> FastAPI:
     app = FastAPI(title="Hall screens", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(status_page.router)
+    if evaluations is not None:
+        install_qr_evaluations(app, evaluations)
     install_screens(app, source)
     app.exception_handler(StoreError)(store_error)
     app.exception_handler(RequestValidationError)(invalid)
@@ -70,8 +76,19 @@ def screens_app(source: ScreenSource) -> FastAPI:
 class EmbeddedScreens:
     """Started by Kiosk.start_background, stopped by Kiosk.close."""
 
-    def __init__(self, settings: Settings, hall: HallBackend, queue_file: Path, clock: Clock):
+    def __init__(
+        self,
+        settings: Settings,
+        hall: HallBackend,
+        queue_file: Path,
+        clock: Clock,
+        staff: Callable[[], dict[int, str]] | None = None,
+        evaluations: QrEvaluations | None = None,
+    ):
         self._settings = settings
+        self._evaluations = evaluations
+        self._staff = staff or dict
+        self._staff_shown: dict[int, str] = self._staff()
         self._hall = hall
         self._queue_file = queue_file
         self._clock = clock
@@ -91,6 +108,10 @@ class EmbeddedScreens:
         database = self._database
         if database is None:
             return
+        staff = self._staff()
+        if staff != self._staff_shown:  # signed in or out on a window's keypad
+            self._staff_shown = staff
+            self._broker.publish({"kind": STAFF_CHANGED, "at": self._clock.now().isoformat()})
         with database.read() as tx:
             version = tx.one("PRAGMA data_version")
         if self._data_version is not None and version != self._data_version:
@@ -110,10 +131,14 @@ class EmbeddedScreens:
             ) from None
         self._database = SqliteDatabase(self._queue_file)
         source = ScreenSource(
-            self._settings, QueueEngine(self._settings, self._clock), self._database, self._broker
+            self._settings,
+            QueueEngine(self._settings, self._clock),
+            self._database,
+            self._broker,
+            staff=lambda _tx: self._staff(),
         )
         config = uvicorn.Config(
-            screens_app(source),
+            screens_app(source, self._evaluations),
             log_config=None,
             access_log=False,
             lifespan="off",

@@ -30,7 +30,8 @@ _DISPLAY_MAIN = """<main>
 <section class="queues"><h2>{queues}</h2><div id="queues"></div></section>
 <footer><div id="announcement"></div></footer>"""
 
-# The staff line stays empty until staff sign in (the 好差评 issue fills #staff).
+# The staff line shows the staff number signed in at the window (on its keypad or from
+# the dashboard); hidden while nobody is.
 _WINDOW_MAIN = """<main>
   <section class="now">
     <div class="label" id="window-name">{window_name}</div>

@@ -34,12 +34,14 @@ EVENTS_PATH = "/display/events"
 # only listed (a TV back after lunch should not call out the morning).
 REPLAY_SECONDS = 120.0
 NO_STORE = {"Cache-Control": "no-store"}
+STAFF_CHANGED = "staff_changed"  # a staff member signed in or out at a window
 SHOWN_KINDS = {
     "called",
     "finished",
     "queue_changed",
     "window_paused",
     "window_resumed",
+    STAFF_CHANGED,
     "help_requested",
 }
 

@@ -17,6 +17,12 @@ from kiosk.voice import CallReading, Speaker, announcement_wav, speaker_for
 
 _T = TypeVar("_T")
 AUDIO_CACHE = 64  # announcements kept: a recall or a second display needs no synthesis
+# The staff number signed in at each window, read in the display's transaction.
+StaffAt = Callable[[Transaction], dict[int, str]]
+
+
+def nobody(_tx: Transaction) -> dict[int, str]:
+    return {}
 
 
 class ScreenSource:
@@ -27,8 +33,10 @@ class ScreenSource:
         database: Database,
         broker: EventBroker,
         speaker: Speaker | None = None,
+        staff: StaffAt = nobody,
     ) -> None:
         self.settings = settings
+        self.staff = staff
         self.engine = engine
         self.broker = broker
         self._database = database

@@ -23,6 +23,7 @@ TEXTS: dict[str, Text] = {
     "paused": Text(zh="暂停服务", en="Paused"),
     "idle": Text(zh="请稍候", en="Please wait"),
     "staff": Text(zh="工作人员", en="Staff"),
+    "staff_on_duty": Text(zh="服务人员工号 {staff}", en="Served by staff No. {staff}"),
     "sound_off": Text(zh="点击此处开启叫号声音", en="Click here to turn the calling voice on"),
     "offline": Text(zh="连接中断，正在重连…", en="Connection lost, reconnecting..."),
     "recall": Text(zh="重呼", en="Recall"),

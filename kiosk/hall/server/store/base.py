@@ -105,8 +105,20 @@ CREATE TABLE IF NOT EXISTS token_generation (
 INSERT INTO token_generation (id, generation) VALUES (1, 0)
 """
 
+# Step 3: a record belongs to the hall of the kiosk that sent it (the dashboard of a
+# hall reads its own); records from before go to their client's token's hall.
+RECORDS_HALL_STEP = """
+ALTER TABLE records ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+UPDATE records SET hall = (
+    SELECT tokens.hall FROM tokens WHERE tokens.client_id = records.client_id
+) WHERE client_id IN (SELECT client_id FROM tokens);
+CREATE INDEX IF NOT EXISTS records_by_hall_kind_at ON records (hall, kind, at)
+"""
+
 SERVER_MIGRATIONS = Migrations(
-    "hall_server", (SERVER_SCHEMA, TOKEN_ROLES_STEP), found_by=("tokens", "client_id")
+    "hall_server",
+    (SERVER_SCHEMA, TOKEN_ROLES_STEP, RECORDS_HALL_STEP),
+    found_by=("tokens", "client_id"),
 )
 
 # The events a server's worker processes share (kiosk/hall/server/event_bus.py): each

@@ -51,7 +51,7 @@ class EvaluationActions(StoreBase):
         ticket = self.engine.ticket(tx, ticket_id)
         if ticket is None:
             raise StoreError(404, "no such ticket")
-        counted = counted_evaluation(tx, ticket_id)
+        counted = counted_evaluation(tx, ticket_id, self.hall)
         given = False
         if counted is not None:
             row = tx.one(
@@ -90,7 +90,7 @@ class EvaluationActions(StoreBase):
                 raise StoreError(422, "reasons: only a 差评 has reasons", "reasons")
             if state.level is None:
                 self._qr_vote(tx, ticket_id, level, now)
-            counted = counted_evaluation(tx, ticket_id)
+            counted = counted_evaluation(tx, ticket_id, self.hall)
             if counted is not None and level >= NEGATIVE:
                 set_content(tx, counted[0], chosen, note, "qr", now)
             return self._state(tx, ticket_id)
@@ -99,10 +99,11 @@ class EvaluationActions(StoreBase):
         ticket = self.engine.ticket(tx, ticket_id)
         assert ticket is not None  # checked by the caller, in this transaction
         row = tx.one(
-            "SELECT window_number, staff_id FROM services WHERE ticket_id = ?", (ticket_id,)
+            "SELECT window_number, staff_id FROM services WHERE ticket_id = ? AND hall = ?",
+            (ticket_id, self.hall),
         )
         window = int(row[0]) if row else (ticket.window or 0)
-        staff = str(row[1]) if row and row[1] else staff_at(tx, window)
+        staff = str(row[1]) if row and row[1] else staff_at(tx, window, self.hall)
         insert_evaluation(
             self,
             tx,
@@ -127,15 +128,15 @@ class EvaluationActions(StoreBase):
         at = self.now().isoformat()
         with self.db.transaction() as tx:
             tx.execute(
-                "UPDATE staff_sessions SET signed_out_at = ? WHERE window_number = ?"
+                "UPDATE staff_sessions SET signed_out_at = ? WHERE hall = ? AND window_number = ?"
                 " AND signed_out_at IS NULL",
-                (at, window),
+                (at, self.hall, window),
             )
             if staff_id is not None:
                 tx.execute(
-                    "INSERT INTO staff_sessions (client_id, window_number, staff_id,"
-                    " signed_in_at) VALUES (?, ?, ?, ?)",
-                    (client_id, window, staff_id, at),
+                    "INSERT INTO staff_sessions (hall, client_id, window_number, staff_id,"
+                    " signed_in_at) VALUES (?, ?, ?, ?, ?)",
+                    (self.hall, client_id, window, staff_id, at),
                 )
 
     def update_follow_up(self, evaluation_id: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -144,9 +145,11 @@ class EvaluationActions(StoreBase):
         now = self.now()
         with self.db.transaction() as tx:
             row = tx.one(
-                "SELECT closed_at FROM follow_ups WHERE evaluation_id = ?", (evaluation_id,)
+                "SELECT f.closed_at FROM follow_ups f JOIN evaluations e"
+                " ON e.evaluation_id = f.evaluation_id WHERE f.evaluation_id = ? AND e.hall = ?",
+                (evaluation_id, self.hall),
             )
-            if row is None:
+            if row is None:  # another hall's is as if it did not exist
                 raise StoreError(404, "no follow-up for this evaluation")
             if row[0] is not None:
                 raise StoreError(409, "this follow-up is closed")

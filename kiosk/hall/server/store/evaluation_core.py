@@ -83,24 +83,47 @@ def hall_reasons(settings: Settings) -> ReasonList:
     return reasons
 
 
-def staff_at(tx: Transaction, window: int) -> str | None:
-    """The staff number signed in at `window` now (on its keypad or the dashboard)."""
+def staff_at(tx: Transaction, window: int, hall: str) -> str | None:
+    """The staff number signed in at the hall's `window` now (on its keypad or the
+    dashboard)."""
     row = tx.one(
-        "SELECT staff_id FROM staff_sessions WHERE window_number = ?"
+        "SELECT staff_id FROM staff_sessions WHERE hall = ? AND window_number = ?"
         " AND signed_out_at IS NULL ORDER BY signed_in_at DESC LIMIT 1",
-        (window,),
+        (hall, window),
     )
     return None if row is None else str(row[0])
 
 
-def counted_evaluation(tx: Transaction, ticket_id: str) -> tuple[str, int | None] | None:
-    """(evaluation id, level) of the service's counted evaluation, if any."""
+def staff_of_windows(tx: Transaction, hall: str) -> dict[int, str]:
+    """The staff number signed in at each window of the hall now (the window screens
+    show it)."""
+    rows = tx.all(
+        "SELECT window_number, staff_id FROM staff_sessions WHERE hall = ?"
+        " AND signed_out_at IS NULL ORDER BY signed_in_at",
+        (hall,),
+    )
+    return {int(row[0]): str(row[1]) for row in rows}  # the newest sign-in wins
+
+
+def counted_evaluation(tx: Transaction, ticket_id: str, hall: str) -> tuple[str, int | None] | None:
+    """(evaluation id, level) of the service's counted evaluation in the hall, if any."""
     row = tx.one(
-        "SELECT evaluation_id, level FROM evaluations WHERE ticket_id = ? AND is_repeat = 0"
-        " ORDER BY evaluated_at LIMIT 1",
-        (ticket_id,),
+        "SELECT evaluation_id, level FROM evaluations WHERE ticket_id = ? AND hall = ?"
+        " AND is_repeat = 0 ORDER BY evaluated_at LIMIT 1",
+        (ticket_id, hall),
     )
     return None if row is None else (str(row[0]), None if row[1] is None else int(row[1]))
+
+
+def follow_up_of_hall(tx: Transaction, evaluation_id: str, hall: str) -> bool:
+    """Whether the evaluation has a follow-up and is of the hall (another hall's is
+    as if it did not exist)."""
+    row = tx.one(
+        "SELECT 1 FROM follow_ups f JOIN evaluations e ON e.evaluation_id = f.evaluation_id"
+        " WHERE f.evaluation_id = ? AND e.hall = ?",
+        (evaluation_id, hall),
+    )
+    return row is not None
 
 
 def insert_evaluation(
@@ -123,14 +146,14 @@ def insert_evaluation(
     vote goes to the province outbox."""
     evaluated_at = datetime.fromisoformat(at)
     day = store.business_day(evaluated_at)
-    staff_id = staff_id or staff_at(tx, window)
+    staff_id = staff_id or staff_at(tx, window, store.hall)
     ticket = store.engine.ticket(tx, ticket_id) if ticket_id else None
     case = None
     if ticket is not None:
         case = case_number(ticket.ticket_id, ticket.business_day, ticket.number)
         number = number or ticket.number
     if ticket_id:
-        earlier = counted_evaluation(tx, ticket_id)
+        earlier = counted_evaluation(tx, ticket_id, store.hall)
         if earlier is not None and earlier[1] is None and level is not None:
             tx.execute(  # 未评价 first, a real vote later: the vote counts instead
                 "UPDATE evaluations SET is_repeat = 1 WHERE evaluation_id = ?", (earlier[0],)
@@ -138,11 +161,12 @@ def insert_evaluation(
         elif earlier is not None:
             repeat = True
     tx.execute(
-        "INSERT INTO evaluations (evaluation_id, client_id, ticket_id, case_number, number,"
-        " window_number, staff_id, level, channel, is_repeat, evaluated_at, business_day)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO evaluations (evaluation_id, hall, client_id, ticket_id, case_number,"
+        " number, window_number, staff_id, level, channel, is_repeat, evaluated_at,"
+        " business_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             evaluation_id,
+            store.hall,
             client_id,
             ticket_id,
             case,

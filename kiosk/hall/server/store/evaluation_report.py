@@ -68,6 +68,7 @@ class StaffFigures:
     service_minutes: float  # mean, of services with a start and an end
     evaluated: int
     bad: int
+    wait_minutes: float = 0.0  # mean, issued -> first called, of the numbers it called
 
 
 class EvaluationReports(StoreBase):
@@ -79,16 +80,16 @@ class EvaluationReports(StoreBase):
                 "SELECT e.evaluation_id, e.window_number, e.staff_id, e.level, e.is_repeat,"
                 " f.deadline, f.closed_at FROM evaluations e"
                 " LEFT JOIN follow_ups f ON f.evaluation_id = e.evaluation_id"
-                " WHERE e.business_day >= ? AND e.business_day <= ?"
+                " WHERE e.hall = ? AND e.business_day >= ? AND e.business_day <= ?"
                 " ORDER BY e.evaluated_at",
-                (first.isoformat(), last.isoformat()),
+                (self.hall, first.isoformat(), last.isoformat()),
             )
             matters: dict[str, list[str]] = defaultdict(list)
             for evaluation_id, matter in tx.all(
                 "SELECT m.evaluation_id, m.matter_code FROM evaluation_matters m"
                 " JOIN evaluations e ON e.evaluation_id = m.evaluation_id"
-                " WHERE e.business_day >= ? AND e.business_day <= ?",
-                (first.isoformat(), last.isoformat()),
+                " WHERE e.hall = ? AND e.business_day >= ? AND e.business_day <= ?",
+                (self.hall, first.isoformat(), last.isoformat()),
             ):
                 matters[str(evaluation_id)].append(str(matter))
         table: dict[tuple[str, str], ReportRow] = {}
@@ -118,14 +119,21 @@ class EvaluationReports(StoreBase):
 
     def staff_figures(self, first: date, last: date) -> list[StaffFigures]:
         """Per staff number: calls, services, mean service time, evaluations, 差评."""
-        span = (first.isoformat(), last.isoformat())
+        span = (self.hall, first.isoformat(), last.isoformat())
         figures: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"calls": 0, "services": 0, "minutes": [], "evaluated": 0, "bad": 0}
+            lambda: {
+                "calls": 0,
+                "services": 0,
+                "minutes": [],
+                "waits": [],
+                "evaluated": 0,
+                "bad": 0,
+            }
         )
         with self.db.read() as tx:
             for staff, started, ended in tx.all(
                 "SELECT staff_id, started_at, ended_at FROM services WHERE staff_id IS NOT NULL"
-                " AND business_day >= ? AND business_day <= ?",
+                " AND hall = ? AND business_day >= ? AND business_day <= ?",
                 span,
             ):
                 entry = figures[str(staff)]
@@ -135,16 +143,22 @@ class EvaluationReports(StoreBase):
                         datetime.fromisoformat(str(ended)) - datetime.fromisoformat(str(started))
                     ).total_seconds()
                     entry["minutes"].append(seconds / 60)
-            for staff, called_at in tx.all(
-                "SELECT staff_id, called_at FROM calls WHERE staff_id IS NOT NULL", ()
+            for staff, called_at, recall, issued_at in tx.all(
+                "SELECT c.staff_id, c.called_at, c.recall, t.issued_at FROM calls c"
+                " LEFT JOIN tickets t ON t.ticket_id = c.ticket_id AND t.hall = c.hall"
+                " WHERE c.staff_id IS NOT NULL AND c.hall = ?",
+                (self.hall,),
             ):
-                day = self.business_day(datetime.fromisoformat(str(called_at)))
-                if first <= day <= last:
+                called = datetime.fromisoformat(str(called_at))
+                if first <= self.business_day(called) <= last:
                     figures[str(staff)]["calls"] += 1
+                    if issued_at is not None and not recall:  # measured: the first call
+                        waited = called - datetime.fromisoformat(str(issued_at))
+                        figures[str(staff)]["waits"].append(waited.total_seconds() / 60)
             for staff, level in tx.all(
                 "SELECT staff_id, level FROM evaluations WHERE staff_id IS NOT NULL"
                 " AND is_repeat = 0 AND level IS NOT NULL"
-                " AND business_day >= ? AND business_day <= ?",
+                " AND hall = ? AND business_day >= ? AND business_day <= ?",
                 span,
             ):
                 figures[str(staff)]["evaluated"] += 1
@@ -157,6 +171,7 @@ class EvaluationReports(StoreBase):
                 round(sum(entry["minutes"]) / len(entry["minutes"]), 1) if entry["minutes"] else 0,
                 entry["evaluated"],
                 entry["bad"],
+                round(sum(entry["waits"]) / len(entry["waits"]), 1) if entry["waits"] else 0,
             )
             for staff, entry in sorted(figures.items())
         ]
@@ -170,8 +185,8 @@ class EvaluationReports(StoreBase):
                 "SELECT f.evaluation_id, f.deadline, e.window_number, e.staff_id, e.level,"
                 " e.case_number FROM follow_ups f JOIN evaluations e"
                 " ON e.evaluation_id = f.evaluation_id"
-                " WHERE f.closed_at IS NULL AND f.deadline < ? ORDER BY f.deadline",
-                (today,),
+                " WHERE e.hall = ? AND f.closed_at IS NULL AND f.deadline < ? ORDER BY f.deadline",
+                (self.hall, today),
             )
         names = ("evaluation_id", "deadline", "window", "staff_id", "level", "case_number")
         return [dict(zip(names, row, strict=True)) for row in rows]

@@ -93,6 +93,39 @@ CREATE TABLE IF NOT EXISTS province_outbox (
 CREATE INDEX IF NOT EXISTS province_outbox_due ON province_outbox (delivered_at, next_attempt_at);
 """
 
+# Step 2: staff, calls, services and evaluations belong to a hall (window 1 of one
+# hall is not window 1 of another; no hall reads another's figures). Rows from before
+# go to the hall of their ticket, else of their kiosk's token, else to main.
+# Follow-ups, matters and reasons belong to their evaluation's hall.
+HALL_STEP = """
+ALTER TABLE staff_sessions ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE calls ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE services ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE evaluations ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+UPDATE staff_sessions SET hall = (
+    SELECT tokens.hall FROM tokens WHERE tokens.client_id = staff_sessions.client_id
+) WHERE client_id IN (SELECT client_id FROM tokens);
+UPDATE calls SET hall = (
+    SELECT tokens.hall FROM tokens WHERE tokens.client_id = calls.client_id
+) WHERE client_id IN (SELECT client_id FROM tokens);
+UPDATE calls SET hall = (
+    SELECT tickets.hall FROM tickets WHERE tickets.ticket_id = calls.ticket_id
+) WHERE ticket_id IN (SELECT ticket_id FROM tickets);
+UPDATE services SET hall = (
+    SELECT tickets.hall FROM tickets WHERE tickets.ticket_id = services.ticket_id
+) WHERE ticket_id IN (SELECT ticket_id FROM tickets);
+UPDATE evaluations SET hall = (
+    SELECT tokens.hall FROM tokens WHERE tokens.client_id = evaluations.client_id
+) WHERE client_id IN (SELECT client_id FROM tokens);
+UPDATE evaluations SET hall = (
+    SELECT tickets.hall FROM tickets WHERE tickets.ticket_id = evaluations.ticket_id
+) WHERE ticket_id IN (SELECT ticket_id FROM tickets);
+CREATE INDEX IF NOT EXISTS staff_sessions_of_hall ON staff_sessions
+    (hall, window_number, signed_out_at);
+CREATE INDEX IF NOT EXISTS evaluations_by_hall_day ON evaluations (hall, business_day);
+CREATE INDEX IF NOT EXISTS services_by_hall_day ON services (hall, business_day)
+"""
+
 EVALUATION_MIGRATIONS = Migrations(
-    "evaluations", (EVALUATIONS_SCHEMA,), found_by=("evaluations", "evaluation_id")
+    "evaluations", (EVALUATIONS_SCHEMA, HALL_STEP), found_by=("evaluations", "evaluation_id")
 )

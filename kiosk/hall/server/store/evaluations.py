@@ -22,6 +22,7 @@ from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.evaluation_core import (
     EVALUATION_ID,
     MAX_TEXT,
+    follow_up_of_hall,
     hall_reasons,
     insert_evaluation,
     queue_upward,
@@ -96,20 +97,20 @@ def note_typed_record(
 
 
 def _staff(incoming: Incoming) -> None:
-    _store, tx, client_id, record, payload = incoming
+    store, tx, client_id, record, payload = incoming
     window = _window(payload)
     staff_id = _field(payload, "staff_id", STAFF_NUMBER)
     at = str(record["at"])
     tx.execute(
-        "UPDATE staff_sessions SET signed_out_at = ? WHERE window_number = ?"
+        "UPDATE staff_sessions SET signed_out_at = ? WHERE hall = ? AND window_number = ?"
         " AND signed_out_at IS NULL",
-        (at, window),
+        (at, store.hall, window),
     )
     if record["kind"] == "staff.signed_in":
         tx.execute(
-            "INSERT INTO staff_sessions (client_id, window_number, staff_id, signed_in_at)"
-            " VALUES (?, ?, ?, ?)",
-            (client_id, window, staff_id, at),
+            "INSERT INTO staff_sessions (hall, client_id, window_number, staff_id, signed_in_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (store.hall, client_id, window, staff_id, at),
         )
 
 
@@ -117,7 +118,7 @@ def _service(incoming: Incoming) -> None:
     store, tx, client_id, record, payload = incoming
     window = _window(payload)
     number = _field(payload, "number", NUMBER)
-    staff_id = _optional(payload, "staff_id", STAFF_NUMBER) or staff_at(tx, window)
+    staff_id = _optional(payload, "staff_id", STAFF_NUMBER) or staff_at(tx, window, store.hall)
     queue = payload.get("queue") if isinstance(payload.get("queue"), str) else None
     at = str(record["at"])
     day = store.business_day(datetime.fromisoformat(at)).isoformat()
@@ -125,10 +126,11 @@ def _service(incoming: Incoming) -> None:
     key = str(ticket_id) if ticket_id else f"{client_id}:{day}:{number}"
     if record["kind"] == "service.called":
         tx.execute(
-            "INSERT INTO calls (client_id, idempotency_key, ticket_id, number, queue,"
-            " window_number, staff_id, called_at, recall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
+            "INSERT INTO calls (hall, client_id, idempotency_key, ticket_id, number, queue,"
+            " window_number, staff_id, called_at, recall)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
+                store.hall,
                 client_id,
                 str(record["idempotency_key"]),
                 ticket_id,
@@ -141,19 +143,20 @@ def _service(incoming: Incoming) -> None:
             ),
         )
         tx.execute(
-            "INSERT INTO services (service_key, ticket_id, number, queue, window_number,"
-            " staff_id, business_day, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO services (service_key, hall, ticket_id, number, queue, window_number,"
+            " staff_id, business_day, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (service_key) DO NOTHING",
-            (key, ticket_id, number, queue, window, staff_id, day, at),
+            (key, store.hall, ticket_id, number, queue, window, staff_id, day, at),
         )
         return
     tx.execute(
-        "INSERT INTO services (service_key, ticket_id, number, queue, window_number, staff_id,"
-        " business_day, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO services (service_key, hall, ticket_id, number, queue, window_number,"
+        " staff_id, business_day, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (service_key) DO UPDATE SET ended_at = excluded.ended_at,"
         " window_number = excluded.window_number,"
-        " staff_id = COALESCE(excluded.staff_id, services.staff_id)",
-        (key, ticket_id, number, queue, window, staff_id, day, at),
+        " staff_id = COALESCE(excluded.staff_id, services.staff_id)"
+        " WHERE services.hall = excluded.hall",
+        (key, store.hall, ticket_id, number, queue, window, staff_id, day, at),
     )
 
 
@@ -166,7 +169,7 @@ def _evaluation(incoming: Incoming) -> None:
     if channel not in ("keypad", "terminal", "qr", "web"):
         raise RecordProblem("payload.channel: keypad, terminal, qr or web")
     evaluation_id = _field(payload, "evaluation_id", EVALUATION_ID)
-    if tx.one("SELECT 1 FROM evaluations WHERE evaluation_id = ?", (evaluation_id,)):
+    if tx.one("SELECT 1 FROM evaluations WHERE evaluation_id = ?", (evaluation_id,)):  # any hall
         return
     insert_evaluation(
         store,
@@ -195,9 +198,9 @@ def _content(incoming: Incoming) -> None:
     except ValueError as error:
         raise RecordProblem(f"payload.{error}") from None
     row = tx.one(
-        "SELECT content_at FROM evaluations WHERE evaluation_id = ? AND level >= 4"
-        " AND is_repeat = 0",
-        (evaluation_id,),
+        "SELECT content_at FROM evaluations WHERE evaluation_id = ? AND hall = ?"
+        " AND level >= 4 AND is_repeat = 0",
+        (evaluation_id, store.hall),
     )
     if row is None:
         raise RecordProblem("payload.evaluation_id: no counted 差评 with this id")
@@ -208,9 +211,9 @@ def _content(incoming: Incoming) -> None:
 
 
 def _follow_up(incoming: Incoming) -> None:
-    _store, tx, _client_id, record, payload = incoming
+    store, tx, _client_id, record, payload = incoming
     evaluation_id = _field(payload, "evaluation_id", EVALUATION_ID)
-    if tx.one("SELECT 1 FROM follow_ups WHERE evaluation_id = ?", (evaluation_id,)) is None:
+    if not follow_up_of_hall(tx, evaluation_id, store.hall):
         raise RecordProblem("payload.evaluation_id: no follow-up with this id")
     if record["kind"] == "follow_up.closed":
         at = str(record["at"])

@@ -102,8 +102,8 @@ class Issuing(StoreBase):
     def own_offline_range(self, client_id: str) -> OfflineRange | None:
         """The client's offline range, assigned now if it had none (kiosks.py)."""
         with self.db.read() as tx:
-            found = assigned_range(tx, client_id)
+            found = assigned_range(tx, client_id, self.hall)
         if found is not None:
             return found
         with self.db.transaction() as tx:
-            return offline_range(tx, client_id, self.offline_floor, self.now())
+            return offline_range(tx, client_id, self.hall, self.offline_floor, self.now())

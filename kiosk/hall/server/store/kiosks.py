@@ -22,32 +22,50 @@ CREATE TABLE IF NOT EXISTS offline_ranges (
 );
 """
 
-KIOSKS_MIGRATIONS = Migrations("kiosks", (KIOSKS_SCHEMA,), found_by=("offline_ranges", "first"))
+# Step 2: ranges are per hall (numbering is: the same number in two halls is two
+# tickets), so each hall has its five ranges from 900 up. A range assigned before
+# belongs to the hall of its client's token (else to the default hall).
+HALL_STEP = """
+ALTER TABLE offline_ranges ADD COLUMN hall TEXT NOT NULL DEFAULT 'main';
+UPDATE offline_ranges SET hall = (
+    SELECT tokens.hall FROM tokens WHERE tokens.client_id = offline_ranges.client_id
+) WHERE client_id IN (SELECT client_id FROM tokens);
+CREATE INDEX IF NOT EXISTS offline_ranges_by_hall ON offline_ranges (hall)
+"""
+
+KIOSKS_MIGRATIONS = Migrations(
+    "kiosks", (KIOSKS_SCHEMA, HALL_STEP), found_by=("offline_ranges", "first")
+)
 
 OfflineRange = tuple[int, int]
 
 
-def assigned_range(tx: Transaction, client_id: str) -> OfflineRange | None:
-    row = tx.one("SELECT first, last FROM offline_ranges WHERE client_id = ?", (client_id,))
+def assigned_range(tx: Transaction, client_id: str, hall: str) -> OfflineRange | None:
+    row = tx.one(
+        "SELECT first, last FROM offline_ranges WHERE client_id = ? AND hall = ?",
+        (client_id, hall),
+    )
     return None if row is None else (int(row[0]), int(row[1]))
 
 
-def taken_ranges(tx: Transaction) -> set[OfflineRange]:
-    """Every range assigned in the hall (one query: the hall's scope goes here)."""
-    return {(int(row[0]), int(row[1])) for row in tx.all("SELECT first, last FROM offline_ranges")}
+def taken_ranges(tx: Transaction, hall: str) -> set[OfflineRange]:
+    """Every range assigned in the hall."""
+    rows = tx.all("SELECT first, last FROM offline_ranges WHERE hall = ?", (hall,))
+    return {(int(row[0]), int(row[1])) for row in rows}
 
 
 def offline_range(
-    tx: Transaction, client_id: str, floor: int, now: datetime
+    tx: Transaction, client_id: str, hall: str, floor: int, now: datetime
 ) -> OfflineRange | None:
-    """The client's own offline numbers, assigned on first use: the range its id
-    derives (K01: 900-919) when no other kiosk holds it, so that numbers it printed
-    before it ever asked stay valid; else the lowest free one. None when every
-    range from the floor up is taken."""
-    found = assigned_range(tx, client_id)
+    """The client's own offline numbers in its hall, assigned on first use: the
+    range its id derives (K01: 900-919) when no other kiosk of the hall holds it, so
+    that numbers it printed before it ever asked stay valid; else the lowest free
+    one. None when every range from the floor up is taken in the hall. A kiosk
+    moved to another hall (its token made anew) leaves its range in the old one."""
+    found = assigned_range(tx, client_id, hall)
     if found is not None:
         return found
-    taken = taken_ranges(tx)
+    taken = taken_ranges(tx, hall)
     slots = [
         (first, first + OFFLINE_RANGE_SIZE - 1)
         for first in range(floor, MAX_NUMBER + 1, OFFLINE_RANGE_SIZE)
@@ -58,9 +76,11 @@ def offline_range(
         return None
     derived = derived_offline_range(client_id)
     chosen = derived if derived in free else free[0]
+    tx.execute("DELETE FROM offline_ranges WHERE client_id = ?", (client_id,))
     tx.execute(
-        "INSERT INTO offline_ranges (client_id, first, last, assigned_at) VALUES (?, ?, ?, ?)",
-        (client_id, chosen[0], chosen[1], now.isoformat()),
+        "INSERT INTO offline_ranges (client_id, hall, first, last, assigned_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (client_id, hall, chosen[0], chosen[1], now.isoformat()),
     )
     return chosen
 

@@ -65,7 +65,7 @@ class Records(StoreBase):
         record = {**record, "at": at}
         problem = self._apply(tx, upload, record)
         problem = problem or note_typed_record(self, tx, client_id, record)
-        _store(tx, client_id, key, record, received.isoformat())
+        _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
             note_heartbeat(tx, client_id, record, received)
         note_device_event(tx, client_id, record, received)
@@ -165,7 +165,7 @@ class Records(StoreBase):
         """An offline number is the kiosk's when leased to it that day, or in the
         offline range the server assigned it."""
         if seq >= self.offline_floor:
-            own = offline_range(tx, client_id, self.offline_floor, self.now())
+            own = offline_range(tx, client_id, self.hall, self.offline_floor, self.now())
             if own is not None and own[0] <= seq <= own[1]:
                 return None
             mine = "none" if own is None else f"{own[0]}-{own[1]}"
@@ -182,9 +182,10 @@ class Records(StoreBase):
         offset: int,
         clients: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """`clients`: only these clients' records (a hall's), when given."""
-        where: list[str] = []
-        values: list[str | int] = []
+        """The hall's records (those its kiosks sent); `clients`: only these clients'
+        records, when given."""
+        where: list[str] = ["hall = ?"]
+        values: list[str | int] = [self.hall]
         if clients is not None:
             where.append(f"client_id IN ({', '.join('?' for _ in clients) or 'NULL'})")
             values.extend(clients)
@@ -194,7 +195,7 @@ class Records(StoreBase):
         if client_id is not None:
             where.append("client_id = ?")
             values.append(client_id)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause = " WHERE " + " AND ".join(where)
         with self.db.read() as tx:
             total_row = tx.one(f"SELECT COUNT(*) FROM records{clause}", values)
             rows = tx.all(
@@ -222,13 +223,14 @@ def _stored(tx: Transaction, client_id: str, key: str) -> tuple[str, str | None]
 
 
 def _store(
-    tx: Transaction, client_id: str, key: str, record: dict[str, Any], received: str
+    tx: Transaction, client_id: str, hall: str, key: str, record: dict[str, Any], received: str
 ) -> None:
     tx.execute(
-        "INSERT INTO records (client_id, idempotency_key, kind, at, ticket_id,"
-        " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO records (client_id, hall, idempotency_key, kind, at, ticket_id,"
+        " payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             client_id,
+            hall,
             key,
             record["kind"],
             record["at"],

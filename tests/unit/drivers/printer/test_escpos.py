@@ -270,6 +270,8 @@ def test_a_hanging_indent_starts_every_line_but_the_first() -> None:
     columns=st.integers(min_value=2, max_value=64),
     indent=st.integers(min_value=0, max_value=8),
 )
+@example(text=" 00000", columns=5, indent=1)  # a line-wide word after a space
+@example(text="a 00000", columns=5, indent=1)  # one that fits a line, not an indented one
 def test_glued_and_indented_lines_fit_and_keep_every_character(
     text: str, columns: int, indent: int
 ) -> None:

@@ -50,9 +50,9 @@ function showLive(state) {
     state.queues.map((q) => [name(q.name), q.waiting, q.estimated_wait, q.issued ?? 0,
       q.called ?? 0, q.mean_wait, q.longest_wait]));
   const windows = table("windows", [["window"], ["state"], ["finished_today", 1],
-    ["mean_service", 1], ["staff"]],
+    ["mean_service", 1], ["mean_wait", 1], ["staff"]],
     state.windows.map((w) => [w.window, t[w.state] + (w.number ? " " + w.number : ""),
-      w.finished_today, w.mean_service, w.staff]));
+      w.finished_today, w.mean_service, w.mean_wait, w.staff]));
   state.windows.forEach((w, index) => {
     windows.rows[index + 1].cells[1].className = "state-" + w.state;
   });
@@ -82,8 +82,103 @@ function showLive(state) {
     hour: "2-digit", minute: "2-digit", second: "2-digit" });
   document.getElementById("updated").textContent = t.updated + " " + state.business_day + " "
     + clock.format(new Date(state.now));
+  showFollowUps(state.follow_ups);
   document.body.dataset.live = "yes";
 }
+
+// 好差评: the open follow-ups and the form that records their progress.
+let followUps = {};
+function showFollowUps(rows) {
+  const table = document.getElementById("follow-up-table");
+  table.replaceChildren();
+  const heads = ["window", "number", "staff_id", "level", "deadline", "assignee",
+    "contact_result", "rectification", "contact_phone"];
+  const head = table.insertRow();
+  heads.forEach((key) => {
+    const th = document.createElement("th");
+    th.textContent = t[key];
+    head.appendChild(th);
+  });
+  followUps = {};
+  rows.forEach((f) => {
+    if (f.evaluation_id) followUps[f.evaluation_id] = f;
+    const row = table.insertRow();
+    const late = f.deadline && f.deadline < setup.today;
+    [f.window, f.ticket_number, f.staff_id, t["level_" + f.level],
+      f.deadline + (late ? " (" + t.overdue + ")" : ""), f.assignee, f.contact_result,
+      f.rectification, f.contact_phone].forEach((value) => cell(row, value, false));
+    if (late) row.className = "bad";
+    row.dataset.evaluation = f.evaluation_id || "";
+  });
+  const select = document.querySelector("#follow-up-form [name=evaluation_id]");
+  const chosen = select.value;
+  select.replaceChildren(...Object.values(followUps).map((f) => {
+    const option = document.createElement("option");
+    option.value = f.evaluation_id;
+    option.textContent = t.window + " " + shown(f.window) + " · " + shown(f.ticket_number)
+      + " · " + f.deadline;
+    return option;
+  }));
+  if (chosen in followUps) select.value = chosen; else fillFollowUp();
+  document.body.dataset.followUps = String(rows.length);
+}
+function fillFollowUp() {
+  const form = document.getElementById("follow-up-form");
+  const f = followUps[form.elements.evaluation_id.value] || {};
+  for (const key of ["assignee", "contact_result", "rectification"]) {
+    form.elements[key].value = f[key] || "";
+  }
+}
+const csrf = document.querySelector("#logout [name=csrf]").value;
+async function act(path, body, message) {
+  const out = document.getElementById(message);
+  out.className = "";
+  let answer = null;
+  try {
+    answer = await fetch(path, { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body) });
+  } catch (error) { /* said below */ }
+  if (answer && answer.ok) {
+    out.textContent = t.saved;
+    out.className = "good";
+    document.body.dataset.acted = path;
+    refreshLive();
+    return true;
+  }
+  let why = answer ? String(answer.status) : "—";
+  try {
+    const found = await answer.json();
+    why = found.message || (Array.isArray(found.detail) ? found.detail.map((d) => d.msg).join("; ") : found.detail) || why;
+  } catch (error) { /* no JSON: the status says it */ }
+  out.textContent = t.not_saved + why;
+  out.className = "bad";
+  return false;
+}
+document.getElementById("staff-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const out = event.submitter && event.submitter.value === "out";
+  act("/dashboard/api/staff", { window: Number(form.elements.window.value),
+    staff_id: out ? null : (form.elements.staff_id.value || null) }, "staff-message");
+});
+document.getElementById("follow-up-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const id = form.elements.evaluation_id.value;
+  if (!id) return;
+  const body = { assignee: form.elements.assignee.value,
+    contact_result: form.elements.contact_result.value,
+    rectification: form.elements.rectification.value,
+    consent: form.elements.consent.checked, close: form.elements.close.checked,
+    closing_note: form.elements.closing_note.value };
+  if (form.elements.contact_phone.value) body.contact_phone = form.elements.contact_phone.value;
+  if (await act("/dashboard/api/follow-ups/" + encodeURIComponent(id), body, "follow-up-message")) {
+    for (const key of ["contact_phone", "closing_note"]) form.elements[key].value = "";
+    form.elements.consent.checked = form.elements.close.checked = false;
+  }
+});
+document.querySelector("#follow-up-form [name=evaluation_id]").addEventListener("change", fillFollowUp);
 
 async function refreshLive() {
   try {

@@ -97,6 +97,11 @@ function renderWindow() {
   const note = mine && mine.paused ? T.paused : (mine && mine.number ? ["", ""] : T.idle);
   both(el("serving-state"), note);
   document.body.dataset.serving = mine && mine.number ? mine.number : "";
+  const staff = mine && mine.staff ? mine.staff : "";
+  const line = el("staff");
+  if (staff) both(line, fill("staff_on_duty", {staff: staff})); else line.textContent = "";
+  line.hidden = !staff;
+  document.body.dataset.staff = staff;
   document.body.dataset.shownAt = String(Date.now());
 }
 
@@ -192,9 +197,9 @@ function tick() {
   const now = new Date(Date.now() + offset);
   const zone = {timeZone: boot.timezone};
   el("clock-time").textContent = now.toLocaleTimeString("zh-CN", {...zone, hour12: false});
-  el("clock-date").textContent = now.toLocaleDateString("zh-CN", {
-    ...zone, year: "numeric", month: "long", day: "numeric", weekday: "long",
-  });
+  const day = {...zone, year: "numeric", month: "long", day: "numeric", weekday: "long"};
+  both(el("clock-date"), [now.toLocaleDateString("zh-CN", day),
+    now.toLocaleDateString("en-GB", {...day, month: "short", weekday: "short"})]);
 }
 
 let notice = 0;

@@ -20,10 +20,10 @@ from kiosk.settings import load_settings
 MORNING = datetime(2026, 9, 30, 1, 30, tzinfo=UTC)
 
 
-def evaluations_in(db: Path) -> None:
+def evaluations_in(db: Path, hall: str = "main") -> None:
     """Window 2, staff 1037: 满意, 非常不满意 (its follow-up long overdue), a repeat, and
     one not evaluated; window 3 without staff: 满意."""
-    store = HallStore(db, load_settings(), FakeClock(MORNING))
+    store = HallStore(db, load_settings(), FakeClock(MORNING), hall=hall)
     records = []
     for window, staff, level, repeat in (
         (2, "1037", 2, False),
@@ -130,3 +130,16 @@ def test_no_database_is_made_by_a_report_and_serve_refuses_a_bad_province(
     assert main(["hall", "serve", "--db", str(missing), "--province", str(province)]) == 1
     assert "c.json: file not found" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_the_report_is_of_one_hall(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "hall.sqlite3"
+    evaluations_in(db, hall="east")
+    period = ["--from", "2026-09-30", "--to", "2026-09-30", "--db", str(db)]
+    assert main(["hall", "report", "evaluations", *period]) == 0
+    assert list(csv.DictReader(io.StringIO(capsys.readouterr().out))) == []  # main has none
+    assert main(["hall", "report", "evaluations", *period, "--hall", "east"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {(row["dimension"], row["key"]) for row in rows} >= {("window", "2"), ("window", "3")}
+    assert main(["hall", "report", "evaluations", *period, "--hall", "../x"]) == 2
+    assert "is not a hall id" in capsys.readouterr().err

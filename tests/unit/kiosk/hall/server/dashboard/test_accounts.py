@@ -98,7 +98,7 @@ def test_an_unknown_name_fails_like_a_wrong_password_and_is_locked_too(
 
 def test_admins_are_listed_and_removed_with_their_sessions(accounts: AdminAccounts) -> None:
     opened = accounts.login("manager", PASSWORD)
-    assert [name for name, _ in accounts.names()] == ["manager"]
+    assert [name for name, *_ in accounts.names()] == ["manager"]
     assert accounts.remove("manager") is True
     assert accounts.session(opened.cookie) is None
     assert accounts.remove("manager") is False

@@ -74,7 +74,14 @@ def test_the_live_view_has_queues_windows_evaluations_and_overdue_follow_ups(
     windows = {row["window"]: row for row in state["windows"]}
     assert windows[1]["state"] == "open"
     assert (windows[1]["finished_today"], windows[1]["mean_service"]) == (1, 6.0)
+    assert (windows[1]["mean_wait"], windows[2]["mean_wait"]) == (12.0, 17.0)  # measured
+    assert windows[2]["staff"] is None
+    server.store.set_window_staff("ADMIN1", 2, "1002")  # signed in from the dashboard
+    assert {w["window"]: w["staff"] for w in live(server)["windows"]}[2] == "1002"
     assert (windows[2]["state"], windows[2]["number"]) == ("serving", "A001")
+    assert windows[2]["staff"] is None  # nobody signed in there
+    server.store.set_window_staff("DASH", 2, "1037")
+    assert {row["window"]: row["staff"] for row in live(server)["windows"]}[2] == "1037"
     assert state["evaluations"]["levels"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
     assert state["evaluations"]["satisfied_percent"] == 50.0
     assert [f["ticket_number"] for f in state["overdue_follow_ups"]] == ["A001"]
@@ -141,6 +148,6 @@ def test_a_database_of_the_dashboard_s_first_step_gets_the_day_sums(
         morning(server, clock)
         figures = history(server, Period.around("day", date(2026, 11, 23)))
         assert figures["by_day"][0]["tickets"] == 3
-        assert database_versions(location)["dashboard"] == 2
+        assert database_versions(location)["dashboard"] == DASHBOARD_MIGRATIONS.latest
     finally:
         server.close()

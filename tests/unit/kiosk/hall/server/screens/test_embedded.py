@@ -113,3 +113,34 @@ def test_the_tickets_qr_leads_to_the_live_page_only_while_it_is_served(tmp_path:
     assert urls[0].startswith("http://127.0.0.1:")
     assert "/t/" in urls[0]
     assert "/t/" not in urls[1]  # the matter's guide
+
+
+def test_the_embedded_window_screens_show_who_is_signed_in_at_each_window(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path, screens={"serve": "127.0.0.1:0"})
+    clock = FakeClock()
+    hall = LocalHall(tmp_path / "hall.sqlite3", settings, clock)
+    signed_in: dict[int, str] = {}
+    screens = EmbeddedScreens(
+        settings, hall, tmp_path / "hall.sqlite3", clock, staff=lambda: dict(signed_in)
+    )
+    try:
+        url = screens.start()
+
+        def staff_at_1(state: dict[str, object]) -> object:
+            windows = state["windows"]
+            assert isinstance(windows, list)
+            return next(w for w in windows if w["window"] == 1)["staff"]
+
+        assert staff_at_1(httpx.get(f"{url}/display/state", timeout=WAIT).json()) is None
+        with httpx.stream("GET", f"{url}/display/events", timeout=WAIT) as events:
+            lines = events.iter_lines()
+            assert next(lines) == "event: state"
+            next(lines)  # the state when the window screen connected
+            signed_in[1] = "1037"  # keyed in on window 1's keypad
+            assert next(line for line in lines if line.startswith("event: ")) == "event: state"
+            assert staff_at_1(json.loads(next(lines).removeprefix("data: "))) == "1037"
+    finally:
+        screens.stop()
+        hall.close()

@@ -1,4 +1,5 @@
-"""A hall server's database from before schema versions (commit 605fcd2), on SQLite
+"""A hall server's database from before schema versions, as the server's first schema
+made it (commit 02bea07) and as the last one before versions did (605fcd2), on SQLite
 and PostgreSQL: recognised, brought up to date without losing a row, and its
 numbering continues."""
 
@@ -6,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore, Location
@@ -16,17 +19,18 @@ from kiosk.hall.server.store.base import (
 )
 from kiosk.queue import Change
 from tests.helpers.fakes import make_settings
-from tests.helpers.migrating import make_605fcd2_server_database
+from tests.helpers.migrating import OLD_SERVER_SCHEMAS, make_old_server_database
 
 MORNING = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 
 
-def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
-    database_location: Location, tmp_path: Path
+@pytest.mark.parametrize("commit", sorted(OLD_SERVER_SCHEMAS))
+def test_a_database_from_before_versions_is_upgraded_without_losing_a_row(
+    database_location: Location, tmp_path: Path, commit: str
 ) -> None:
-    make_605fcd2_server_database(database_location)
+    make_old_server_database(database_location, commit)
     assert database_versions(database_location) == {part.part: 0 for part in HALL_SERVER_PARTS}
-    # The 605fcd2 database had the first two parts; the later ones are created.
+    # The old database had the first two parts; the later ones are created.
     assert upgrade_database(database_location) == [
         Change(part.part, 0, part.latest, existed=index < 2)
         for index, part in enumerate(HALL_SERVER_PARTS)
@@ -54,6 +58,7 @@ def test_a_605fcd2_database_is_upgraded_without_losing_a_row(
     assert east.ticket("t-2") is None
     with store.db.read() as tx:
         assert tx.all("SELECT first, last FROM leases") == [(900, 909)]
+        assert tx.all("SELECT COUNT(*) FROM device_events") == [(0,)]  # made if 02bea07
     with store.db.transaction() as tx:  # the records' own numbering continues too
         tx.execute(
             "INSERT INTO records (client_id, idempotency_key, kind, at, payload, received_at)"

@@ -280,3 +280,22 @@ def test_any_payload_is_taken_or_refused_with_a_reason_never_an_error(tmp_path: 
         one()
     finally:
         store.close()
+
+
+def test_staff_figures_measure_the_wait_of_the_numbers_each_one_called(store: HallStore) -> None:
+    window = store.settings.queues[0].windows[0]
+    answer, _ = store.reserve("K01", uuid.uuid4().hex, store.settings.queues[0].code, [])
+    store.commit(answer["ticket_id"], "printed")
+    store.clock.advance(9 * 60)  # type: ignore[attr-defined]
+    call = {"window": window, "number": answer["number"], "staff_id": "1037"}
+    again = {**call, "recall": True}
+    assert (
+        accepted(
+            store,
+            record("service.called", call, answer["ticket_id"], minutes=9),
+            record("service.called", again, answer["ticket_id"], minutes=9),
+        )
+        == ["accepted"] * 2
+    )
+    [figures] = store.staff_figures(date(2026, 9, 30), date(2026, 9, 30))
+    assert (figures.staff_id, figures.calls, figures.wait_minutes) == ("1037", 2, 9.0)
