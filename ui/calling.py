@@ -145,13 +145,7 @@ class CallingLine(QFrame):
         self.voice_language: Language = voice_language
         self.setObjectName("callingLine")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(
-            f"#callingLine {{ background: {theme.BLUE_DARK}; }}"
-            f" #callingLine QLabel {{ color: {theme.WHITE}; background: transparent; }}"
-            f' #callingLine QLabel[role="callingNow"] {{ font-size: {theme.TITLE_PX}px;'
-            " font-weight: bold; }"
-            f' #callingLine QLabel[role="callingEarlier"] {{ font-size: {theme.BODY_PX}px; }}'
-        )
+        self.set_senior(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN_PX, 12, theme.MARGIN_PX, 12)
         layout.setSpacing(4)
@@ -169,6 +163,17 @@ class CallingLine(QFrame):
         self._listener = self.hall_event.emit  # one object to subscribe and unsubscribe
         self.hall_event.connect(self.show_event, Qt.ConnectionType.QueuedConnection)
         self.hide()
+
+    def set_senior(self, senior: bool) -> None:
+        """Senior mode's larger type (ui/senior.py): earlier calls at 42 px, not 30."""
+        now_px, earlier_px = (64, 42) if senior else (theme.TITLE_PX, theme.BODY_PX)
+        self.setStyleSheet(
+            f"#callingLine {{ background: {theme.BLUE_DARK}; }}"
+            f" #callingLine QLabel {{ color: {theme.WHITE}; background: transparent; }}"
+            f' #callingLine QLabel[role="callingNow"] {{ font-size: {now_px}px;'
+            " font-weight: bold; }"
+            f' #callingLine QLabel[role="callingEarlier"] {{ font-size: {earlier_px}px; }}'
+        )
 
     # ---- wiring ------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from kiosk.voice import CallReading, VoiceError
 from kiosk.window_staff import staff_number_keys
 from ui import texts
 from ui.automation import AutomationError, settle, tap, wait_until
+from ui.demo_senior import CONFIRM, play_senior_visit
 from ui.main import (
     KioskApplication,
     launch,
@@ -199,6 +200,7 @@ class ScriptedVisit:
 
         self.identify_by_card()
         self.search_by_initials()
+        play_senior_visit(self)  # ui/demo_senior.py: NN-senior-*.png
 
         self.tap(texts.TAKE_NUMBER.zh)
         self.tap("证明开具", "matter-walked-away")
@@ -353,6 +355,16 @@ class ScriptedVisit:
             raise DemoError(f"expected ticket {number} printed, got the {screen} screen ({got})")
         self.printed_slips += 1
         self.snap(f"done-{number}")
+
+    def take_senior_ticket(self) -> None:
+        """Senior mode's ticket: priority was chosen, so a priority number."""
+        self.tap(CONFIRM, "senior-printing")
+        self.wait(lambda: self.window.current_screen_name() != "printing", "the ticket")
+        ticket = self.window.last_ticket
+        if self.window.current_screen_name() != "done" or ticket is None:
+            raise DemoError(f"expected a printed ticket, got {self.window.current_screen_name()}")
+        self.printed_slips += 1
+        self.snap(f"senior-done-{ticket.number}")
 
     def wait(self, condition: Callable[[], bool], what: str) -> None:
         wait_until(condition, what)

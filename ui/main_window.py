@@ -49,6 +49,8 @@ from ui.screens.matter import MatterScreen
 from ui.screens.printing import PrintingScreen
 from ui.screens.route import RouteScreen
 from ui.screens.search import SearchScreen
+from ui.screens.senior import SeniorScreen
+from ui.senior import HelpNotice, ScreenReader, SeniorMode
 from ui.technician.controller import TechnicianController
 from ui.ticket_bridge import TicketBridge
 from ui.visit_view import VisitRequestsOnThreads, VisitView
@@ -109,6 +111,11 @@ class KioskWindow(QMainWindow):
         self.calling_line.hall_event.connect(self._on_hall_event)  # queued: any thread
         self.overlay = IdleOverlay(page)
         page.overlay = self.overlay
+        self.help_notice = HelpNotice(page)  # 一键求助: "a guide is coming"
+        # Senior mode reads each screen aloud in the hall's language, as calls are spoken.
+        reading = find_speech_command() if settings.ui.senior_read_aloud else None
+        reader = ScreenReader(Speaker(reading), settings.kiosk.language)
+        self.senior_mode = SeniorMode(self, reader, self.calling_line.set_senior)
         self.setCentralWidget(page)
         # The screens fit whatever size the window is given; the layout must not impose
         # a minimum on the window (a kiosk panel's size is not negotiable).
@@ -133,6 +140,7 @@ class KioskWindow(QMainWindow):
         self.code_entry = CodeEntryScreen(credit_code_format(), appointment_code_format())
         self.checkin = CheckInScreen()
         self.search = SearchScreen(kiosk.catalog)
+        self.senior = SeniorScreen()
         self.screens: dict[str, Screen] = {}
         for screen in (
             self.home,
@@ -147,6 +155,7 @@ class KioskWindow(QMainWindow):
             self.code_entry,
             self.checkin,
             self.search,
+            self.senior,
         ):
             self.screens[screen.name] = screen
             self.stack.addWidget(screen)
@@ -187,6 +196,13 @@ class KioskWindow(QMainWindow):
         self.overlay.continue_clicked.connect(machine.keep_going)
         self.home.take_number.connect(machine.take_number)
         self.home.identify.connect(lambda: machine.open_identify(None))
+        self.home.senior.connect(machine.start_senior)
+        self.top_bar.help_clicked.connect(machine.ask_for_help)
+        self.help_notice.closed.connect(machine.help_seen)
+        self.senior.matter_chosen.connect(machine.choose_listed_matter)
+        self.senior.priority.connect(machine.ask_priority)
+        self.senior.more.connect(machine.show_categories)
+        self.senior.search.connect(machine.open_search)
         self.category.category_chosen.connect(machine.choose_category)
         self.category.search.connect(machine.open_search)
         self.category.for_you.matter_chosen.connect(machine.choose_listed_matter)
@@ -204,6 +220,7 @@ class KioskWindow(QMainWindow):
             self.route.back,
             self.identify.back,
             self.code_entry.back,
+            self.senior.back,
         ):
             back.connect(machine.back)
         for outcome in (self.done, self.eticket, self.failed):
@@ -281,6 +298,7 @@ class KioskWindow(QMainWindow):
         if self.hall_status is not None:
             self.hall_status.shutdown()
         self.calling_line.shutdown()
+        self.senior_mode.shutdown()
         self.catalog_updates.shutdown()
         app = QApplication.instance()
         if app is not None:

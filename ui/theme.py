@@ -25,6 +25,7 @@ PAGE = "#f4f7fb"
 LINE = "#c5d3e4"
 GREEN = "#1b7a3e"
 GREEN_PALE = "#e3f3e8"
+GREEN_INK = "#0f5129"  # green text on GREEN_PALE at 8:1 (GREEN there is 4.7:1)
 AMBER_PALE = "#fff4d6"
 AMBER_INK = "#6b4a00"
 

@@ -54,6 +54,13 @@ class TicketWorker(QObject):
             printed = False
         self.guide_printed.emit(request_id, printed)
 
+    @Slot(str)
+    def ask_for_help(self, step: str) -> None:
+        try:
+            self._tickets.ask_for_help(step)
+        except Exception:  # the visitor still sees that help was asked for; a guide looks
+            log.exception("asking for help failed")
+
     @Slot()
     def read_queue_states(self) -> None:
         try:
@@ -71,6 +78,7 @@ class TicketBridge(QObject):
     _issue_requested = Signal(int, object, str)
     _guide_requested = Signal(int, object, str)
     _queue_states_requested = Signal()
+    _help_requested = Signal(str)
 
     # Results, delivered in the GUI thread.
     ticket_issued = Signal(int, object)  # request id, IssuedTicket
@@ -92,6 +100,7 @@ class TicketBridge(QObject):
         self._issue_requested.connect(self._worker.issue)
         self._guide_requested.connect(self._worker.print_guide)
         self._queue_states_requested.connect(self._worker.read_queue_states)
+        self._help_requested.connect(self._worker.ask_for_help)
         self._worker.ticket_issued.connect(self._on_ticket_issued)
         self._worker.ticket_failed.connect(self._on_ticket_failed)
         self._worker.guide_printed.connect(self._on_guide_printed)
@@ -110,6 +119,10 @@ class TicketBridge(QObject):
 
     def read_queue_states(self) -> None:
         self._queue_states_requested.emit()
+
+    def ask_for_help(self, step: str) -> None:
+        """一键求助, on the worker thread (it may talk to a hall server)."""
+        self._help_requested.emit(step)
 
     def busy(self) -> bool:
         """A ticket or a guide slip is being printed."""

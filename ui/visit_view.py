@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # The screen (Screen.name) of each step.
 SCREEN_OF_STEP = {
     Step.HOME: "home",
+    Step.SENIOR: "senior",
     Step.CATEGORY: "category",
     Step.SEARCH: "search",
     Step.MATTER: "matter",
@@ -68,6 +69,9 @@ class VisitRequestsOnThreads:
     def read_queue_states(self) -> None:
         self._tickets.read_queue_states()
 
+    def ask_for_help(self, step: str) -> None:
+        self._tickets.ask_for_help(step)
+
     def busy(self) -> bool:
         return self._tickets.busy()
 
@@ -92,6 +96,8 @@ class VisitView:
             Change.QUEUE_STATES: self._show_queue_states,
             Change.TICKET: self._show_ticket,
             Change.COUNTDOWN: self._show_countdown,
+            Change.SENIOR: self._show_senior,
+            Change.HELP: self._show_help,
         }
         self._machine.subscribe(self._on_change)
 
@@ -111,12 +117,17 @@ class VisitView:
             window.search.clear()
         elif step is Step.CHECK_IN:
             self._show_check_in()
+        elif step is Step.SENIOR:
+            window.senior.show_matters(
+                self._machine.senior_matters(), priority=self._machine.visit.priority_requested
+            )
         window.devices.watch_for_cards(step is Step.IDENTIFY)
         window.stack.setCurrentWidget(screen)
         window.top_bar.home_button.setVisible(step not in NO_HOME_BUTTON)
         retranslate_tree(screen, self._machine.visit.language)
         if step is Step.HOME:
             window.catalog_updates.apply_if_due()  # a version that waited for the visit to end
+        window.senior_mode.screen_shown(screen)  # senior mode reads it aloud
 
     def _show_language(self) -> None:
         language = self._machine.visit.language
@@ -178,6 +189,9 @@ class VisitView:
             return
         documents = required_documents(route.matters, self._window.kiosk.catalog)
         self._window.route.show_route(route, documents)
+        if self._machine.visit.senior:  # fewer choices: priority was offered at once
+            self._window.route.priority_button.hide()
+            self._window.route.add_matter_button.hide()
         self._show_route_queue_state()
 
     def _show_guide_slip(self) -> None:
@@ -201,6 +215,12 @@ class VisitView:
             self._window.done.show_ticket(ticket)
         elif ticket.outcome is TicketOutcome.E_TICKET:
             self._window.eticket.show_ticket(ticket)
+
+    def _show_senior(self) -> None:
+        self._window.senior_mode.set_senior(self._machine.visit.senior)
+
+    def _show_help(self) -> None:
+        self._window.help_notice.set_shown(self._machine.help_called)
 
     def _show_countdown(self) -> None:
         seconds = self._machine.countdown

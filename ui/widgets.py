@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-import qrcode
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
@@ -27,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.text import Language, Text
 from ui import texts, theme
+from ui.qr import QrCodeWidget as QrCodeWidget  # its home is ui/qr.py
+from ui.qr import qr_matrix as qr_matrix
 
 Label = Text | str  # a plain str reads the same in every language (a number, "English")
 
@@ -96,8 +97,10 @@ class TouchButton(QPushButton):
         self._language: Language = "zh"
         self.setProperty("kind", kind)
         self.setMinimumSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
-        # A kiosk has no keyboard: a focus frame on the last touched button only confuses.
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab focus only: a touch never leaves a focus frame on the last touched button,
+        # while a keyboard or a switch used for accessibility still walks every button,
+        # in the reading order (ui/senior.py: set_reading_focus_order).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._show()
 
     def setText(self, text: str) -> None:
@@ -114,6 +117,10 @@ class TouchButton(QPushButton):
 
     def language(self) -> Language:
         return self._language
+
+    def label_in(self, language: Language) -> str:
+        """The label in `language`, whichever is shown (e.g. to read it aloud)."""
+        return pick(self._label, language)
 
     def _show(self) -> None:
         self.setText(pick(self._label, self._language))
@@ -154,6 +161,15 @@ class _PaintedButton(TouchButton):
     def minimumSizeHint(self) -> QSize:
         return QSize(theme.TOUCH_MIN_PX, theme.TOUCH_MIN_PX)
 
+    def _name_px(self) -> int:
+        """The label's size: the stylesheet's button type (larger in senior mode)."""
+        pixels = self.font().pixelSize()
+        return pixels if pixels > 0 else theme.BUTTON_PX
+
+    def _small_px(self) -> int:
+        """Smaller lines: 28 px beside normal type, 42 px beside senior mode's."""
+        return self._name_px() - (theme.BUTTON_PX - theme.SMALL_PX)
+
     def _paint_card(self, painter: QPainter) -> QRectF:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         card = QRectF(self.rect()).adjusted(2, 2, -2, -2)
@@ -174,7 +190,11 @@ class CategoryTile(_PaintedButton):
         super().__init__(name, parent=parent)
 
     def _name_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)
+        return _pixel_font(self.font(), self._name_px(), bold=True)
+
+    def painted_texts(self) -> list[tuple[str, int]]:
+        """What it paints and in what pixel size (tests/helpers/screen_fit.py)."""
+        return [(self.text(), self._name_px())]
 
     def heightForWidth(self, width: int) -> int:
         text_width = width - 2 * self.PADDING
@@ -221,7 +241,7 @@ class Badge:
     fill: str
 
 
-BADGE_SIMPLE_STYLE = (theme.GREEN, theme.GREEN_PALE)
+BADGE_SIMPLE_STYLE = (theme.GREEN_INK, theme.GREEN_PALE)
 BADGE_SELF_SERVICE_STYLE = (theme.BLUE_DARK, theme.BLUE_PALE)
 
 
@@ -229,9 +249,7 @@ class MatterRow(_PaintedButton):
     """A matter: its name large, a detail line under it, small badges at the right.
     The name alone is the button's text and accessible name."""
 
-    BADGE_PX = 24
-    BADGE_HEIGHT = 44
-    BADGE_COLUMN = 210
+    BADGE_COLUMN = 210  # at least; wider for a badge's longer words
 
     def __init__(
         self, name: Label, detail: Text, badges: Sequence[Badge], *, parent: QWidget | None = None
@@ -251,20 +269,37 @@ class MatterRow(_PaintedButton):
         self.setAccessibleDescription(texts.DESCRIPTION_SEPARATOR.get(self.language()).join(parts))
 
     def _name_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)
+        return _pixel_font(self.font(), self._name_px(), bold=True)
 
     def _detail_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.SMALL_PX)
+        return _pixel_font(self.font(), self._small_px())
+
+    def _badge_font(self) -> QFont:
+        return _pixel_font(self.font(), self._small_px(), bold=True)
+
+    def _badge_height(self) -> int:
+        return self._small_px() + 20
+
+    def _badge_column(self) -> int:
+        metrics = QFontMetrics(self._badge_font())
+        words = [metrics.horizontalAdvance(b.label.get(self.language())) for b in self.badges]
+        return max([self.BADGE_COLUMN, *(width + 32 for width in words)])
+
+    def painted_texts(self) -> list[tuple[str, int]]:
+        """What it paints and in what pixel size (tests/helpers/screen_fit.py)."""
+        small = self._small_px()
+        badges = [(badge.label.get(self.language()), small) for badge in self.badges]
+        return [(self.text(), self._name_px()), (self.detail.get(self.language()), small), *badges]
 
     def _text_width(self, width: int) -> int:
-        badges = self.BADGE_COLUMN + self.PADDING if self.badges else 0
+        badges = self._badge_column() + self.PADDING if self.badges else 0
         return width - 2 * self.PADDING - badges
 
     def heightForWidth(self, width: int) -> int:
         text_width = self._text_width(width)
         name = _wrapped_height(self._name_font(), self.text(), text_width)
         detail = _wrapped_height(self._detail_font(), self.detail.get(self.language()), text_width)
-        badges = len(self.badges) * (self.BADGE_HEIGHT + 12)
+        badges = len(self.badges) * (self._badge_height() + 12)
         return max(theme.TOUCH_MIN_PX + 24, 2 * self.PADDING + max(name + 10 + detail, badges))
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -286,82 +321,18 @@ class MatterRow(_PaintedButton):
             int(wrap),
             self.detail.get(self.language()),
         )
-        badge_font = _pixel_font(self.font(), self.BADGE_PX, bold=True)
-        painter.setFont(badge_font)
+        painter.setFont(self._badge_font())
         badge_top = card.top() + self.PADDING
+        column, height = self._badge_column(), self._badge_height()
         for badge in self.badges:
-            box = QRectF(
-                card.right() - self.PADDING - self.BADGE_COLUMN,
-                badge_top,
-                self.BADGE_COLUMN,
-                self.BADGE_HEIGHT,
-            )
+            box = QRectF(card.right() - self.PADDING - column, badge_top, column, height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(badge.fill))
-            painter.drawRoundedRect(box, self.BADGE_HEIGHT / 2, self.BADGE_HEIGHT / 2)
+            painter.drawRoundedRect(box, height / 2, height / 2)
             painter.setPen(QColor(badge.ink))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge.label.get(self.language()))
-            badge_top += self.BADGE_HEIGHT + 12
+            badge_top += height + 12
         painter.end()
-
-
-class QrCodeWidget(QWidget):
-    """A QR code drawn from its module matrix: no image files involved."""
-
-    QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-
-    def __init__(
-        self, data: str = "", side: int = 360, *, name: Label = "", parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._name: Label = name
-        self.setAccessibleName(pick(name, "zh"))
-        self._data = ""
-        self._matrix: list[list[bool]] = []
-        self.setFixedSize(side, side)
-        self.set_data(data)
-
-    def set_data(self, data: str) -> None:
-        self._data = data
-        self._matrix = qr_matrix(data) if data else []
-        self.update()
-
-    def data(self) -> str:
-        return self._data
-
-    def retranslate(self, language: Language) -> None:
-        self.setAccessibleName(pick(self._name, language))
-
-    def matrix(self) -> list[list[bool]]:
-        return self._matrix
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(theme.WHITE))
-        if self._matrix:
-            count = len(self._matrix) + 2 * self.QUIET_ZONE
-            module = min(self.width(), self.height()) // count
-            offset_x = (self.width() - module * len(self._matrix)) // 2
-            offset_y = (self.height() - module * len(self._matrix)) // 2
-            black = QColor("#000000")
-            for row, line in enumerate(self._matrix):
-                for column, dark in enumerate(line):
-                    if dark:
-                        painter.fillRect(
-                            offset_x + column * module,
-                            offset_y + row * module,
-                            module,
-                            module,
-                            black,
-                        )
-        painter.end()
-
-
-def qr_matrix(data: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(data)
-    code.make(fit=True)
-    return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
 def card_frame(role: str = "card") -> QFrame:

@@ -65,14 +65,18 @@ Conventions (stable; changes only add optional fields):
   idempotency key with other parameters is 422 (a record's key reused for another
   kind or ticket: that record is rejected).
 - Other record kinds are stored as they are (evaluation.recorded, follow_up.opened,
-  follow_up.closed, heartbeat, guide_slip.*, ...). Heartbeats: kind ``heartbeat`` with a
+  follow_up.closed, heartbeat, guide_slip.*, ...). ``help.requested`` (一键求助; payload
+  {"kiosk", "step"}, nothing about the visitor) opens a help request of the uploading
+  kiosk, shown on the display (``help`` of /display/state) and the dashboard's live view
+  for 15 min, and publishes a ``help_requested`` event. Heartbeats: kind ``heartbeat`` with a
   payload such as {"printer": "ok"|"paper_low"|"paper_out"|..., "keypads": {...},
   "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a
   HallEventKind value (called, finished, queue_changed, window_paused,
-  window_resumed, catalog_updated, evaluated: a service rated on the phone page),
-  ``id:`` a sequence number (send ``Last-Event-ID`` to resume), ``data:`` one line of
-  JSON (``EventOut``). A comment line (``: ping``) is sent every 15 s.
+  window_resumed, catalog_updated, evaluated: a service rated on the phone page,
+  help_requested: a kiosk's visitor asked for a guide), ``id:`` a sequence number (send
+  ``Last-Event-ID`` to resume), ``data:`` one line of JSON (``EventOut``). A comment line
+  (``: ping``) is sent every 15 s.
 - Profiles: the kiosk sends ``identity_key_hash(key)`` (never the key itself).
 - The ticket-status page (public, no token; the ticket id is unguessable):
   ``GET /t/{ticket_id}`` HTML, ``GET /t/{ticket_id}/state`` JSON (TicketPublicOut),
@@ -134,6 +138,7 @@ EventKindName = Literal[
     "window_resumed",
     "catalog_updated",
     "evaluated",
+    "help_requested",
 ]
 
 
@@ -354,6 +359,7 @@ class EventOut(_Out):
     recall: bool = False
     staff_id: str | None = None
     catalog_version: str | None = None
+    kiosk_id: str | None = None  # help_requested: the kiosk whose visitor asked for a guide
 
 
 class WindowActionOut(Timed):

@@ -53,6 +53,7 @@ class HallEventKind(Enum):
     WINDOW_PAUSED = "window_paused"
     WINDOW_RESUMED = "window_resumed"
     CATALOG_UPDATED = "catalog_updated"
+    HELP_REQUESTED = "help_requested"  # a kiosk's visitor asked for a guide (一键求助)
     # A taxpayer rated a service on the phone page: the window's keypad prompt for that
     # ticket is answered (a later vote on the keypad is a repeat).
     EVALUATED = "evaluated"
@@ -71,6 +72,7 @@ class HallEvent:
     queue_code: str | None = None
     recall: bool = False
     staff_id: str | None = None
+    kiosk_id: str | None = None  # the kiosk that asked for help
 
 
 HallListener = Callable[[HallEvent], None]
@@ -167,6 +169,12 @@ class HallBackend(ABC):
         """Routing found `queue_code` overflowing: ask the hall to open another window
         (窗口动态调整). The kiosk has already journalled the request (it reaches a hall
         server through the outbox); a hall that can tell its staff at once does it here."""
+        return None
+
+    def request_help(self, kiosk_id: str) -> None:
+        """一键求助: a visitor at `kiosk_id` asks for a guide (导税). The kiosk has already
+        journalled it (it reaches a hall server through the outbox); a hall that can show
+        it to its staff at once (the embedded hall's display) does it here."""
         return None
 
     def start_events(self) -> None:

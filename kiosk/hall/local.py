@@ -42,6 +42,7 @@ from kiosk.queue import (
     WindowState,
     upgrade,
 )
+from kiosk.queue.help import HelpRequest, answer_help, open_help, request_help
 from kiosk.settings import Settings
 from kiosk.sqlite import SqliteDatabase
 from kiosk.taxpayer import UNKNOWN_PROFILE, Identity, TaxpayerProfile
@@ -235,6 +236,21 @@ class LocalHall(HallBackend):
         if ticket is None:
             raise HallError(f"ticket {ticket_id} is not called")
         self._publish([WindowChange("finished", ticket)], ticket.window)
+
+    def request_help(self, kiosk_id: str) -> None:
+        """一键求助: kept in the queue file for the hall's display, and told at once."""
+        now = self._clock.now()
+        self._write(lambda tx: request_help(tx, self._engine.hall, kiosk_id, now))
+        self.publish(HallEvent(HallEventKind.HELP_REQUESTED, now, kiosk_id=kiosk_id))
+
+    def answer_help(self, kiosk_id: str) -> None:
+        """A guide came to `kiosk_id` (tests, a guide's tool)."""
+        now = self._clock.now()
+        self._write(lambda tx: answer_help(tx, self._engine.hall, kiosk_id, now))
+        self.publish(HallEvent(HallEventKind.HELP_REQUESTED, now, kiosk_id=kiosk_id))
+
+    def open_help(self) -> list[HelpRequest]:
+        return self._read(lambda tx: open_help(tx, self._engine.hall, self._clock.now()))
 
     def close(self) -> None:
         self._database.close()

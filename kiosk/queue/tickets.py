@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.queue.help import HELP_STEP
 from kiosk.queue.migrations import Migrations
 from kiosk.queue.storage import SchemaTransaction
 from kiosk.settings import QueueSection
@@ -107,7 +108,10 @@ ALTER TABLE windows_by_hall RENAME TO windows
 
 # Step 1 is the schema of the databases made before versions were recorded.
 QUEUE_MIGRATIONS = Migrations(
-    "queue", (SCHEMA, HALL_STEP), found_by=("tickets", "ticket_id"), adopt=_offline_column
+    "queue",
+    (SCHEMA, HALL_STEP, HELP_STEP),
+    found_by=("tickets", "ticket_id"),
+    adopt=_offline_column,
 )
 
 TICKET_COLUMNS = (

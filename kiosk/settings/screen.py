@@ -15,6 +15,29 @@ class UiSection(Section):
     inactivity_seconds: float = Field(60.0, ge=5, le=3600, title="Idle time before the countdown")
     countdown_seconds: float = Field(20.0, ge=3, le=120, title="Countdown before going home")
     done_seconds: float = Field(15.0, ge=3, le=120, title="Confirmation screen shown for")
+    senior_from_age: int = Field(
+        70,
+        ge=0,
+        le=120,
+        title="Senior mode from age",
+        description="A visitor this old or older (from the ID card) gets senior mode at "
+        "once; 0: only the senior mode button.",
+    )
+    senior_inactivity_seconds: float = Field(
+        120.0, ge=5, le=3600, title="Idle time before the countdown in senior mode"
+    )
+    senior_read_aloud: bool = Field(
+        True,
+        title="Read each screen aloud in senior mode",
+        description="In the hall's language, when espeak-ng or spd-say is installed.",
+    )
+    senior_matters: tuple[str, ...] = Field(
+        ("M0702", "M0701", "M0504", "M0202", "M0801", "M0901"),
+        max_length=8,
+        title="Senior mode's matters",
+        description="The hall's most common matters, first on the senior screen "
+        "(matter codes, most common first; unknown codes are left out).",
+    )
     fullscreen: bool = True
     hide_cursor: bool = Field(
         True,

@@ -147,6 +147,16 @@ class TicketService:
         except Exception as error:
             log.warning("cannot ask the hall for another window: %s", error)
 
+    def ask_for_help(self, step: str) -> None:
+        """一键求助: a guide is called to this kiosk. Journalled first (a hall server
+        hears of it through the outbox), then the hall is told at once where it can be.
+        Only the kiosk and the step it shows go: nothing about the visitor."""
+        self._journal.record("help.requested", {"kiosk": self._settings.kiosk.id, "step": step})
+        try:
+            self._hall.request_help(self._settings.kiosk.id)
+        except Exception as error:
+            log.warning("cannot tell the hall that help was asked for: %s", error)
+
     def settle_unconfirmed(self) -> dict[str, str]:
         """At start-up: tickets this kiosk reserved before it stopped mid-ticket (killed,
         power cut) are settled by the journal, never left reserved: journalled as printed

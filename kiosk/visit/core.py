@@ -63,6 +63,7 @@ class VisitCore:
         self.code_kind = IdentityKind.CREDIT_CODE
         self.problem: Text | IdentifyProblem | None = None
         self.check_in: CheckIn | None = None
+        self.help_called = False  # 一键求助: "a guide is coming" shown until dismissed
         self._issued = IssuedToday(host.clock, self._zone)
         self._ticket_request: int | None = None
         self._guide_request: int | None = None
@@ -154,10 +155,21 @@ class VisitCore:
         self.visit.language = language
         self._emit(Change.LANGUAGE)
 
+    def set_senior(self, on: bool) -> None:
+        """Senior mode (长者模式) on or off: the longer idle time-out comes with it."""
+        ui = self._host.settings.ui
+        self.visit.senior = on
+        self.idle.inactivity_seconds = ui.senior_inactivity_seconds if on else ui.inactivity_seconds
+        self._emit(Change.SENIOR)
+
+    def senior_matters(self) -> list[Matter]:
+        """The hall's most common matters, most common first (ui.senior_matters)."""
+        return self._catalog_matters(self._host.settings.ui.senior_matters)
+
     def go_home(self) -> None:
         """Home within the same visit (the home button): the language stays."""
         self.adding_matter = False
-        self.visit.reset(self.visit.language)
+        self.visit.reset(self.visit.language, senior=self.visit.senior)
         self._enter(Step.HOME)
 
     def finish_visit(self) -> None:
@@ -174,7 +186,13 @@ class VisitCore:
         self._ticket_request = None
         self._guide_request = None
         retranslate = self.visit.language != self.default_language or bool(self.visit.matters)
+        was_senior = self.visit.senior
         self.visit.reset(self.default_language)
+        if self.help_called:
+            self.help_called = False
+            self._emit(Change.HELP)
+        if was_senior:  # the visit's end returns to normal mode
+            self.set_senior(False)
         if retranslate:
             self._emit(Change.LANGUAGE)
 

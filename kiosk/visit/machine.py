@@ -54,7 +54,9 @@ class VisitMachine(VisitCore):
 
     def back(self) -> None:
         """The Back button of the step shown."""
-        if self.step is Step.CATEGORY:
+        if self.visit.senior and self.step in (Step.CATEGORY, Step.SEARCH):
+            self._enter(Step.SENIOR)  # senior mode's start is its own screen
+        elif self.step in (Step.CATEGORY, Step.SENIOR):
             self.go_home()
         elif self.step is Step.IDENTIFY:
             if self.real_name_matter is not None:
@@ -66,9 +68,28 @@ class VisitMachine(VisitCore):
 
     def take_number(self) -> None:
         if self.anonymous_tickets() or self.visit.identity is not None:
-            self._show_category()
+            self._show_start()
         else:
             self.open_identify(None)
+
+    def start_senior(self) -> None:
+        """The home screen's 长者模式 button: large type, fewer choices, read aloud."""
+        if not self.visit.senior:
+            self.set_senior(True)
+        self.take_number()
+
+    def ask_for_help(self) -> None:
+        """一键求助: a guide is called to the kiosk (no personal data goes with it)."""
+        self.idle.touch()
+        self._requests.ask_for_help(self.step.value)
+        self.help_called = True
+        self._emit(Change.HELP)
+
+    def help_seen(self) -> None:
+        """The visitor closed "a guide is coming"."""
+        if self.help_called:
+            self.help_called = False
+            self._emit(Change.HELP)
 
     def choose_category(self, code: str) -> None:
         self.visit.category_code = code
@@ -116,6 +137,12 @@ class VisitMachine(VisitCore):
         self.visit.priority_requested = True
         if self.visit.matters:
             self.route_matters(self.visit.matters)
+        elif self.step is Step.SENIOR:  # offered at once in senior mode: shown as chosen
+            self._enter(Step.SENIOR)
+
+    def show_categories(self) -> None:
+        """Every category (senior mode's 其他业务)."""
+        self._show_category()
 
     def add_matter(self) -> None:
         self.adding_matter = True
@@ -139,6 +166,13 @@ class VisitMachine(VisitCore):
         self._emit(Change.FOR_YOU)
         self._enter(Step.CATEGORY)
 
+    def _show_start(self) -> None:
+        """Where a visit starts choosing: senior mode's few large choices, or the categories."""
+        if self.visit.senior:
+            self._enter(Step.SENIOR)
+        else:
+            self._show_category()
+
     def _show_matters_of(self, matter: Matter) -> None:
         self.visit.category_code = matter.category
         self._emit(Change.CATEGORY)
@@ -154,7 +188,7 @@ class VisitMachine(VisitCore):
         self._enter(Step.IDENTIFY)
 
     def skip_identification(self) -> None:
-        self._show_category()
+        self._show_start()
 
     def enter_code(self, kind: IdentityKind) -> None:
         """Type a credit code or an appointment code (TYPED_KINDS) on the code pad."""
@@ -210,6 +244,7 @@ class VisitMachine(VisitCore):
             booked_profile = replace(profile, appointments=(booked,))
         self.visit.identity = identity
         self.visit.profile = profile
+        self._senior_by_age(identity)
         checked = check_in(booked_profile, self._host.clock.now(), self._host.settings)
         if checked.status is CheckInStatus.NONE or checked.appointment is None:
             self.after_identification()
@@ -223,7 +258,7 @@ class VisitMachine(VisitCore):
         if matter is not None:
             self.route_matters([matter])
         else:
-            self._show_category()
+            self._show_start()
 
     def take_appointment(self) -> None:
         """签到并取号: only inside the appointment's window, for its matters."""
@@ -241,6 +276,13 @@ class VisitMachine(VisitCore):
             self.confirm()
         else:
             self._enter(Step.ROUTE)
+
+    def _senior_by_age(self, identity: Identity) -> None:
+        """Senior mode at once for a visitor of ui.senior_from_age and over (ID card)."""
+        from_age = self._host.settings.ui.senior_from_age
+        age = identity.age_on(self._host.clock.now().astimezone(self._zone).date())
+        if from_age and age is not None and age >= from_age and not self.visit.senior:
+            self.set_senior(True)
 
     def _look_up(self, identity: Identity) -> None:
         if self.step is not Step.IDENTIFY:

@@ -18,6 +18,7 @@ class Step(Enum):
     """Where the taxpayer is; the UI shows one screen per step."""
 
     HOME = "home"
+    SENIOR = "senior"  # senior mode's first screen: the hall's most common matters
     CATEGORY = "category"  # also where one more matter (一窗通办) is chosen
     SEARCH = "search"
     MATTER = "matter"
@@ -47,6 +48,8 @@ class Change(Enum):
     QUEUE_STATES = "queue_states"
     TICKET = "ticket"  # a ticket came back from the printer side
     COUNTDOWN = "countdown"  # "are you still there?" shown, counting, or hidden
+    SENIOR = "senior"  # senior mode (长者模式) turned on or off
+    HELP = "help"  # the visitor asked for a guide (一键求助)
 
 
 class GuideSlip(Enum):
@@ -76,9 +79,11 @@ class Visit:
     profile: TaxpayerProfile = UNKNOWN_PROFILE
     appointment: Appointment | None = None  # checked in, inside its window
     priority_requested: bool = False
+    senior: bool = False  # senior mode (长者模式): large type, fewer choices, read aloud
 
-    def reset(self, language: Language) -> None:
+    def reset(self, language: Language, *, senior: bool = False) -> None:
         self.language = language
+        self.senior = senior
         self.category_code = None
         self.matters = []
         self.route = None
@@ -116,6 +121,10 @@ class VisitRequests(Protocol):
     def look_up(self, identity: Identity) -> int: ...
 
     def read_queue_states(self) -> None: ...
+
+    def ask_for_help(self, step: str) -> None:
+        """Call a guide to the kiosk (一键求助); `step` says where the visitor is."""
+        ...
 
     def busy(self) -> bool:
         """A ticket or a guide slip is being printed (for this visit or one before)."""

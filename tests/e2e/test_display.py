@@ -145,3 +145,23 @@ def test_the_audio_of_a_call_is_served_only_for_calls_the_hall_made(
     assert httpx.get(f"{running.url}/display/audio/x.wav").status_code == 422
     assert httpx.get(f"{running.url}/display/window/99").status_code == 404
     assert httpx.get(f"{running.url}/display?hall=<x>").status_code == 422
+
+
+def test_a_kiosks_help_request_shows_on_the_display_live(
+    hall: tuple[RunningHall, httpx.Client], browser: OpenPage
+) -> None:
+    running, client = hall
+    display = browser(f"{running.url}/display?muted=1", **TV)
+    display.wait_for("document.body.dataset.live === 'yes'")
+    assert display.evaluate("document.getElementById('help').hidden") is True
+    record = {
+        "idempotency_key": "help-request-0001",
+        "kind": "help.requested",
+        "at": "2026-11-23T01:30:00+00:00",
+        "payload": {"kiosk": "K01", "step": "route"},
+    }
+    assert client.post("/v1/records", json={"records": [record]}).status_code == 200
+    display.wait_for("document.getElementById('help').hidden === false")
+    line = "document.querySelector('#help .help-line')"
+    assert display.evaluate(f"{line}.dataset.kiosk") == "K01"
+    assert "自助机 K01 请求导税帮助" in display.evaluate(f"{line}.textContent")

@@ -35,6 +35,7 @@ class RecordedRequests:
     guides: list[tuple[int, Route, Language]] = field(default_factory=list)
     look_ups: list[tuple[int, Identity]] = field(default_factory=list)
     queue_reads: int = 0
+    helps: list[str] = field(default_factory=list)  # the step of each 一键求助
     printing: bool = False
     _next_id: int = 0
 
@@ -56,6 +57,9 @@ class RecordedRequests:
 
     def read_queue_states(self) -> None:
         self.queue_reads += 1
+
+    def ask_for_help(self, step: str) -> None:
+        self.helps.append(step)
 
     def busy(self) -> bool:
         return self.printing

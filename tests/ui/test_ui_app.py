@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -128,7 +129,9 @@ def test_headless_demo_writes_screens_tickets_and_journal(tmp_path: Path) -> Non
     lines = (out / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
     printed = [event["number"] for event in events if event["kind"] == "ticket.printed"]
-    assert printed == ["G001", "G002", "A001"]
+    assert printed == ["G001", "G002", "A001", "V001"]  # V001: senior mode's priority ticket
+    assert any(re.fullmatch(r"\d\d-senior-.+\.png", screen.name) for screen in screens)
+    assert any(event["kind"] == "help.requested" for event in events)
     assert any(event["kind"] == "guide_slip.printed" for event in events)
     assert "journal" in completed.stdout
 

@@ -13,6 +13,7 @@ from kiosk.text import Text
 from kiosk.tickets import windows_text
 from ui import texts
 from ui.screens.base import Screen, queue_name
+from ui.senior import SENIOR_MIN_PX
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 
@@ -49,6 +50,7 @@ class HomeScreen(Screen):
 
     take_number = Signal()  # the taxpayer starts a visit
     identify = Signal()  # ID card, scan or typed code first (实名办税, 预约签到)
+    senior = Signal()  # 长者模式: large type, fewer choices, read aloud
 
     def __init__(
         self, hall_name: Text, queues: Sequence[QueueSection], parent: QWidget | None = None
@@ -68,6 +70,12 @@ class HomeScreen(Screen):
         self.identify_button.setMinimumHeight(120)
         self.identify_button.setMaximumWidth(900)
         self.identify_button.clicked.connect(self.identify)
+        self.senior_button = TouchButton(texts.SENIOR_MODE, "primary")
+        self.senior_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.senior_button.setMinimumHeight(120)
+        self.senior_button.setMaximumWidth(900)
+        self.senior_button.setStyleSheet(f"font-size: {SENIOR_MIN_PX}px;")  # large for all
+        self.senior_button.clicked.connect(self.senior)
         self.printer_notice = TextLabel(texts.PRINTER_PAUSED, "notice", align=center)
         self.printer_notice.hide()
         self.queues_title = TextLabel(texts.QUEUES_TITLE, "title")
@@ -98,6 +106,7 @@ class HomeScreen(Screen):
         column.addStretch(1)
         column.addWidget(self.take_number_button, alignment=center)
         column.addWidget(self.identify_button, alignment=center)
+        column.addWidget(self.senior_button, alignment=center)
         column.addWidget(self.printer_notice)
         column.addStretch(1)
         column.addWidget(self.queues_title)

@@ -20,6 +20,14 @@ MAX_RESULTS = 12
 MAX_QUERY = 12
 
 
+def key_columns(width: int) -> int:
+    """Keys of 96 px and more across: 13 on a wide screen, 10 on 1280 x 1024 (four rows
+    with Delete and Clear, not five), else 7."""
+    if width >= 1500:
+        return 13
+    return 10 if width >= 1200 else 7
+
+
 class SearchScreen(Screen):
     name = "search"
 
@@ -42,6 +50,7 @@ class SearchScreen(Screen):
         self.results.addWidget(self.empty)
         self.results.addStretch(1)
         self.scroll_area = finger_scroll_area(content)
+        self.scroll_area.setProperty("scrollList", True)  # the results scroll; keys stay
 
         keys = QWidget()
         self.keypad = QGridLayout(keys)
@@ -69,7 +78,7 @@ class SearchScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._columns.set(13 if event.size().width() >= 1500 else 7)
+        self._columns.set(key_columns(event.size().width()))
 
     def _reflow(self, columns: int) -> None:
         keys = [*self.letter_buttons, self.delete_button, self.clear_button]

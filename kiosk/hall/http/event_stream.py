@@ -106,6 +106,7 @@ def hall_event(event: api.EventOut) -> HallEvent:
         queue_code=event.queue_code,
         recall=event.recall,
         staff_id=event.staff_id,
+        kiosk_id=event.kiosk_id,
     )
 
 

@@ -23,6 +23,7 @@ from kiosk.hall.server.dashboard.accounts import AdminAccounts
 from kiosk.hall.server.dashboard.browser import BrowserError, HeadlessChromium, Page
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.hall.server.screens.phone_demo import write_phone_evaluation
+from kiosk.queue.help import request_help
 from kiosk.settings import ConfigError, load_settings
 
 WIDTH, HEIGHT = 1600, 1300
@@ -43,7 +44,8 @@ def demo_morning(zone_name: str) -> datetime:
 
 
 def sample_hall(running: RunningHall) -> None:
-    """A month of history, this morning so far, and two kiosks' device health."""
+    """A month of history, this morning so far, two kiosks' device health, and a help
+    request."""
     store = running.hall.store
     now = store.now()
     matters = [str(m["code"]) for m in running.hall.catalog.current.catalog["matters"]]
@@ -62,6 +64,8 @@ def sample_hall(running: RunningHall) -> None:
         now,
         {"printer": "ready", "card_reader": "ready", "keypads_online": {"3": False, "4": True}},
     )
+    with store.db.transaction() as tx:  # 一键求助: a visitor at K02 asked for a guide
+        request_help(tx, store.engine.hall, "K02", now - timedelta(minutes=2))
 
 
 def sign_in(page: Page, base: str, name: str, password: str) -> None:

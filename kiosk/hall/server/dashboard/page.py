@@ -48,6 +48,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "evaluations": ("今日评价", "Today's evaluations"),
     "satisfied": ("满意率", "Satisfied"),
     "follow_ups": ("逾期整改", "Overdue follow-ups"),
+    "help_requests": ("求助", "Help requests"),
+    "help_at": ("请求导税帮助", "asks for a guide"),
     "none": ("无", "None"),
     "history": ("历史统计", "History"),
     "day": ("日", "Day"),
@@ -191,6 +193,7 @@ def dashboard_page(
 <div class="grid">
 <section class="card wide"><h3>{escape(t["queues"])}</h3><table id="queues"></table></section>
 <section class="card double"><h3>{escape(t["windows"])}</h3><table id="windows"></table></section>
+<section class="card"><h3>{escape(t["help_requests"])}</h3><ul id="help-requests"></ul></section>
 <section class="card"><h3>{escape(t["devices"])}</h3><ul id="devices"></ul></section>
 <section class="card"><h3>{escape(t["evaluations"])}</h3><div id="evaluations"></div></section>
 <section class="card"><h3>{escape(t["follow_ups"])}</h3><ul id="follow-ups"></ul></section>

@@ -17,6 +17,7 @@ from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.hall import HallServer, HallSite
 from kiosk.hall.server.store.evaluation_core import staff_at
 from kiosk.queue import DEFAULT_HALL
+from kiosk.queue.help import open_help
 
 PeriodKind = Literal["day", "week", "month"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("day", "week", "month")
@@ -184,6 +185,7 @@ def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
         staff = {w: staff_at(tx, w, store.hall) for w in windows}
         levels = queries.evaluation_levels(tx, start, start + timedelta(days=1), hall=store.hall)
         follow_ups = queries.open_follow_ups(tx, hall=store.hall)
+        help_requests = open_help(tx, store.engine.hall, now)
     # Another hall's kiosks' devices are not this hall's business.
     elsewhere = {p.client_id for p, _ in store.principals() if p.hall != store.hall}
     queues = []
@@ -232,4 +234,7 @@ def live(server: HallServer, hall: str = DEFAULT_HALL) -> dict[str, Any]:
         "overdue_follow_ups": [f for f in follow_ups if f["deadline"] < day.isoformat()],
         "open_follow_ups": len(follow_ups),
         "follow_ups": follow_ups,  # open ones, for the manager to record their progress
+        "help_requests": [
+            {"kiosk": request.kiosk_id, "at": request.requested_at} for request in help_requests
+        ],
     }

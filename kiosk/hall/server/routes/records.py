@@ -46,6 +46,10 @@ async def upload(
         for key, status, _ in results
     ):
         server.publish(STAFF_CHANGED, hall=store.hall)  # the window screens show who
+    if any(
+        status == "accepted" and kinds.get(key) == "help.requested" for key, status, _ in results
+    ):
+        server.publish("help_requested", kiosk_id=caller.client_id, hall=store.hall)
     return api.RecordBatchOut(
         **clock.stamp(),
         results=[

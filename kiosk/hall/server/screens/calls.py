@@ -9,6 +9,7 @@ from typing import Any
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.screens.texts import TEXTS
 from kiosk.queue import TicketRow, Transaction
+from kiosk.queue.help import HelpRequest, open_help
 from kiosk.queue.tickets import TICKET_COLUMNS
 from kiosk.settings import Settings
 from kiosk.voice import CallReading
@@ -72,6 +73,17 @@ def call_of_event(settings: Settings, event: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def help_view(request: HelpRequest) -> dict[str, Any]:
+    """一键求助 as the display shows it: the kiosk and when, nothing about the visitor."""
+    shown = TEXTS["help_requested"]
+    return {
+        "kiosk": request.kiosk_id,
+        "at": request.requested_at.isoformat(),
+        "zh": shown.zh.format(kiosk=request.kiosk_id),
+        "en": shown.en.format(kiosk=request.kiosk_id),
+    }
+
+
 def display_state(source: ScreenSource, hall: str | None) -> dict[str, Any]:
     """The latest and recent calls, waiting per queue, every window: what a display
     and a window screen show, of the source's hall (`hall`: as the page asked for it)."""
@@ -108,6 +120,7 @@ def display_state(source: ScreenSource, hall: str | None) -> dict[str, Any]:
                 }
                 for state in engine.window_states(tx).values()
             ],
+            "help": [help_view(request) for request in open_help(tx, engine.hall, engine.now())],
         }
 
     state = source.read(work)

@@ -58,6 +58,7 @@ def event_data(event: HallEvent) -> dict[str, object]:
         "number": event.number,
         "queue_code": event.queue_code,
         "recall": event.recall,
+        "kiosk_id": event.kiosk_id,
     }
 
 

@@ -42,6 +42,7 @@ SHOWN_KINDS = {
     "window_paused",
     "window_resumed",
     STAFF_CHANGED,
+    "help_requested",
 }
 
 

@@ -27,6 +27,7 @@ TEXTS: dict[str, Text] = {
     "sound_off": Text(zh="点击此处开启叫号声音", en="Click here to turn the calling voice on"),
     "offline": Text(zh="连接中断，正在重连…", en="Connection lost, reconnecting..."),
     "recall": Text(zh="重呼", en="Recall"),
+    "help_requested": Text(zh="自助机 {kiosk} 请求导税帮助", en="Kiosk {kiosk} asks for a guide"),
 }
 
 

@@ -22,6 +22,7 @@ from kiosk.hall.server.store.record_checks import (
     utc_text,
 )
 from kiosk.queue import TicketRow, Transaction, seq_of
+from kiosk.queue.help import request_help
 
 Result = tuple[str, str, str]  # idempotency key, accepted|duplicate|rejected, reason
 
@@ -75,6 +76,9 @@ class Records(StoreBase):
         changed = upload.changed
         kind = str(record["kind"])
         ticket_id = record.get("ticket_id")
+        if kind == "help.requested":  # 一键求助: shown on the display and the dashboard
+            request_help(tx, self.engine.hall, upload.client_id, upload.received)
+            return None
         if not kind.startswith("ticket.") or not ticket_id:
             return None
         ticket = self.engine.ticket(tx, str(ticket_id))

@@ -61,6 +61,10 @@ function showLive(state) {
   state.devices.forEach((d) => d.problems.forEach((p) => troubles.push([d.client_id + ": " + worded(p), "bad"])));
   list("devices", troubles.length || !state.devices.length ? troubles
     : [[t.all_well + " (" + state.devices.length + ")", "good"]]);
+  const helpClock = new Intl.DateTimeFormat(zh ? "zh-CN" : "en-GB", { timeZone: setup.zone,
+    hour: "2-digit", minute: "2-digit" });
+  list("help-requests", (state.help_requests || []).map((h) => [h.kiosk + " " + t.help_at
+    + " · " + helpClock.format(new Date(h.at)), "bad"]));
   const e = state.evaluations;
   const box = document.getElementById("evaluations");
   box.replaceChildren();

@@ -51,7 +51,22 @@ function showCall(call) {
   document.body.dataset.shownAt = String(Date.now());
 }
 
+function renderHelp() {
+  // 一键求助: the kiosks whose visitors asked for a guide, until answered.
+  const help = state.help || [];
+  const banner = el("help");
+  banner.replaceChildren(...help.map((request) => {
+    const line = document.createElement("div");
+    line.className = "help-line";
+    line.dataset.kiosk = request.kiosk;
+    both(line, [request.zh, request.en]);
+    return line;
+  }));
+  banner.hidden = help.length === 0;
+}
+
 function render() {
+  renderHelp();
   if (isWindow) { renderWindow(); return; }
   if (!speaking) showCall(state.latest);
   const recent = el("recent").tBodies[0];
