@@ -149,8 +149,7 @@ def _label_problems(window: QWidget, label: QLabel, min_text_px: int) -> list[st
         widest = max(metrics.horizontalAdvance(line) for line in lines)
         if widest > box.width():
             problems.append(
-                f"{describe(label)} is elided: it needs {widest} px, "
-                f"the label has {box.width()} px"
+                f"{describe(label)} is elided: it needs {widest} px, the label has {box.width()} px"
             )
         tall = len(lines) * metrics.lineSpacing() - metrics.leading()
         if tall > box.height():
@@ -185,9 +184,7 @@ def _button_problems(window: QWidget, button: QAbstractButton, min_text_px: int)
     if isinstance(button, QPushButton):
         option = QStyleOptionButton()
         button.initStyleOption(option)
-        box = button.style().subElementRect(
-            QStyle.SubElement.SE_PushButtonContents, option, button
-        )
+        box = button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button)
         metrics = QFontMetrics(button.font())
         lines = text.replace("&&", "&").split("\n")
         widest = max(metrics.horizontalAdvance(line) for line in lines)
@@ -223,4 +220,3 @@ def _rect(rect: QRect) -> str:
 
 def _size(window: QWidget) -> str:
     return f"{window.width()} x {window.height()}"
-

@@ -23,7 +23,8 @@ def _window(qtbot: QtBot, *children: QWidget) -> QWidget:
     top = 10
     for child in children:
         child.setParent(window)
-        child.setGeometry(10, top, 580, child.heightForWidth(580) if child.hasHeightForWidth() else 60)
+        height = child.heightForWidth(580) if child.hasHeightForWidth() else 60
+        child.setGeometry(10, top, 580, height)
         top += child.height() + 10
     window.resize(600, 400)
     window.show()
