@@ -37,6 +37,7 @@ BUTTON_PX = 34
 TAKE_NUMBER_PX = 72
 KEY_FONT_PX = 40  # on-screen code pad keys
 CODE_PX = 52  # a code as typed on the code pad
+CLOCK_PX = 96  # the idle screen's clock
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40
@@ -114,6 +115,14 @@ QFrame[role="refusal"] {{
     background: {AMBER_PALE};
     border: 3px solid {AMBER_INK};
     border-radius: 24px;
+}}
+QWidget#idleScreen {{
+    background: {PAGE};
+}}
+QLabel[role="clock"] {{
+    font-size: {CLOCK_PX}px;
+    font-weight: bold;
+    color: {BLUE_DARK};
 }}
 QWidget#overlay {{
     background: rgba(10, 25, 45, 170);

@@ -17,7 +17,7 @@ A list the visitor is meant to scroll through (a long list of matters) marks its
 QScrollArea with the dynamic property `scrollList` = True: what lies in it may be
 below the fold, but the scroll area itself must fit.
 
-Widgets that paint their own text (ui.widgets.CategoryTile, MatterRow) report it with
+Widgets that paint their own text (ui.tiles.CategoryTile, MatterRow) report it with
 a method `painted_texts() -> Iterable[tuple[str, int]]`: (text, pixel size) pairs.
 """
 
@@ -176,8 +176,16 @@ def _button_problems(window: QWidget, button: QAbstractButton, min_text_px: int)
     if clipped is not None:
         problems.append(f"button {describe(button)} {clipped}")
     text = button.text()
-    if not text.strip() or callable(getattr(button, "painted_texts", None)):
-        return problems  # a painted button reports its own texts
+    if callable(getattr(button, "painted_texts", None)):
+        # A painted button reports its texts; one that wraps them says what it needs.
+        if button.hasHeightForWidth() and button.heightForWidth(button.width()) > button.height():
+            problems.append(
+                f"button {describe(button)} is clipped: it needs "
+                f"{button.heightForWidth(button.width())} px of height, it has {button.height()} px"
+            )
+        return problems
+    if not text.strip():
+        return problems
     pixels = text_pixels(button.font())
     if pixels < min_text_px:
         problems.append(f"button {describe(button)} is {pixels} px < {min_text_px} px")

@@ -20,6 +20,7 @@ def _window(qtbot: QtBot, *children: QWidget) -> QWidget:
     window = QWidget()
     qtbot.addWidget(window)
     window.setFont(_font(30))
+    window.setStyleSheet("QWidget { font-size: 30px; }")  # whatever the application's
     top = 10
     for child in children:
         child.setParent(window)
@@ -43,7 +44,7 @@ def test_a_window_that_fits_passes(qtbot: QtBot) -> None:
 
 def test_small_text_is_named(qtbot: QtBot) -> None:
     small = QLabel("小字")
-    small.setFont(_font(20))
+    small.setStyleSheet("font-size: 20px;")  # above any application stylesheet
     window = _window(qtbot, small)
     with pytest.raises(AssertionError, match=r"QLabel '小字' is 20 px < 28 px"):
         assert_screen_fits(window, 28)

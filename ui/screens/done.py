@@ -109,6 +109,13 @@ class ETicketScreen(_OutcomeScreen):
         self.body.setSpacing(32)
         self.body.addLayout(number_block, 1)
         self.body.addLayout(qr_block, 1)
+        # The documents: under the QR code in portrait, a third column on a wide screen.
+        documents_block = QVBoxLayout()
+        documents_block.setSpacing(12)
+        documents_block.addWidget(self.documents_title)
+        documents_block.addLayout(self.documents)
+        documents_block.addStretch(1)
+        self.body.addLayout(documents_block, 1)
         # On a short window (a desktop demo) the content scrolls; the button stays put.
         content = QWidget()
         column = QVBoxLayout(content)
@@ -117,8 +124,6 @@ class ETicketScreen(_OutcomeScreen):
         column.addStretch(1)
         column.addWidget(self.sentence)
         column.addLayout(self.body)
-        column.addWidget(self.documents_title)
-        column.addLayout(self.documents)
         column.addStretch(1)
         self.page.addWidget(finger_scroll_area(content), 1)
         self.page.addWidget(self.finish_button, alignment=CENTER)

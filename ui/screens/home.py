@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.hall.base import QueueState
 from kiosk.settings import QueueSection
 from kiosk.text import Text
 from kiosk.tickets import windows_text
 from ui import texts
-from ui.screens.base import Screen, queue_name
+from ui.grid import GridColumns
+from ui.screens.base import WIDE_PX, Screen, queue_name
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 
@@ -73,24 +75,19 @@ class HomeScreen(Screen):
         self.queues_title = TextLabel(texts.QUEUES_TITLE, "title")
         self.rows = [QueueRow(queue) for queue in queues]
         table = card_frame()
-        lines = QVBoxLayout(table)
-        lines.setContentsMargins(32, 20, 32, 20)
-        lines.setSpacing(16)
-        for row in self.rows:
-            line = QHBoxLayout()
-            line.setSpacing(24)
-            names = QVBoxLayout()
-            names.setSpacing(0)
-            names.addWidget(row.name)
-            names.addWidget(row.windows)
-            line.addLayout(names, 1)
-            line.addWidget(row.waiting, 1)
-            lines.addLayout(line)
+        self.table = QGridLayout(table)
+        self.table.setContentsMargins(32, 20, 32, 20)
+        self.table.setHorizontalSpacing(24)
+        self.table.setVerticalSpacing(8)
+        self._table_lines = GridColumns(self._lay_out_table, 2)
 
         # The kiosk panel shows all of it; a short desktop window scrolls instead of clipping.
+        # Portrait: the welcome above the queue board; wide (base.WIDE_PX): side by side.
         content = QWidget()
-        column = QVBoxLayout(content)
-        column.setContentsMargins(0, 0, 0, 0)
+        self.halves = QBoxLayout(QBoxLayout.Direction.TopToBottom, content)
+        self.halves.setContentsMargins(0, 0, 0, 0)
+        self.halves.setSpacing(self.page.spacing())
+        column = QVBoxLayout()
         column.setSpacing(self.page.spacing())
         column.addStretch(2)
         column.addWidget(self.hall_name)
@@ -100,10 +97,41 @@ class HomeScreen(Screen):
         column.addWidget(self.identify_button, alignment=center)
         column.addWidget(self.printer_notice)
         column.addStretch(1)
-        column.addWidget(self.queues_title)
-        column.addWidget(table)
-        column.addStretch(2)
+        board = QVBoxLayout()
+        board.setSpacing(self.page.spacing())
+        board.addStretch(1)
+        board.addWidget(self.queues_title)
+        board.addWidget(table)
+        board.addStretch(2)
+        self.halves.addLayout(column, 1)
+        self.halves.addLayout(board, 1)
         self.page.addWidget(finger_scroll_area(content))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        wide = event.size().width() >= WIDE_PX
+        self.halves.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        self._table_lines.set(1 if wide else 2)
+
+    def _lay_out_table(self, lines: int) -> None:
+        """Two lines a queue (name over windows) in portrait; one on a wide screen:
+        name, windows and how many wait side by side, so that every queue shows."""
+        for row in self.rows:
+            for label in (row.name, row.windows, row.waiting):
+                self.table.removeWidget(label)
+        for index, row in enumerate(self.rows):
+            if lines == 2:
+                self.table.addWidget(row.name, 2 * index, 0)
+                self.table.addWidget(row.windows, 2 * index + 1, 0)
+                self.table.addWidget(row.waiting, 2 * index, 1, 2, 1)
+            else:
+                self.table.addWidget(row.name, index, 0)
+                self.table.addWidget(row.windows, index, 1)
+                self.table.addWidget(row.waiting, index, 2)
+        for column, stretch in enumerate((1, 1, 0) if lines == 2 else (5, 3, 4)):
+            self.table.setColumnStretch(column, stretch)
 
     def show_printer_paused(self, paused: bool) -> None:
         """Said before anyone queues: the number will come on screen, not on paper."""

@@ -22,7 +22,8 @@ from kiosk.text import Text
 from ui import texts, theme
 from ui.code_pad import CREDIT_CODE_GROUPS, CodeFormat, CodePad
 from ui.screens.base import Screen
-from ui.widgets import Badge, MatterRow, TextLabel, TouchButton, finger_scroll_area
+from ui.tiles import Badge, MatterRow
+from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 MAX_RECOMMENDED = 6
 BADGE_REMINDER_STYLE = (theme.AMBER_INK, theme.AMBER_PALE)

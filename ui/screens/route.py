@@ -23,7 +23,7 @@ from kiosk.tickets import DocumentLine, windows_text
 from kiosk.triage import Route
 from kiosk.visit import GuideSlip
 from ui import texts
-from ui.screens.base import Screen, queue_area, queue_name
+from ui.screens.base import WIDE_PX, Screen, queue_area, queue_name
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 NARROW_PX = 900
@@ -134,18 +134,29 @@ class RouteScreen(Screen):
         self.extra_buttons.addWidget(self.priority_button)
         self.extra_buttons.addWidget(self.add_matter_button)
 
-        column.addWidget(self.refusal)
-        column.addWidget(self.offer)
-        column.addWidget(self.where)
-        column.addWidget(self.matters_line)
-        column.addWidget(self.time_limit)
-        column.addWidget(self.why_title)
-        column.addLayout(self.reasons)
-        column.addWidget(self.documents_title)
-        column.addLayout(self.documents)
-        column.addWidget(self.deferrable_legend)
-        column.addLayout(self.extra_buttons)
+        # One column in portrait; on a wide screen the offer and the window on the left,
+        # the matter, the reasons and the documents beside them (base.WIDE_PX).
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.columns.setSpacing(24)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for side in (left, right):
+            side.setSpacing(24)
+            self.columns.addLayout(side, 1)
+        column.addLayout(self.columns)
         column.addStretch(1)
+        left.addWidget(self.refusal)
+        left.addWidget(self.offer)
+        left.addWidget(self.where)
+        left.addStretch(1)
+        right.addWidget(self.matters_line)
+        right.addWidget(self.time_limit)
+        right.addWidget(self.why_title)
+        right.addLayout(self.reasons)
+        right.addWidget(self.documents_title)
+        right.addLayout(self.documents)
+        right.addWidget(self.deferrable_legend)
+        right.addLayout(self.extra_buttons)
+        right.addStretch(1)
         self.scroll_area = finger_scroll_area(content)
         self.page.addWidget(self.scroll_area, 1)
 
@@ -168,6 +179,10 @@ class RouteScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
         narrow = event.size().width() < NARROW_PX
+        wide = event.size().width() >= WIDE_PX
+        self.columns.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
         self.offer_buttons.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from kiosk.catalog import Catalog
 from ui import texts
 from ui.grid import GridColumns
-from ui.screens.base import Screen
+from ui.screens.base import Screen, mark_scroll_list
 from ui.screens.matter import matter_badges, matter_detail
-from ui.widgets import MatterRow, TextLabel, TouchButton, finger_scroll_area
+from ui.tiles import MatterRow
+from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 MAX_RESULTS = 12
 MAX_QUERY = 12
@@ -41,7 +42,7 @@ class SearchScreen(Screen):
         self.results.setSpacing(16)
         self.results.addWidget(self.empty)
         self.results.addStretch(1)
-        self.scroll_area = finger_scroll_area(content)
+        self.scroll_area = mark_scroll_list(finger_scroll_area(content))
 
         keys = QWidget()
         self.keypad = QGridLayout(keys)
@@ -69,7 +70,8 @@ class SearchScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._columns.set(13 if event.size().width() >= 1500 else 7)
+        width = event.size().width()
+        self._columns.set(13 if width >= 1500 else 10 if width >= 1150 else 7)
 
     def _reflow(self, columns: int) -> None:
         keys = [*self.letter_buttons, self.delete_button, self.clear_button]
