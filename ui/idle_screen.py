@@ -32,7 +32,7 @@ from kiosk.triage import texts as triage_texts
 from kiosk.triage.hours import next_opening, period_at
 from kiosk.triage.route import come_back_text
 from ui import idle_texts, texts
-from ui.screens.base import WIDE_PX
+from ui.screens.base import WIDE_PX, set_dense
 from ui.screens.home import QueueRow
 from ui.widgets import TextLabel, card_frame, retranslate_tree
 
@@ -105,17 +105,18 @@ class IdleScreen(QWidget):
 
         self.hall_name = TextLabel(hall_name, "title")
         self.clock = TextLabel("", CLOCK_ROLE, align=Qt.AlignmentFlag.AlignRight)
-        self.date = TextLabel("", "subtitle", align=Qt.AlignmentFlag.AlignRight)
+        self.date = TextLabel("", "subtitle")
         header = QGridLayout()
-        header.addWidget(self.hall_name, 0, 0, 2, 1)
-        header.addWidget(self.clock, 0, 1)
-        header.addWidget(self.date, 1, 1)
+        header.setVerticalSpacing(4)
+        header.addWidget(self.hall_name, 0, 0)
+        header.addWidget(self.date, 1, 0)
+        header.addWidget(self.clock, 0, 1, 2, 1)
         header.setColumnStretch(0, 1)
 
         self.status_card = card_frame()
         status = QVBoxLayout(self.status_card)
-        status.setContentsMargins(32, 24, 32, 24)
-        status.setSpacing(8)
+        status.setContentsMargins(28, 16, 28, 16)
+        status.setSpacing(4)
         self.status = TextLabel("", "subtitle")
         self.hours = TextLabel("")
         self.extended_hours = TextLabel("", "muted")
@@ -142,23 +143,20 @@ class IdleScreen(QWidget):
         self.rows = [QueueRow(queue) for queue in settings.queues]
         board = card_frame()
         table = QGridLayout(board)
-        table.setContentsMargins(32, 16, 32, 16)
+        table.setContentsMargins(28, 10, 28, 10)
         table.setHorizontalSpacing(24)
-        table.setVerticalSpacing(6)
+        table.setVerticalSpacing(2)
+        # A glance: each queue's name and how many wait (its windows are on the home screen).
         for index, row in enumerate(self.rows):
-            row.name.setProperty("role", None)  # body size: the board is a glance
+            row.name.setProperty("role", None)
             table.addWidget(row.name, index, 0)
-            table.addWidget(row.windows, index, 1)
-            table.addWidget(row.waiting, index, 2)
-        table.setColumnStretch(0, 5)
-        table.setColumnStretch(1, 3)
-        table.setColumnStretch(2, 4)
+            table.addWidget(row.waiting, index, 1)
+        table.setColumnStretch(0, 1)
+        table.setColumnStretch(1, 1)
 
         # Both languages, always: whoever walks up can read how to start.
-        self.touch_zh = TextLabel(idle_texts.TOUCH_TO_START.zh, "title")
-        self.touch_en = TextLabel(idle_texts.TOUCH_TO_START.en, "subtitle")
-        for label in (self.touch_zh, self.touch_en):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        both = f"{idle_texts.TOUCH_TO_START.zh} · {idle_texts.TOUCH_TO_START.en}"
+        self.touch = TextLabel(both, "title", align=Qt.AlignmentFlag.AlignHCenter)
 
         side = QVBoxLayout()
         side.setSpacing(20)
@@ -169,15 +167,14 @@ class IdleScreen(QWidget):
         # Portrait: the announcement above the hours and queues; wide: beside them.
         self.body_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.body_layout.setSpacing(28)
-        self.body_layout.addWidget(self.announcement_card, 3)
-        self.body_layout.addLayout(side, 2)
-        outer = QVBoxLayout(self)
+        self.body_layout.addWidget(self.announcement_card, 1)
+        self.body_layout.addLayout(side, 1)
+        self._outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 32, 40, 32)
         outer.setSpacing(24)
         outer.addLayout(header)
         outer.addLayout(self.body_layout, 1)
-        outer.addWidget(self.touch_zh)
-        outer.addWidget(self.touch_en)
+        outer.addWidget(self.touch)
         self.hide()
 
     # ---- what the window asks ------------------------------------------------------
@@ -318,3 +315,7 @@ class IdleScreen(QWidget):
         self.body_layout.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
+        set_dense(self, wide)
+        margin = 20 if wide else 32
+        self._outer.setContentsMargins(40, margin, 40, margin)
+        self._outer.setSpacing(16 if wide else 24)

@@ -31,6 +31,7 @@ AMBER_INK = "#6b4a00"
 BODY_PX = 30
 SMALL_PX = 28
 TITLE_PX = 48
+DENSE_TITLE_PX = 38  # titles on a wide, short screen (ui.screens.base.set_dense)
 HEADLINE_PX = 64
 NUMBER_PX = 200
 BUTTON_PX = 34
@@ -38,6 +39,7 @@ TAKE_NUMBER_PX = 72
 KEY_FONT_PX = 40  # on-screen code pad keys
 CODE_PX = 52  # a code as typed on the code pad
 CLOCK_PX = 96  # the idle screen's clock
+DENSE_CLOCK_PX = 72
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40
@@ -76,6 +78,15 @@ QLabel[role="headline"] {{
     font-size: {HEADLINE_PX}px;
     font-weight: bold;
     color: {BLUE_DARK};
+}}
+QWidget[dense="true"] QLabel[role="headline"] {{
+    font-size: {TITLE_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="title"] {{
+    font-size: {DENSE_TITLE_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="clock"] {{
+    font-size: {DENSE_CLOCK_PX}px;
 }}
 QLabel[role="subtitle"] {{
     font-size: {BODY_PX + 4}px;

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 SCROLL_LIST_PROPERTY = "scrollList"
 _TALL = 100_000
+_BUTTON_EDGE_PX = 12
 
 
 def assert_screen_fits(window: QWidget, min_text_px: int) -> None:
@@ -193,14 +194,15 @@ def _button_problems(window: QWidget, button: QAbstractButton, min_text_px: int)
         option = QStyleOptionButton()
         button.initStyleOption(option)
         box = button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button)
-        metrics = QFontMetrics(button.font())
-        lines = text.replace("&&", "&").split("\n")
-        widest = max(metrics.horizontalAdvance(line) for line in lines)
-        tall = len(lines) * metrics.height()
-        if widest > box.width() or tall > box.height():
+        # Measured as QPushButton.sizeHint() measures its label.
+        needed = QFontMetrics(button.font()).size(int(Qt.TextFlag.TextShowMnemonic), text)
+        widest, tall = needed.width(), needed.height()
+        # Text may run into the padding, not past the rounded border (12 px a side).
+        room = max(box.width(), button.width() - 2 * _BUTTON_EDGE_PX)
+        if widest > room or tall > button.height():
             problems.append(
                 f"button {describe(button)} is clipped: its text needs {widest} x {tall} px, "
-                f"it has {box.width()} x {box.height()} px"
+                f"it has {room} x {button.height()} px"
             )
     return problems
 

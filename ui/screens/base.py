@@ -68,3 +68,14 @@ def mark_scroll_list(area: Area) -> Area:
     below the fold; every other scroll area only guards a small window (layout tests)."""
     area.setProperty(SCROLL_LIST_PROPERTY, True)
     return area
+
+
+def set_dense(root: QWidget, dense: bool) -> None:
+    """Headlines and titles a size smaller under `root` (ui/theme.py `dense`): a wide,
+    short screen that must show everything at once. Body text keeps its size."""
+    if bool(root.property("dense")) == dense:
+        return
+    root.setProperty("dense", dense)
+    for widget in (root, *root.findChildren(QWidget)):
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

@@ -14,7 +14,7 @@ from kiosk.text import Text
 from kiosk.tickets import windows_text
 from ui import texts
 from ui.grid import GridColumns
-from ui.screens.base import WIDE_PX, Screen, queue_name
+from ui.screens.base import WIDE_PX, Screen, queue_name, set_dense
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 
@@ -60,13 +60,12 @@ class HomeScreen(Screen):
         self.hall_name = TextLabel(hall_name, "headline", align=center)
         self.welcome = TextLabel(texts.WELCOME, "subtitle", align=center)
         self.take_number_button = TouchButton(texts.TAKE_NUMBER, "huge")
-        self.take_number_button.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed
-        )
+        # Never narrower than its words (Minimum): the wide layout's column is narrow.
+        self.take_number_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.take_number_button.setMaximumWidth(900)
         self.take_number_button.clicked.connect(self.take_number)
         self.identify_button = TouchButton(texts.IDENTIFY, "primary")
-        self.identify_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.identify_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.identify_button.setMinimumHeight(120)
         self.identify_button.setMaximumWidth(900)
         self.identify_button.clicked.connect(self.identify)
@@ -114,6 +113,9 @@ class HomeScreen(Screen):
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
         self._table_lines.set(1 if wide else 2)
+        set_dense(self, wide)
+        self.halves.setStretch(0, 2 if wide else 1)  # wide: the queue board the wider half
+        self.halves.setStretch(1, 3 if wide else 1)
 
     def _lay_out_table(self, lines: int) -> None:
         """Two lines a queue (name over windows) in portrait; one on a wide screen:
@@ -130,6 +132,7 @@ class HomeScreen(Screen):
                 self.table.addWidget(row.name, index, 0)
                 self.table.addWidget(row.windows, index, 1)
                 self.table.addWidget(row.waiting, index, 2)
+        self.table.setVerticalSpacing(8 if lines == 2 else 4)
         for column, stretch in enumerate((1, 1, 0) if lines == 2 else (5, 3, 4)):
             self.table.setColumnStretch(column, stretch)
 

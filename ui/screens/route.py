@@ -23,7 +23,7 @@ from kiosk.tickets import DocumentLine, windows_text
 from kiosk.triage import Route
 from kiosk.visit import GuideSlip
 from ui import texts
-from ui.screens.base import WIDE_PX, Screen, queue_area, queue_name
+from ui.screens.base import WIDE_PX, Screen, queue_area, queue_name, set_dense
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 NARROW_PX = 900
@@ -67,7 +67,7 @@ class RouteScreen(Screen):
         column.setSpacing(24)
 
         self.offer = card_frame("offer")
-        offer_layout = QVBoxLayout(self.offer)
+        self._offer_layout = offer_layout = QVBoxLayout(self.offer)
         offer_layout.setContentsMargins(36, 32, 36, 32)
         offer_layout.setSpacing(20)
         self.offer_title = TextLabel(texts.SELF_SERVICE_OFFER, "title")
@@ -86,7 +86,7 @@ class RouteScreen(Screen):
         offer_layout.addLayout(offer_buttons)
 
         self.where = card_frame()
-        where_layout = QVBoxLayout(self.where)
+        self._where_layout = where_layout = QVBoxLayout(self.where)
         where_layout.setContentsMargins(36, 28, 36, 28)
         where_layout.setSpacing(10)
         self.go_to = TextLabel(texts.GO_TO, "muted")
@@ -127,7 +127,9 @@ class RouteScreen(Screen):
         self.documents.setSpacing(8)
         self.deferrable_legend = TextLabel(texts.DEFERRABLE_LEGEND, "muted")
         # Stacked: the priority button's label is long in Chinese.
-        self.extra_buttons = QVBoxLayout()
+        self.extras = QWidget()  # in whichever column has room on a wide screen
+        self.extra_buttons = QVBoxLayout(self.extras)
+        self.extra_buttons.setContentsMargins(0, 0, 0, 0)
         self.extra_buttons.setSpacing(16)
         self.priority_button = TouchButton(texts.PRIORITY_BUTTON)
         self.add_matter_button = TouchButton(texts.ADD_MATTER)
@@ -138,7 +140,7 @@ class RouteScreen(Screen):
         # the matter, the reasons and the documents beside them (base.WIDE_PX).
         self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.columns.setSpacing(24)
-        left, right = QVBoxLayout(), QVBoxLayout()
+        self._left, self._right = left, right = QVBoxLayout(), QVBoxLayout()
         for side in (left, right):
             side.setSpacing(24)
             self.columns.addLayout(side, 1)
@@ -155,7 +157,7 @@ class RouteScreen(Screen):
         right.addWidget(self.documents_title)
         right.addLayout(self.documents)
         right.addWidget(self.deferrable_legend)
-        right.addLayout(self.extra_buttons)
+        right.addWidget(self.extras)
         right.addStretch(1)
         self.scroll_area = finger_scroll_area(content)
         self.page.addWidget(self.scroll_area, 1)
@@ -175,6 +177,7 @@ class RouteScreen(Screen):
         self.home_button.clicked.connect(self.home)
         self._dynamic: list[TextLabel] = []
         self.route: Route | None = None
+        self._wide = False
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
@@ -183,9 +186,31 @@ class RouteScreen(Screen):
         self.columns.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
+        set_dense(self, wide)
+        self.go_to.setVisible(not wide)  # the card says where to go without it
+        self._wide = wide
+        self._place_extras()
+        card = 16 if wide else 32
+        self.columns.setSpacing(16 if wide else 24)
+        for side in (self._left, self._right):
+            side.setSpacing(16 if wide else 24)
+        self._offer_layout.setContentsMargins(36, card, 36, card)
+        self._offer_layout.setSpacing(12 if wide else 20)
+        self._where_layout.setContentsMargins(36, card - 4, 36, card - 4)
+        self._where_layout.setSpacing(4 if wide else 10)
         self.offer_buttons.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )
+
+    def _place_extras(self) -> None:
+        """Priority and 再加一项: after the documents, or, on a wide screen, under the
+        window card when the column of the documents is the longer one."""
+        left = self._wide and not self.offer_shown()
+        target, other = (self._left, self._right) if left else (self._right, self._left)
+        if target.indexOf(self.extras) >= 0:
+            return
+        other.removeWidget(self.extras)
+        target.insertWidget(target.count() - 1, self.extras)  # above the column's stretch
 
     def show_route(self, route: Route, documents: Sequence[DocumentLine]) -> None:
         """Show a new route: the self-service offer first when the route has one."""
@@ -247,6 +272,7 @@ class RouteScreen(Screen):
         asked = self.route is not None and self.route.rule.startswith("priority")
         self.priority_button.setVisible(not refused and not asked)
         self.add_matter_button.setVisible(not refused)
+        self._place_extras()
 
     def offer_shown(self) -> bool:
         return not self.offer.isHidden()
@@ -278,5 +304,7 @@ class RouteScreen(Screen):
         printed = state is GuideSlip.PRINTED
         self.print_guide_button.setEnabled(not busy and not printed)  # one slip is enough
         self.guide_done_button.setVisible(printed)
+        # A wide screen's narrow card: 完成 alone once printed (the status says so).
+        self.print_guide_button.setVisible(not (printed and self._wide))
         for button in (self.confirm_button, self.back_button):
             button.setEnabled(not busy)

@@ -79,8 +79,16 @@ class SearchScreen(Screen):
             self.keypad.removeWidget(key)
         for index, key in enumerate(self.letter_buttons):
             self.keypad.addWidget(key, index // columns, index % columns)
-        # Delete and Clear share a row of their own: wide enough for their words.
-        row = (len(self.letter_buttons) + columns - 1) // columns
+        # Delete and Clear two keys wide each, at the end of the last row when it has room
+        # (a short, wide screen); else sharing a row of their own.
+        letters = len(self.letter_buttons)
+        free = -letters % columns
+        if free >= 4:
+            row, start, span = letters // columns, columns - free, free // 2
+            self.keypad.addWidget(self.delete_button, row, start, 1, span)
+            self.keypad.addWidget(self.clear_button, row, start + span, 1, free - span)
+            return
+        row = (letters + columns - 1) // columns
         half = columns // 2
         self.keypad.addWidget(self.delete_button, row, 0, 1, half)
         self.keypad.addWidget(self.clear_button, row, half, 1, columns - half)
