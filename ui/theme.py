@@ -34,12 +34,17 @@ TITLE_PX = 48
 DENSE_TITLE_PX = 38  # titles on a wide, short screen (ui.screens.base.set_dense)
 HEADLINE_PX = 64
 NUMBER_PX = 200
+DENSE_NUMBER_PX = 160  # the number on a wide, short screen
 BUTTON_PX = 34
 TAKE_NUMBER_PX = 72
 KEY_FONT_PX = 40  # on-screen code pad keys
 CODE_PX = 52  # a code as typed on the code pad
 CLOCK_PX = 96  # the idle screen's clock
 DENSE_CLOCK_PX = 72
+
+# From this width on (landscape 1920 x 1080, and 1280 x 1024) screens lay their parts out
+# side by side: a portrait panel is 1080 wide.
+WIDE_PX = 1200
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40
@@ -84,6 +89,12 @@ QWidget[dense="true"] QLabel[role="headline"] {{
 }}
 QWidget[dense="true"] QLabel[role="title"] {{
     font-size: {DENSE_TITLE_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="number"] {{
+    font-size: {DENSE_NUMBER_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="notice"], QWidget[dense="true"] QLabel[role="success"] {{
+    padding: 10px 20px;
 }}
 QWidget[dense="true"] QLabel[role="clock"] {{
     font-size: {DENSE_CLOCK_PX}px;

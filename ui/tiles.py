@@ -66,7 +66,8 @@ class CategoryTile(_PaintedButton):
     the button's text and accessible name; the icon is drawn apart from it."""
 
     ICON_PX = 96
-    COMPACT_ICON_PX = 72
+    COMPACT_ICON_PX = 56
+    COMPACT_PADDING = 20
 
     def __init__(self, symbol: str, name: Label, *, parent: QWidget | None = None) -> None:
         self.symbol = symbol  # not `icon`: that is QAbstractButton.icon()
@@ -81,13 +82,15 @@ class CategoryTile(_PaintedButton):
             self.update()
 
     def _name_font(self) -> QFont:
-        return _pixel_font(self.font(), theme.BUTTON_PX, bold=True)
+        pixels = theme.BODY_PX if self.compact else theme.BUTTON_PX
+        return _pixel_font(self.font(), pixels, bold=True)
 
     def heightForWidth(self, width: int) -> int:
         if self.compact:
-            text_width = width - 3 * self.PADDING - self.COMPACT_ICON_PX
+            pad = self.COMPACT_PADDING
+            text_width = width - 3 * pad - self.COMPACT_ICON_PX
             text = _wrapped_height(self._name_font(), self.text(), text_width)
-            return max(theme.TOUCH_MIN_PX + 24, self.PADDING * 2 + max(self.COMPACT_ICON_PX, text))
+            return max(theme.TOUCH_MIN_PX + 16, pad * 2 + max(self.COMPACT_ICON_PX, text))
         text_width = width - 2 * self.PADDING
         text = _wrapped_height(self._name_font(), self.text(), text_width)
         return max(220, self.PADDING * 2 + self.ICON_PX + 20 + text)
@@ -132,16 +135,16 @@ class CategoryTile(_PaintedButton):
         painter.end()
 
     def _paint_compact(self, painter: QPainter, card: QRectF) -> None:
-        side = self.COMPACT_ICON_PX
-        circle = QRectF(card.left() + self.PADDING, card.center().y() - side / 2, side, side)
+        side, pad = self.COMPACT_ICON_PX, self.COMPACT_PADDING
+        circle = QRectF(card.left() + pad, card.center().y() - side / 2, side, side)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(theme.BLUE))
         painter.drawEllipse(circle)
         painter.setPen(QColor(theme.WHITE))
-        painter.setFont(_pixel_font(self.font(), 40, bold=True))
+        painter.setFont(_pixel_font(self.font(), 32, bold=True))
         painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.symbol)
-        left = circle.right() + self.PADDING
-        text_rect = QRectF(left, card.top(), card.right() - self.PADDING / 2 - left, card.height())
+        left = circle.right() + pad
+        text_rect = QRectF(left, card.top(), card.right() - pad - left, card.height())
         painter.setPen(QColor(theme.INK))
         painter.setFont(self._name_font())
         left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

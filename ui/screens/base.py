@@ -12,9 +12,7 @@ from kiosk.settings import QueueSection
 from kiosk.text import Text
 from ui import theme
 
-# From this width on (landscape 1920 x 1080, and 1280 x 1024) screens lay their parts out
-# side by side: a portrait panel is 1080 wide.
-WIDE_PX = 1200
+WIDE_PX = theme.WIDE_PX  # wider than this: parts side by side (ui/theme.py)
 WIDE_MARGIN_PX = 24
 
 
@@ -42,6 +40,8 @@ class Screen(QWidget):
         wide = event.size().width() >= WIDE_PX
         vertical = WIDE_MARGIN_PX if wide else theme.MARGIN_PX
         self.page.setContentsMargins(theme.MARGIN_PX, vertical, theme.MARGIN_PX, vertical)
+        self.page.setSpacing(20 if wide else 28)
+        set_dense(self, wide)
 
     def button_row(self) -> QHBoxLayout:
         """A row at the bottom of the page for the screen's actions."""

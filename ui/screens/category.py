@@ -87,6 +87,7 @@ class CategoryScreen(Screen):
         wide = event.size().width() >= WIDE_PX
         for tile in self.tiles:
             tile.set_compact(wide)
+        self.for_you.set_columns(2 if wide else 1)
         self._columns.set(grid_columns(event.size().width()))
 
     def columns(self) -> int:

@@ -17,6 +17,10 @@ from ui.grid import GridColumns
 from ui.screens.base import WIDE_PX, Screen, queue_name, set_dense
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
+VERY_WIDE_PX = 1600  # the queue board has room for each queue's windows
+NARROW_PX = 900  # a desktop window: each queue on two lines, name over windows
+SHORT_TABLE = 0  # the board's lines: each queue's name and how many wait, no windows
+
 
 class QueueRow:
     """One entry of the queue table: name over windows, and how many wait for how long."""
@@ -112,19 +116,28 @@ class HomeScreen(Screen):
         self.halves.setDirection(
             QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         )
-        self._table_lines.set(1 if wide else 2)
+        # 1280 x 1024 leaves the board too narrow for the windows: the route shows them.
+        width = event.size().width()
+        short = wide and width < VERY_WIDE_PX
+        self._table_lines.set(SHORT_TABLE if short else 2 if width < NARROW_PX else 1)
         set_dense(self, wide)
         self.halves.setStretch(0, 2 if wide else 1)  # wide: the queue board the wider half
         self.halves.setStretch(1, 3 if wide else 1)
 
     def _lay_out_table(self, lines: int) -> None:
-        """Two lines a queue (name over windows) in portrait; one on a wide screen:
-        name, windows and how many wait side by side, so that every queue shows."""
+        """Two lines a queue (name over windows) in a narrow window; else one line:
+        name, windows and how many wait side by side, so that every queue shows
+        (SHORT_TABLE: without the windows)."""
         for row in self.rows:
             for label in (row.name, row.windows, row.waiting):
                 self.table.removeWidget(label)
+        for row in self.rows:
+            row.windows.setVisible(lines != SHORT_TABLE)
         for index, row in enumerate(self.rows):
-            if lines == 2:
+            if lines == SHORT_TABLE:
+                self.table.addWidget(row.name, index, 0)
+                self.table.addWidget(row.waiting, index, 1, 1, 2)
+            elif lines == 2:
                 self.table.addWidget(row.name, 2 * index, 0)
                 self.table.addWidget(row.windows, 2 * index + 1, 0)
                 self.table.addWidget(row.waiting, 2 * index, 1, 2, 1)
@@ -133,7 +146,8 @@ class HomeScreen(Screen):
                 self.table.addWidget(row.windows, index, 1)
                 self.table.addWidget(row.waiting, index, 2)
         self.table.setVerticalSpacing(8 if lines == 2 else 4)
-        for column, stretch in enumerate((1, 1, 0) if lines == 2 else (5, 3, 4)):
+        stretches = {2: (1, 1, 0), 1: (5, 3, 4), SHORT_TABLE: (3, 1, 1)}[lines]
+        for column, stretch in enumerate(stretches):
             self.table.setColumnStretch(column, stretch)
 
     def show_printer_paused(self, paused: bool) -> None:

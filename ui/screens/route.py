@@ -128,13 +128,13 @@ class RouteScreen(Screen):
         self.deferrable_legend = TextLabel(texts.DEFERRABLE_LEGEND, "muted")
         # Stacked: the priority button's label is long in Chinese.
         self.extras = QWidget()  # in whichever column has room on a wide screen
-        self.extra_buttons = QVBoxLayout(self.extras)
+        self.extra_buttons = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.extras)
         self.extra_buttons.setContentsMargins(0, 0, 0, 0)
         self.extra_buttons.setSpacing(16)
         self.priority_button = TouchButton(texts.PRIORITY_BUTTON)
         self.add_matter_button = TouchButton(texts.ADD_MATTER)
-        self.extra_buttons.addWidget(self.priority_button)
-        self.extra_buttons.addWidget(self.add_matter_button)
+        self.extra_buttons.addWidget(self.priority_button, 3)  # the longer label
+        self.extra_buttons.addWidget(self.add_matter_button, 2)
 
         # One column in portrait; on a wide screen the offer and the window on the left,
         # the matter, the reasons and the documents beside them (base.WIDE_PX).
@@ -188,6 +188,11 @@ class RouteScreen(Screen):
         )
         set_dense(self, wide)
         self.go_to.setVisible(not wide)  # the card says where to go without it
+        # The two extra buttons side by side on the portrait panel, stacked in a column.
+        side_by_side = not narrow and not wide
+        self.extra_buttons.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
         self._wide = wide
         self._place_extras()
         card = 16 if wide else 32
@@ -196,8 +201,10 @@ class RouteScreen(Screen):
             side.setSpacing(16 if wide else 24)
         self._offer_layout.setContentsMargins(36, card, 36, card)
         self._offer_layout.setSpacing(12 if wide else 20)
-        self._where_layout.setContentsMargins(36, card - 4, 36, card - 4)
-        self._where_layout.setSpacing(4 if wide else 10)
+        self._where_layout.setContentsMargins(36, card - 8, 36, card - 8)
+        self._where_layout.setSpacing(0 if wide else 10)
+        # The reasons speak for themselves under the matter on a wide screen.
+        self.why_title.setVisible(not wide and not self.refused())
         self.offer_buttons.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )
@@ -265,7 +272,7 @@ class RouteScreen(Screen):
         self.offer.setVisible(offered and not refused)
         self.where.setVisible(not refused)
         self.confirm_button.setVisible(not refused)
-        self.why_title.setVisible(not refused)
+        self.why_title.setVisible(not refused and not self._wide)
         for label in self._dynamic:
             if label.parent() is not None and self.reasons.indexOf(label) >= 0:
                 label.setVisible(not refused)
@@ -306,5 +313,6 @@ class RouteScreen(Screen):
         self.guide_done_button.setVisible(printed)
         # A wide screen's narrow card: 完成 alone once printed (the status says so).
         self.print_guide_button.setVisible(not (printed and self._wide))
+        self.offer_hint.setVisible(not (printed and self._wide))  # the status says what next
         for button in (self.confirm_button, self.back_button):
             button.setEnabled(not busy)

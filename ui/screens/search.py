@@ -7,12 +7,12 @@ import string
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Catalog
 from ui import texts
 from ui.grid import GridColumns
-from ui.screens.base import Screen, mark_scroll_list
+from ui.screens.base import WIDE_PX, Screen, mark_scroll_list
 from ui.screens.matter import matter_badges, matter_detail
 from ui.tiles import MatterRow
 from ui.widgets import TextLabel, TouchButton, finger_scroll_area
@@ -59,8 +59,13 @@ class SearchScreen(Screen):
         self.clear_button.clicked.connect(self.clear)
         self._columns = GridColumns(self._reflow, 7)
 
-        for widget in (self.title, self.hint, self.query_label):
-            self.page.addWidget(widget)
+        # The hint and what is typed: one under the other; side by side on a wide screen.
+        self.prompt = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.prompt.setSpacing(self.page.spacing())
+        self.prompt.addWidget(self.hint, 1)
+        self.prompt.addWidget(self.query_label, 1)
+        self.page.addWidget(self.title)
+        self.page.addLayout(self.prompt)
         self.page.addWidget(self.scroll_area, 1)
         self.page.addWidget(keys)
         self.back_button = TouchButton(texts.BACK)
@@ -71,6 +76,11 @@ class SearchScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
         width = event.size().width()
+        self.prompt.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if width >= WIDE_PX
+            else QBoxLayout.Direction.TopToBottom
+        )
         self._columns.set(13 if width >= 1500 else 10 if width >= 1150 else 7)
 
     def _reflow(self, columns: int) -> None:
