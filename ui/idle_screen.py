@@ -318,4 +318,4 @@ class IdleScreen(QWidget):
         set_dense(self, wide)
         margin = 20 if wide else 32
         self._outer.setContentsMargins(40, margin, 40, margin)
-        self._outer.setSpacing(16 if wide else 24)
+        self._outer.setSpacing(8 if wide else 24)

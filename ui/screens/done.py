@@ -96,7 +96,7 @@ class ETicketScreen(_OutcomeScreen):
         self.qr = QrCodeWidget(side=380, name=texts.QR_NAME)
         self.qr_caption = TextLabel(texts.QR_CAPTION, "muted", align=CENTER)
 
-        number_block = QVBoxLayout()
+        self._number_block = number_block = QVBoxLayout()
         number_block.setSpacing(16)
         for widget in (self.caption, self.number, self.where, self.area, self.wait):
             number_block.addWidget(widget)
@@ -118,7 +118,7 @@ class ETicketScreen(_OutcomeScreen):
         self.body.addLayout(documents_block, 1)
         # On a short window (a desktop demo) the content scrolls; the button stays put.
         content = QWidget()
-        column = QVBoxLayout(content)
+        self._column = column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
         column.addStretch(1)
@@ -150,6 +150,8 @@ class ETicketScreen(_OutcomeScreen):
         self.body.setDirection(
             QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
         )
+        self._number_block.setSpacing(6 if landscape else 16)
+        self._column.setSpacing(12 if landscape else 24)
 
 
 class FailedScreen(_OutcomeScreen):

@@ -195,12 +195,12 @@ class RouteScreen(Screen):
         )
         self._wide = wide
         self._place_extras()
-        card = 16 if wide else 32
+        card = 12 if wide else 32
         self.columns.setSpacing(16 if wide else 24)
         for side in (self._left, self._right):
             side.setSpacing(16 if wide else 24)
         self._offer_layout.setContentsMargins(36, card, 36, card)
-        self._offer_layout.setSpacing(12 if wide else 20)
+        self._offer_layout.setSpacing(6 if wide else 20)
         self._where_layout.setContentsMargins(36, card - 8, 36, card - 8)
         self._where_layout.setSpacing(0 if wide else 10)
         # The reasons speak for themselves under the matter on a wide screen.
@@ -213,6 +213,10 @@ class RouteScreen(Screen):
         """Priority and 再加一项: after the documents, or, on a wide screen, under the
         window card when the column of the documents is the longer one."""
         left = self._wide and not self.offer_shown()
+        # With the offer, the left column is the taller: it gets the more width.
+        offer_beside = self._wide and self.offer_shown()
+        self.columns.setStretch(0, 4 if offer_beside else 1)
+        self.columns.setStretch(1, 3 if offer_beside else 1)
         target, other = (self._left, self._right) if left else (self._right, self._left)
         if target.indexOf(self.extras) >= 0:
             return
