@@ -16,6 +16,7 @@ from cli.common import (
     emit,
     settings_or_say_why,
 )
+from kiosk.announcements import announcement_problems
 from kiosk.catalog import load_catalog
 from kiosk.evaluation_checks import evaluation_problems
 from kiosk.settings import (
@@ -53,6 +54,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         problems += voice_problems(settings)  # the hall's recorded clips, when it has them
         problems += unusable(settings, str(file) if file else "")  # loads, but cannot work
         problems += offline_range_problems(settings, str(file or ""))
+        problems += announcement_problems(settings.config_dir)  # the idle screen's
         pin_warning = pin_hash_warning(settings.technician.pin_hash)  # not a problem: it opens
         warnings = [pin_warning] if pin_warning else []
         warnings += risky(settings)  # works, but exposes: plain http across the network

@@ -18,7 +18,8 @@ import threading
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QWidget
 
 from drivers.background import BackgroundThread
 from kiosk.hall.base import HallBackend, HallEvent, HallEventKind
@@ -146,15 +147,16 @@ class CallingLine(QFrame):
         self.setObjectName("callingLine")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.set_senior(False)
-        layout = QVBoxLayout(self)
+        # The calls one under the other; side by side on a wide screen, which is short.
+        self._layout = layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         layout.setContentsMargins(theme.MARGIN_PX, 12, theme.MARGIN_PX, 12)
         layout.setSpacing(4)
         self._labels = [
             TextLabel("", "callingNow" if index == 0 else "callingEarlier")
             for index in range(MAX_CALLS)
         ]
-        for label in self._labels:
-            layout.addWidget(label)
+        for index, label in enumerate(self._labels):
+            layout.addWidget(label, 2 if index == 0 else 1)
             label.hide()
         self._calls: list[Text] = []
         self._language: Language = "zh"
@@ -174,6 +176,14 @@ class CallingLine(QFrame):
             " font-weight: bold; }"
             f' #callingLine QLabel[role="callingEarlier"] {{ font-size: {earlier_px}px; }}'
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        super().resizeEvent(event)
+        wide = event.size().width() >= theme.WIDE_PX
+        self._layout.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        self._layout.setSpacing(32 if wide else 4)
 
     # ---- wiring ------------------------------------------------------------------------
 

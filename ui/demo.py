@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from drivers.keypad.protocol import KeypadEvent
@@ -31,6 +33,7 @@ from kiosk.voice import CallReading, VoiceError
 from kiosk.window_staff import staff_number_keys
 from ui import texts
 from ui.automation import AutomationError, settle, tap, wait_until
+from ui.demo_layouts import play_layouts
 from ui.demo_senior import CONFIRM, play_senior_visit
 from ui.main import (
     KioskApplication,
@@ -214,6 +217,7 @@ class ScriptedVisit:
         self.home("home-after-timeout")
 
         self.window_calls_and_evaluation()
+        play_layouts(self)  # the idle screen, landscape and 1280 x 1024 (ui/demo_layouts.py)
         self.hall_pages()
 
     def window_calls_and_evaluation(self) -> None:
@@ -310,6 +314,12 @@ class ScriptedVisit:
         self.window.check_idle()
         if snap_as is not None:
             self.snap(snap_as)
+
+    def tap_at_idle_screen(self) -> None:
+        """A touch anywhere on the idle screen (its middle)."""
+        idle = self.window.idle_screen
+        QTest.mouseClick(idle, Qt.MouseButton.LeftButton, pos=idle.rect().center())
+        self.window.check_idle()
 
     def home(self, snap_as: str) -> None:
         """Wait for the home screen with its queue lengths read, then capture it."""

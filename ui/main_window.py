@@ -34,6 +34,7 @@ from ui.catalog_updates import CatalogUpdates
 from ui.chrome import ActivityFilter, IdleOverlay, TopBar
 from ui.device_bridges import DeviceBridge, ProfileBridge
 from ui.hall_status import HallStatusBanner
+from ui.idle_screen import IdleScreen, read_announcements
 from ui.screens.base import Screen
 from ui.screens.category import CategoryScreen
 from ui.screens.checkin import CheckInScreen
@@ -71,11 +72,13 @@ class _Page(QWidget):
         super().__init__()
         self.setObjectName("page")
         self.overlay: IdleOverlay | None = None
+        self.covers: list[QWidget] = []  # the idle screen, and whatever else covers it all
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        if self.overlay is not None:
-            self.overlay.setGeometry(self.rect())
+        for cover in (self.overlay, *self.covers):
+            if cover is not None:
+                cover.setGeometry(self.rect())
 
 
 class KioskWindow(QMainWindow):
@@ -116,6 +119,11 @@ class KioskWindow(QMainWindow):
         reading = find_speech_command() if settings.ui.senior_read_aloud else None
         reader = ScreenReader(Speaker(reading), settings.kiosk.language)
         self.senior_mode = SeniorMode(self, reader, self.calling_line.set_senior)
+        # Between visits: announcements, hours, clock and queues (ui/idle_screen.py).
+        self.idle_screen = IdleScreen(
+            keep_words_text(hall_name), settings, read_announcements(settings), page
+        )
+        page.covers.append(self.idle_screen)
         self.setCentralWidget(page)
         # The screens fit whatever size the window is given; the layout must not impose
         # a minimum on the window (a kiosk panel's size is not negotiable).
@@ -270,6 +278,25 @@ class KioskWindow(QMainWindow):
         self.visit_machine.tick()
         if self.visit_machine.step is Step.HOME:
             self.catalog_updates.apply_if_due()
+        self._follow_idle_screen()
+
+    def idle_screen_shown(self) -> bool:
+        return not self.idle_screen.isHidden()
+
+    def _follow_idle_screen(self) -> None:
+        """The idle screen once home has gone untouched long enough; gone once a visit
+        starts (a touch, a card, a scan)."""
+        machine, clock = self.visit_machine, self.kiosk.clock
+        at_home = machine.step is Step.HOME and not self._shut_down
+        if not at_home:
+            self.idle_screen.hide()
+        elif self.idle_screen.isHidden():
+            if machine.idle.idle_for() >= self.idle_screen.announcements.show_after_seconds:
+                self.idle_screen.show_queue_states(machine.queue_states)
+                self.idle_screen.show_idle(clock.now(), clock.monotonic())
+        else:
+            self.idle_screen.show_queue_states(machine.queue_states)
+            self.idle_screen.tick(clock.now(), clock.monotonic())
 
     def finish_visit(self) -> None:
         """The visit is over: home, and everything forgotten, the language too."""

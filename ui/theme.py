@@ -32,12 +32,20 @@ AMBER_INK = "#6b4a00"
 BODY_PX = 30
 SMALL_PX = 28
 TITLE_PX = 48
+DENSE_TITLE_PX = 44  # titles on a wide, short screen (ui.screens.base.set_dense)
 HEADLINE_PX = 64
 NUMBER_PX = 200
+DENSE_NUMBER_PX = 160  # the number on a wide, short screen
 BUTTON_PX = 34
 TAKE_NUMBER_PX = 72
 KEY_FONT_PX = 40  # on-screen code pad keys
 CODE_PX = 52  # a code as typed on the code pad
+CLOCK_PX = 96  # the idle screen's clock
+DENSE_CLOCK_PX = 72
+
+# From this width on (landscape 1920 x 1080, and 1280 x 1024) screens lay their parts out
+# side by side: a portrait panel is 1080 wide.
+WIDE_PX = 1200
 
 TOUCH_MIN_PX = 96  # every touch target is at least this tall and wide (80 is the floor)
 MARGIN_PX = 40
@@ -77,6 +85,21 @@ QLabel[role="headline"] {{
     font-weight: bold;
     color: {BLUE_DARK};
 }}
+QWidget[dense="true"] QLabel[role="headline"] {{
+    font-size: {TITLE_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="title"] {{
+    font-size: {DENSE_TITLE_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="number"] {{
+    font-size: {DENSE_NUMBER_PX}px;
+}}
+QWidget[dense="true"] QLabel[role="notice"], QWidget[dense="true"] QLabel[role="success"] {{
+    padding: 10px 20px;
+}}
+QWidget[dense="true"] QLabel[role="clock"] {{
+    font-size: {DENSE_CLOCK_PX}px;
+}}
 QLabel[role="subtitle"] {{
     font-size: {BODY_PX + 4}px;
     font-weight: bold;
@@ -115,6 +138,14 @@ QFrame[role="refusal"] {{
     background: {AMBER_PALE};
     border: 3px solid {AMBER_INK};
     border-radius: 24px;
+}}
+QWidget#idleScreen {{
+    background: {PAGE};
+}}
+QLabel[role="clock"] {{
+    font-size: {CLOCK_PX}px;
+    font-weight: bold;
+    color: {BLUE_DARK};
 }}
 QWidget#overlay {{
     background: rgba(10, 25, 45, 170);

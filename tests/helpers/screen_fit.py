@@ -17,7 +17,7 @@ A list the visitor is meant to scroll through (a long list of matters) marks its
 QScrollArea with the dynamic property `scrollList` = True: what lies in it may be
 below the fold, but the scroll area itself must fit.
 
-Widgets that paint their own text (ui.widgets.CategoryTile, MatterRow) report it with
+Widgets that paint their own text (ui.tiles.CategoryTile, MatterRow) report it with
 a method `painted_texts() -> Iterable[tuple[str, int]]`: (text, pixel size) pairs.
 """
 
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 SCROLL_LIST_PROPERTY = "scrollList"
 _TALL = 100_000
+_BUTTON_EDGE_PX = 12
 
 
 def assert_screen_fits(window: QWidget, min_text_px: int) -> None:
@@ -176,8 +177,16 @@ def _button_problems(window: QWidget, button: QAbstractButton, min_text_px: int)
     if clipped is not None:
         problems.append(f"button {describe(button)} {clipped}")
     text = button.text()
-    if not text.strip() or callable(getattr(button, "painted_texts", None)):
-        return problems  # a painted button reports its own texts
+    if callable(getattr(button, "painted_texts", None)):
+        # A painted button reports its texts; one that wraps them says what it needs.
+        if button.hasHeightForWidth() and button.heightForWidth(button.width()) > button.height():
+            problems.append(
+                f"button {describe(button)} is clipped: it needs "
+                f"{button.heightForWidth(button.width())} px of height, it has {button.height()} px"
+            )
+        return problems
+    if not text.strip():
+        return problems
     pixels = text_pixels(button.font())
     if pixels < min_text_px:
         problems.append(f"button {describe(button)} is {pixels} px < {min_text_px} px")
@@ -185,14 +194,15 @@ def _button_problems(window: QWidget, button: QAbstractButton, min_text_px: int)
         option = QStyleOptionButton()
         button.initStyleOption(option)
         box = button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button)
-        metrics = QFontMetrics(button.font())
-        lines = text.replace("&&", "&").split("\n")
-        widest = max(metrics.horizontalAdvance(line) for line in lines)
-        tall = len(lines) * metrics.height()
-        if widest > box.width() or tall > box.height():
+        # Measured as QPushButton.sizeHint() measures its label.
+        needed = QFontMetrics(button.font()).size(int(Qt.TextFlag.TextShowMnemonic), text)
+        widest, tall = needed.width(), needed.height()
+        # Text may run into the padding, not past the rounded border (12 px a side).
+        room = max(box.width(), button.width() - 2 * _BUTTON_EDGE_PX)
+        if widest > room or tall > button.height():
             problems.append(
                 f"button {describe(button)} is clipped: its text needs {widest} x {tall} px, "
-                f"it has {box.width()} x {box.height()} px"
+                f"it has {room} x {button.height()} px"
             )
     return problems
 

@@ -121,15 +121,23 @@ def test_headless_demo_writes_screens_tickets_and_journal(tmp_path: Path) -> Non
         header = screen.read_bytes()[:24]
         assert header.startswith(PNG_MAGIC)
         width, height = int.from_bytes(header[16:20]), int.from_bytes(header[20:24])
-        assert (width, height) == (1080, 1920)
-    assert any("still-there" in screen.name for screen in screens)
+        layout = screen.name.split("-")[1]  # NN-landscape-*, NN-square-*, else portrait
+        expected = {"landscape": (1920, 1080), "square": (1280, 1024)}.get(layout, (1080, 1920))
+        assert (width, height) == expected, screen.name
+    names = [screen.name for screen in screens]
+    assert any("still-there" in name for name in names)
+    assert any(name.endswith("-idle-announcement.png") for name in names)
+    assert any(name.endswith("-landscape-route-green.png") for name in names)
+    assert any(name.endswith("-square-self-service-offer.png") for name in names)
     assert len(list((out / "tickets").glob("*.escpos"))) >= 3
     assert len(list((out / "tickets").glob("*.png"))) >= 3
 
     lines = (out / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
     printed = [event["number"] for event in events if event["kind"] == "ticket.printed"]
-    assert printed == ["G001", "G002", "A001", "V001"]  # V001: senior mode's priority ticket
+    # The portrait visits (V001: senior mode's priority ticket), then a green-channel
+    # ticket in landscape and one on 1280 x 1024.
+    assert printed == ["G001", "G002", "A001", "V001", "G003", "G004"]
     assert any(re.fullmatch(r"\d\d-senior-.+\.png", screen.name) for screen in screens)
     assert any(event["kind"] == "help.requested" for event in events)
     assert any(event["kind"] == "guide_slip.printed" for event in events)

@@ -15,7 +15,8 @@ from kiosk.text import Text
 from ui.automation import settle, tap, visible_buttons, visible_texts
 from ui.main_window import KioskWindow
 from ui.screens.matter import matter_detail
-from ui.widgets import CategoryTile, MatterRow, TextLabel
+from ui.tiles import CategoryTile, MatterRow
+from ui.widgets import TextLabel
 
 Reach = Callable[[str], None]
 

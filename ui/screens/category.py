@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 from kiosk.catalog import Category
 from ui import texts
 from ui.grid import GridColumns
-from ui.screens.base import Screen
+from ui.screens.base import WIDE_PX, Screen
 from ui.screens.identify import ForYouSection
-from ui.widgets import CategoryTile, TextLabel, TouchButton, finger_scroll_area
+from ui.tiles import CategoryTile
+from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 TILE_MIN_WIDTH = 340
 
@@ -61,6 +62,7 @@ class CategoryScreen(Screen):
     def _make_tiles(self, categories: Sequence[Category]) -> None:
         for category in categories:
             tile = CategoryTile(category.icon or category.name.zh[:1], category.name)
+            tile.set_compact(self.width() >= WIDE_PX)
             tile.clicked.connect(
                 lambda _=False, code=category.code: self.category_chosen.emit(code)
             )
@@ -82,6 +84,10 @@ class CategoryScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
+        wide = event.size().width() >= WIDE_PX
+        for tile in self.tiles:
+            tile.set_compact(wide)
+        self.for_you.set_columns(2 if wide else 1)
         self._columns.set(grid_columns(event.size().width()))
 
     def columns(self) -> int:

@@ -96,7 +96,7 @@ class ETicketScreen(_OutcomeScreen):
         self.qr = QrCodeWidget(side=380, name=texts.QR_NAME)
         self.qr_caption = TextLabel(texts.QR_CAPTION, "muted", align=CENTER)
 
-        number_block = QVBoxLayout()
+        self._number_block = number_block = QVBoxLayout()
         number_block.setSpacing(16)
         for widget in (self.caption, self.number, self.where, self.area, self.wait):
             number_block.addWidget(widget)
@@ -109,16 +109,21 @@ class ETicketScreen(_OutcomeScreen):
         self.body.setSpacing(32)
         self.body.addLayout(number_block, 1)
         self.body.addLayout(qr_block, 1)
+        # The documents: under the QR code in portrait, a third column on a wide screen.
+        documents_block = QVBoxLayout()
+        documents_block.setSpacing(12)
+        documents_block.addWidget(self.documents_title)
+        documents_block.addLayout(self.documents)
+        documents_block.addStretch(1)
+        self.body.addLayout(documents_block, 1)
         # On a short window (a desktop demo) the content scrolls; the button stays put.
         content = QWidget()
-        column = QVBoxLayout(content)
+        self._column = column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(24)
         column.addStretch(1)
         column.addWidget(self.sentence)
         column.addLayout(self.body)
-        column.addWidget(self.documents_title)
-        column.addLayout(self.documents)
         column.addStretch(1)
         self.page.addWidget(finger_scroll_area(content), 1)
         self.page.addWidget(self.finish_button, alignment=CENTER)
@@ -145,6 +150,8 @@ class ETicketScreen(_OutcomeScreen):
         self.body.setDirection(
             QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
         )
+        self._number_block.setSpacing(6 if landscape else 16)
+        self._column.setSpacing(12 if landscape else 24)
 
 
 class FailedScreen(_OutcomeScreen):

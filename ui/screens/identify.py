@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk import identity as core
 from kiosk.catalog import Matter
@@ -22,7 +22,8 @@ from kiosk.text import Text
 from ui import texts, theme
 from ui.code_pad import CREDIT_CODE_GROUPS, CodeFormat, CodePad
 from ui.screens.base import Screen
-from ui.widgets import Badge, MatterRow, TextLabel, TouchButton, finger_scroll_area
+from ui.tiles import Badge, MatterRow
+from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 MAX_RECOMMENDED = 6
 BADGE_REMINDER_STYLE = (theme.AMBER_INK, theme.AMBER_PALE)
@@ -293,7 +294,25 @@ class ForYouSection(QWidget):
         self.list.addWidget(self.greeting)
         self.list.addWidget(self.credit)
         self.list.addWidget(self.title)
+        # The matters one under the other; two side by side on a wide screen.
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.list.addLayout(self.grid)
+        self._columns = 1
         self.hide()
+
+    def set_columns(self, columns: int) -> None:
+        if columns != self._columns:
+            self._columns = columns
+            self._lay_out_rows()
+
+    def _lay_out_rows(self) -> None:
+        for row in self.rows:
+            self.grid.removeWidget(row)
+        for index, row in enumerate(self.rows):
+            self.grid.addWidget(row, index // self._columns, index % self._columns)
+        for column in range(max(2, self.grid.columnCount())):
+            self.grid.setColumnStretch(column, 1 if column < self._columns else 0)
 
     def show_for(
         self, identity: Identity | None, profile: TaxpayerProfile, matters: Sequence[Matter]
@@ -314,13 +333,13 @@ class ForYouSection(QWidget):
             row.clicked.connect(
                 lambda _=False, code=entry.matter.code: self.matter_chosen.emit(code)
             )
-            self.list.addWidget(row)
             self.rows.append(row)
+        self._lay_out_rows()
         self.show()
 
     def _clear_rows(self) -> None:
         for row in self.rows:
-            self.list.removeWidget(row)
+            self.grid.removeWidget(row)
             row.hide()
             row.setParent(None)
             row.deleteLater()

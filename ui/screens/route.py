@@ -23,7 +23,7 @@ from kiosk.tickets import DocumentLine, windows_text
 from kiosk.triage import Route
 from kiosk.visit import GuideSlip
 from ui import texts
-from ui.screens.base import Screen, queue_area, queue_name
+from ui.screens.base import WIDE_PX, Screen, queue_area, queue_name, set_dense
 from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
 
 NARROW_PX = 900
@@ -67,7 +67,7 @@ class RouteScreen(Screen):
         column.setSpacing(24)
 
         self.offer = card_frame("offer")
-        offer_layout = QVBoxLayout(self.offer)
+        self._offer_layout = offer_layout = QVBoxLayout(self.offer)
         offer_layout.setContentsMargins(36, 32, 36, 32)
         offer_layout.setSpacing(20)
         self.offer_title = TextLabel(texts.SELF_SERVICE_OFFER, "title")
@@ -86,7 +86,7 @@ class RouteScreen(Screen):
         offer_layout.addLayout(offer_buttons)
 
         self.where = card_frame()
-        where_layout = QVBoxLayout(self.where)
+        self._where_layout = where_layout = QVBoxLayout(self.where)
         where_layout.setContentsMargins(36, 28, 36, 28)
         where_layout.setSpacing(10)
         self.go_to = TextLabel(texts.GO_TO, "muted")
@@ -127,25 +127,38 @@ class RouteScreen(Screen):
         self.documents.setSpacing(8)
         self.deferrable_legend = TextLabel(texts.DEFERRABLE_LEGEND, "muted")
         # Stacked: the priority button's label is long in Chinese.
-        self.extra_buttons = QVBoxLayout()
+        self.extras = QWidget()  # in whichever column has room on a wide screen
+        self.extra_buttons = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.extras)
+        self.extra_buttons.setContentsMargins(0, 0, 0, 0)
         self.extra_buttons.setSpacing(16)
         self.priority_button = TouchButton(texts.PRIORITY_BUTTON)
         self.add_matter_button = TouchButton(texts.ADD_MATTER)
-        self.extra_buttons.addWidget(self.priority_button)
-        self.extra_buttons.addWidget(self.add_matter_button)
+        self.extra_buttons.addWidget(self.priority_button, 3)  # the longer label
+        self.extra_buttons.addWidget(self.add_matter_button, 2)
 
-        column.addWidget(self.refusal)
-        column.addWidget(self.offer)
-        column.addWidget(self.where)
-        column.addWidget(self.matters_line)
-        column.addWidget(self.time_limit)
-        column.addWidget(self.why_title)
-        column.addLayout(self.reasons)
-        column.addWidget(self.documents_title)
-        column.addLayout(self.documents)
-        column.addWidget(self.deferrable_legend)
-        column.addLayout(self.extra_buttons)
+        # One column in portrait; on a wide screen the offer and the window on the left,
+        # the matter, the reasons and the documents beside them (base.WIDE_PX).
+        self.columns = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.columns.setSpacing(24)
+        self._left, self._right = left, right = QVBoxLayout(), QVBoxLayout()
+        for side in (left, right):
+            side.setSpacing(24)
+            self.columns.addLayout(side, 1)
+        column.addLayout(self.columns)
         column.addStretch(1)
+        left.addWidget(self.refusal)
+        left.addWidget(self.offer)
+        left.addWidget(self.where)
+        left.addStretch(1)
+        right.addWidget(self.matters_line)
+        right.addWidget(self.time_limit)
+        right.addWidget(self.why_title)
+        right.addLayout(self.reasons)
+        right.addWidget(self.documents_title)
+        right.addLayout(self.documents)
+        right.addWidget(self.deferrable_legend)
+        right.addWidget(self.extras)
+        right.addStretch(1)
         self.scroll_area = finger_scroll_area(content)
         self.page.addWidget(self.scroll_area, 1)
 
@@ -164,13 +177,51 @@ class RouteScreen(Screen):
         self.home_button.clicked.connect(self.home)
         self._dynamic: list[TextLabel] = []
         self.route: Route | None = None
+        self._wide = False
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
         narrow = event.size().width() < NARROW_PX
+        wide = event.size().width() >= WIDE_PX
+        self.columns.setDirection(
+            QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        )
+        set_dense(self, wide)
+        self.go_to.setVisible(not wide)  # the card says where to go without it
+        # The two extra buttons side by side on the portrait panel, stacked in a column.
+        side_by_side = not narrow and not wide
+        self.extra_buttons.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        self._wide = wide
+        self._place_extras()
+        card = 12 if wide else 32
+        self.columns.setSpacing(16 if wide else 24)
+        for side in (self._left, self._right):
+            side.setSpacing(16 if wide else 24)
+        self._offer_layout.setContentsMargins(36, card, 36, card)
+        self._offer_layout.setSpacing(6 if wide else 20)
+        self._where_layout.setContentsMargins(36, card - 8, 36, card - 8)
+        self._where_layout.setSpacing(0 if wide else 10)
+        # The reasons speak for themselves under the matter on a wide screen.
+        self.why_title.setVisible(not wide and not self.refused())
         self.offer_buttons.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )
+
+    def _place_extras(self) -> None:
+        """Priority and 再加一项: after the documents, or, on a wide screen, under the
+        window card when the column of the documents is the longer one."""
+        left = self._wide and not self.offer_shown()
+        # With the offer, the left column is the taller: it gets the more width.
+        offer_beside = self._wide and self.offer_shown()
+        self.columns.setStretch(0, 4 if offer_beside else 1)
+        self.columns.setStretch(1, 3 if offer_beside else 1)
+        target, other = (self._left, self._right) if left else (self._right, self._left)
+        if target.indexOf(self.extras) >= 0:
+            return
+        other.removeWidget(self.extras)
+        target.insertWidget(target.count() - 1, self.extras)  # above the column's stretch
 
     def show_route(self, route: Route, documents: Sequence[DocumentLine]) -> None:
         """Show a new route: the self-service offer first when the route has one."""
@@ -225,13 +276,14 @@ class RouteScreen(Screen):
         self.offer.setVisible(offered and not refused)
         self.where.setVisible(not refused)
         self.confirm_button.setVisible(not refused)
-        self.why_title.setVisible(not refused)
+        self.why_title.setVisible(not refused and not self._wide)
         for label in self._dynamic:
             if label.parent() is not None and self.reasons.indexOf(label) >= 0:
                 label.setVisible(not refused)
         asked = self.route is not None and self.route.rule.startswith("priority")
         self.priority_button.setVisible(not refused and not asked)
         self.add_matter_button.setVisible(not refused)
+        self._place_extras()
 
     def offer_shown(self) -> bool:
         return not self.offer.isHidden()
@@ -263,5 +315,8 @@ class RouteScreen(Screen):
         printed = state is GuideSlip.PRINTED
         self.print_guide_button.setEnabled(not busy and not printed)  # one slip is enough
         self.guide_done_button.setVisible(printed)
+        # A wide screen's narrow card: 完成 alone once printed (the status says so).
+        self.print_guide_button.setVisible(not (printed and self._wide))
+        self.offer_hint.setVisible(not (printed and self._wide))  # the status says what next
         for button in (self.confirm_button, self.back_button):
             button.setEnabled(not busy)

@@ -7,14 +7,15 @@ import string
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Catalog
 from ui import texts
 from ui.grid import GridColumns
-from ui.screens.base import Screen
+from ui.screens.base import WIDE_PX, Screen, mark_scroll_list
 from ui.screens.matter import matter_badges, matter_detail
-from ui.widgets import MatterRow, TextLabel, TouchButton, finger_scroll_area
+from ui.tiles import MatterRow
+from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 MAX_RESULTS = 12
 MAX_QUERY = 12
@@ -49,8 +50,7 @@ class SearchScreen(Screen):
         self.results.setSpacing(16)
         self.results.addWidget(self.empty)
         self.results.addStretch(1)
-        self.scroll_area = finger_scroll_area(content)
-        self.scroll_area.setProperty("scrollList", True)  # the results scroll; keys stay
+        self.scroll_area = mark_scroll_list(finger_scroll_area(content))  # keys stay
 
         keys = QWidget()
         self.keypad = QGridLayout(keys)
@@ -67,8 +67,13 @@ class SearchScreen(Screen):
         self.clear_button.clicked.connect(self.clear)
         self._columns = GridColumns(self._reflow, 7)
 
-        for widget in (self.title, self.hint, self.query_label):
-            self.page.addWidget(widget)
+        # The hint and what is typed: one under the other; side by side on a wide screen.
+        self.prompt = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.prompt.setSpacing(self.page.spacing())
+        self.prompt.addWidget(self.hint, 1)
+        self.prompt.addWidget(self.query_label, 1)
+        self.page.addWidget(self.title)
+        self.page.addLayout(self.prompt)
         self.page.addWidget(self.scroll_area, 1)
         self.page.addWidget(keys)
         self.back_button = TouchButton(texts.BACK)
@@ -78,7 +83,13 @@ class SearchScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
         super().resizeEvent(event)
-        self._columns.set(key_columns(event.size().width()))
+        width = event.size().width()
+        self.prompt.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if width >= WIDE_PX
+            else QBoxLayout.Direction.TopToBottom
+        )
+        self._columns.set(key_columns(width))
 
     def _reflow(self, columns: int) -> None:
         keys = [*self.letter_buttons, self.delete_button, self.clear_button]
@@ -86,8 +97,16 @@ class SearchScreen(Screen):
             self.keypad.removeWidget(key)
         for index, key in enumerate(self.letter_buttons):
             self.keypad.addWidget(key, index // columns, index % columns)
-        # Delete and Clear share a row of their own: wide enough for their words.
-        row = (len(self.letter_buttons) + columns - 1) // columns
+        # Delete and Clear two keys wide each, at the end of the last row when it has room
+        # (a short, wide screen); else sharing a row of their own.
+        letters = len(self.letter_buttons)
+        free = -letters % columns
+        if free >= 4:
+            row, start, span = letters // columns, columns - free, free // 2
+            self.keypad.addWidget(self.delete_button, row, start, 1, span)
+            self.keypad.addWidget(self.clear_button, row, start + span, 1, free - span)
+            return
+        row = (letters + columns - 1) // columns
         half = columns // 2
         self.keypad.addWidget(self.delete_button, row, 0, 1, half)
         self.keypad.addWidget(self.clear_button, row, half, 1, columns - half)
