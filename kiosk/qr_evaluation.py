@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.evaluation import Evaluation, EvaluationLevel, EvaluationRecorder
-from kiosk.evaluation_reasons import ReasonList, load_reasons
+from kiosk.evaluation_reasons import Channel, ReasonList, load_reasons
 from kiosk.journal import Journal, JournalEvent
 from kiosk.queue import TicketRow
 from kiosk.service_windows.keypads import WindowService
@@ -77,9 +77,17 @@ class QrEvaluations:
         )
         return QrState(ticket.number, ticket.status == "finished", level, given)
 
-    def give(self, ticket: TicketRow, level: int | None, reasons: list[str], note: str) -> QrState:
-        """The phone's vote and/or 差评 content; QrRefused as the hall server refuses:
-        409 not served or evaluated already, 422 naming the field."""
+    def give(
+        self,
+        ticket: TicketRow,
+        level: int | None,
+        reasons: list[str],
+        note: str,
+        channel: Channel = "qr",
+    ) -> QrState:
+        """The phone's (or the kiosk screen's, channel terminal) vote and/or 差评
+        content; QrRefused as the hall server refuses: 409 not served or evaluated
+        already, 422 naming the field."""
         with self._lock:
             state = self.state(ticket)
             if not state.served:
@@ -100,15 +108,15 @@ class QrEvaluations:
             elif reasons or note.strip():
                 raise QrRefused(422, "reasons: only a 差评 has reasons", "reasons")
             evaluation = (
-                self._vote(ticket, EvaluationLevel(chosen))
+                self._vote(ticket, EvaluationLevel(chosen), channel)
                 if state.level is None
                 else self._evaluation(ticket)
             )
             if negative:
-                self._recorder.add_content(evaluation, self.reasons, reasons, note, "qr")
+                self._recorder.add_content(evaluation, self.reasons, reasons, note, channel)
             return self.state(ticket)
 
-    def _vote(self, ticket: TicketRow, level: EvaluationLevel) -> Evaluation:
+    def _vote(self, ticket: TicketRow, level: EvaluationLevel, channel: Channel) -> Evaluation:
         finished = [
             event.payload.get("staff_id")
             for event in self._journal.events(ticket.ticket_id)
@@ -121,6 +129,7 @@ class QrEvaluations:
             ticket.ticket_id,
             level,
             None if staff is None else str(staff),
+            channel,
         )
 
     def _evaluation(self, ticket: TicketRow) -> Evaluation:
