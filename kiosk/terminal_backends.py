@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from kiosk.evaluation_reasons import ReasonList
+from typing import TYPE_CHECKING
+
+from kiosk.evaluation_reasons import Reason, ReasonList, load_reasons
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.base import HallError
@@ -19,7 +21,10 @@ from kiosk.hall.http.wire import HallWire, Refused
 from kiosk.hall.link import LinkDown
 from kiosk.hall.local import LocalHall
 from kiosk.qr_evaluation import QrEvaluations, QrRefused, QrState
-from kiosk.terminal_evaluation import ServiceState, TerminalRefused
+from kiosk.terminal_evaluation import ServiceState, TerminalEvaluations, TerminalRefused
+
+if TYPE_CHECKING:
+    from kiosk.app import Kiosk
 
 
 def _service(state: QrState | api.EvaluationStateOut) -> ServiceState:
@@ -57,7 +62,8 @@ class EmbeddedTerminal:
 
 
 class HttpTerminal:
-    """The hall server keeps the evaluations; the reasons are the server's list."""
+    """The hall server keeps the evaluations; the reasons are the server's list (the
+    kiosk's own until the server said)."""
 
     def __init__(self, wire: HallWire, reasons: ReasonList) -> None:
         self._wire = wire
@@ -77,6 +83,10 @@ class HttpTerminal:
             raise TerminalRefused(refused.status, str(refused)) from None
         except (HallError, LinkDown) as error:  # not reached, or no answer
             raise TerminalRefused(0, str(error)) from None
+        if answer.reasons:
+            self._reasons = ReasonList(
+                tuple(Reason(**reason.model_dump()) for reason in answer.reasons)
+            )
         return _service(answer)
 
     def state(self, ticket_id: str) -> ServiceState:
@@ -87,3 +97,17 @@ class HttpTerminal:
     ) -> ServiceState:
         body = api.EvaluationContentIn(level=level, reasons=reasons, note=note)
         return self._call(ticket_id, body)
+
+
+def terminal_evaluations(kiosk: Kiosk) -> TerminalEvaluations | None:
+    """Where this kiosk's screen keeps evaluations; None where none are kept (an
+    embedded hall without keypads: as for the phone page, the kiosk keeps none)."""
+    from kiosk.hall.http.client import HttpHall
+    from kiosk.qr_evaluation import of_windows
+
+    if isinstance(kiosk.hall, HttpHall):
+        return HttpTerminal(kiosk.hall.wire, load_reasons(kiosk.settings))
+    if isinstance(kiosk.hall, LocalHall):
+        _, evaluations = of_windows(kiosk.settings, kiosk.windows, kiosk.journal)
+        return None if evaluations is None else EmbeddedTerminal(kiosk.hall, evaluations)
+    return None

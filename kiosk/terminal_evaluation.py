@@ -25,6 +25,7 @@ from kiosk.evaluation_reasons import MAX_NOTE, ReasonList
 from kiosk.text import Language, Text, text
 
 IDLE_SECONDS = 60.0
+DONE_SECONDS = 15.0  # a message (thanks, a problem) stays this long
 NO_PROBLEM = Text(zh="", en="")
 # The status page's address as the slip's QR code holds it (kiosk/hall/api.py).
 _TICKET_URL = re.compile(r"^https?://[^\s/]+(?:/[^\s?#]*)?/t/([A-Za-z0-9_-]{1,64})/?(?:[?#]\S*)?$")
@@ -179,8 +180,11 @@ class TerminalVisit:
         self._touched = self._clock.monotonic()
 
     def idle(self) -> bool:
-        """True once nobody touched the screen for IDLE_SECONDS: back home."""
-        return self._clock.monotonic() - self._touched >= IDLE_SECONDS
+        """True once nobody touched the screen for IDLE_SECONDS (DONE_SECONDS on a
+        message): back home."""
+        waited = self._clock.monotonic() - self._touched
+        asking = self.step in (Step.LEVELS, Step.REASONS)
+        return waited >= (IDLE_SECONDS if asking else DONE_SECONDS)
 
     def _send(self, level: int | None, reasons: list[str], note: str) -> Step:
         assert self.ticket_id is not None
