@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.evaluation import EvaluationLevel
 from kiosk.identity import unknown_code
@@ -79,16 +79,17 @@ class EvaluateScreen(Screen):
 
     def _levels_page(self) -> QWidget:
         page = QWidget()
-        grid = QGridLayout(page)
-        grid.setSpacing(24)
-        grid.addWidget(TextLabel(message("ask"), "subtitle", align=CENTER), 0, 0)
-        for level in EvaluationLevel:
-            button = TouchButton(level.label, "primary" if level < 4 else "secondary")
+        column = QVBoxLayout(page)
+        column.setSpacing(24)
+        column.addWidget(TextLabel(message("ask"), "subtitle", align=CENTER))
+        for level in EvaluationLevel:  # all alike: the screen leans towards no level
+            button = TouchButton(level.label)
             button.setObjectName(f"level-{int(level)}")
             button.clicked.connect(
                 lambda _=False, chosen=int(level): self.level_chosen.emit(chosen)
             )
-            grid.addWidget(button, int(level), 0)
+            column.addWidget(button)
+        column.addStretch(1)
         self.pages.addWidget(page)
         return page
 
