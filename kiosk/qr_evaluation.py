@@ -11,6 +11,7 @@ after a 差评 give its content once (reasons and a note, channel qr).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,12 +60,19 @@ def _counted(events: list[JournalEvent]) -> JournalEvent | None:
     )
 
 
+_LOCKS: weakref.WeakKeyDictionary[EvaluationRecorder, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
 class QrEvaluations:
     def __init__(self, recorder: EvaluationRecorder, journal: Journal, reasons: ReasonList) -> None:
         self._recorder = recorder
         self._journal = journal
         self.reasons = reasons
-        self._lock = threading.Lock()  # one phone's two taps: one vote
+        # One phone's two taps, or the phone and the kiosk's screen at once: one vote
+        # (every QrEvaluations of a recorder shares its lock).
+        with _LOCKS_LOCK:
+            self._lock = _LOCKS.setdefault(recorder, threading.Lock())
 
     def state(self, ticket: TicketRow) -> QrState:
         events = self._journal.events(ticket.ticket_id)
