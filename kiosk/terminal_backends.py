@@ -17,14 +17,14 @@ from kiosk.evaluation_reasons import Reason, ReasonList, load_reasons
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.base import HallError
-from kiosk.hall.http.wire import HallWire, Refused
 from kiosk.hall.link import LinkDown
 from kiosk.hall.local import LocalHall
 from kiosk.qr_evaluation import QrEvaluations, QrRefused, QrState
 from kiosk.terminal_evaluation import ServiceState, TerminalEvaluations, TerminalRefused
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx and the hall client: only loaded with a hall server
     from kiosk.app import Kiosk
+    from kiosk.hall.http.wire import HallWire
 
 
 def _service(state: QrState | api.EvaluationStateOut) -> ServiceState:
@@ -74,6 +74,8 @@ class HttpTerminal:
         return self._reasons
 
     def _call(self, ticket_id: str, body: api.EvaluationContentIn | None) -> ServiceState:
+        from kiosk.hall.http.wire import Refused
+
         path = paths.PATH_TICKET_EVALUATION.format(ticket_id=ticket_id)
         try:
             answer = self._wire.request(
@@ -102,11 +104,14 @@ class HttpTerminal:
 def terminal_evaluations(kiosk: Kiosk) -> TerminalEvaluations | None:
     """Where this kiosk's screen keeps evaluations; None where none are kept (an
     embedded hall without keypads: as for the phone page, the kiosk keeps none)."""
-    from kiosk.hall.http.client import HttpHall
     from kiosk.qr_evaluation import of_windows
 
-    if isinstance(kiosk.hall, HttpHall):
-        return HttpTerminal(kiosk.hall.wire, load_reasons(kiosk.settings))
+    if kiosk.settings.hall.backend != "embedded":
+        from kiosk.hall.http.client import HttpHall
+
+        if isinstance(kiosk.hall, HttpHall):
+            return HttpTerminal(kiosk.hall.wire, load_reasons(kiosk.settings))
+        return None
     if isinstance(kiosk.hall, LocalHall):
         _, evaluations = of_windows(kiosk.settings, kiosk.windows, kiosk.journal)
         return None if evaluations is None else EmbeddedTerminal(kiosk.hall, evaluations)
