@@ -192,8 +192,11 @@ def _scan_report(code: str) -> dict[str, Any]:
     report: dict[str, Any] = {"ok": True, "code": _mask_long_numbers(code), "length": len(code)}
     try:
         from kiosk.identity import CodeProblem, classify_code
+        from kiosk.terminal_evaluation import ticket_code
     except ImportError:
         return {**report, "kind": "unclassified"}
+    if ticket_code(code) is not None:  # a ticket's slip: the kiosk screen's evaluation
+        return {**report, "kind": "ticket_slip"}
     found = classify_code(code)
     if isinstance(found, CodeProblem):  # what the taxpayer would be told
         return {**report, "kind": "unrecognised", "problem": found.message.en}

@@ -41,12 +41,13 @@ from kiosk.identity import (
     unreadable_scan,
 )
 from kiosk.taxpayer import Identity
+from kiosk.terminal_evaluation import TicketCode, ticket_code
 
 log = logging.getLogger(__name__)
 
 CardResult = Identity | CardRefused
 CardListener = Callable[[CardResult], None]
-CodeResult = Identity | CodeProblem
+CodeResult = Identity | CodeProblem | TicketCode  # TicketCode: a ticket's slip
 CodeListener = Callable[[CodeResult], None]
 
 # How often a missing port is looked at again (the transport's back-off decides
@@ -387,7 +388,7 @@ class ScannerWatcher(_Watcher[CodeResult]):
                 continue
             self.codes_read += 1
             self._notify()
-            self._deliver(classify_code(code))
+            self._deliver(ticket_code(code) or classify_code(code))
 
     def _online_status(self) -> DeviceStatus:
         return DeviceStatus.READY if self._scanner.online else DeviceStatus.OFFLINE

@@ -191,14 +191,16 @@ class EvaluationRecorder:
         ticket_id: str,
         level: EvaluationLevel,
         staff_id: str | None,
+        channel: Channel = "qr",
     ) -> Evaluation:
-        """A vote on the phone page (channel qr) for a served ticket no one voted for:
-        the window's keypad prompt for that ticket is answered by it, and a later vote on
-        the keypad is a repeat (one service, one evaluation)."""
+        """A vote on the phone page (channel qr) or the kiosk's screen (terminal) for a
+        served ticket no one voted for: the window's keypad prompt for that ticket is
+        answered by it, and a later vote on the keypad is a repeat (one service, one
+        evaluation)."""
         prompt = self.answered_elsewhere(window, ticket_id)
         staff_id = staff_id or (None if prompt is None else prompt.staff_id)
         served = Prompt(window, ticket_number, staff_id, self._clock.monotonic(), ticket_id)
-        return self._record(window, level, served, channel="qr")
+        return self._record(window, level, served, channel=channel)
 
     def answered_elsewhere(self, window: int, ticket_id: str) -> Prompt | None:
         """The window's prompt for `ticket_id`, answered on the phone page (here, or on

@@ -11,12 +11,13 @@ after a 差评 give its content once (reasons and a note, channel qr).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.evaluation import Evaluation, EvaluationLevel, EvaluationRecorder
-from kiosk.evaluation_reasons import ReasonList, load_reasons
+from kiosk.evaluation_reasons import Channel, ReasonList, load_reasons
 from kiosk.journal import Journal, JournalEvent
 from kiosk.queue import TicketRow
 from kiosk.service_windows.keypads import WindowService
@@ -59,12 +60,19 @@ def _counted(events: list[JournalEvent]) -> JournalEvent | None:
     )
 
 
+_LOCKS: weakref.WeakKeyDictionary[EvaluationRecorder, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
 class QrEvaluations:
     def __init__(self, recorder: EvaluationRecorder, journal: Journal, reasons: ReasonList) -> None:
         self._recorder = recorder
         self._journal = journal
         self.reasons = reasons
-        self._lock = threading.Lock()  # one phone's two taps: one vote
+        # One phone's two taps, or the phone and the kiosk's screen at once: one vote
+        # (every QrEvaluations of a recorder shares its lock).
+        with _LOCKS_LOCK:
+            self._lock = _LOCKS.setdefault(recorder, threading.Lock())
 
     def state(self, ticket: TicketRow) -> QrState:
         events = self._journal.events(ticket.ticket_id)
@@ -77,9 +85,17 @@ class QrEvaluations:
         )
         return QrState(ticket.number, ticket.status == "finished", level, given)
 
-    def give(self, ticket: TicketRow, level: int | None, reasons: list[str], note: str) -> QrState:
-        """The phone's vote and/or 差评 content; QrRefused as the hall server refuses:
-        409 not served or evaluated already, 422 naming the field."""
+    def give(
+        self,
+        ticket: TicketRow,
+        level: int | None,
+        reasons: list[str],
+        note: str,
+        channel: Channel = "qr",
+    ) -> QrState:
+        """The phone's (or the kiosk screen's, channel terminal) vote and/or 差评
+        content; QrRefused as the hall server refuses: 409 not served or evaluated
+        already, 422 naming the field."""
         with self._lock:
             state = self.state(ticket)
             if not state.served:
@@ -100,15 +116,15 @@ class QrEvaluations:
             elif reasons or note.strip():
                 raise QrRefused(422, "reasons: only a 差评 has reasons", "reasons")
             evaluation = (
-                self._vote(ticket, EvaluationLevel(chosen))
+                self._vote(ticket, EvaluationLevel(chosen), channel)
                 if state.level is None
                 else self._evaluation(ticket)
             )
             if negative:
-                self._recorder.add_content(evaluation, self.reasons, reasons, note, "qr")
+                self._recorder.add_content(evaluation, self.reasons, reasons, note, channel)
             return self.state(ticket)
 
-    def _vote(self, ticket: TicketRow, level: EvaluationLevel) -> Evaluation:
+    def _vote(self, ticket: TicketRow, level: EvaluationLevel, channel: Channel) -> Evaluation:
         finished = [
             event.payload.get("staff_id")
             for event in self._journal.events(ticket.ticket_id)
@@ -121,6 +137,7 @@ class QrEvaluations:
             ticket.ticket_id,
             level,
             None if staff is None else str(staff),
+            channel,
         )
 
     def _evaluation(self, ticket: TicketRow) -> Evaluation:

@@ -39,6 +39,7 @@ from ui.screens.base import Screen
 from ui.screens.category import CategoryScreen
 from ui.screens.checkin import CheckInScreen
 from ui.screens.done import DoneScreen, ETicketScreen, FailedScreen
+from ui.screens.evaluate import TerminalEvaluation
 from ui.screens.home import HomeScreen
 from ui.screens.identify import (
     CodeEntryScreen,
@@ -176,6 +177,10 @@ class KioskWindow(QMainWindow):
         )
         self.last_ticket: IssuedTicket | None = None  # the visit's, or the one before
         self.view = VisitView(self)
+        # 好差评 on this screen: a served ticket's slip scanned at home (ui/screens/evaluate.py).
+        self.evaluation = TerminalEvaluation(self)
+        self.screens[self.evaluation.screen.name] = self.evaluation.screen
+        self.stack.addWidget(self.evaluation.screen)
         self._connect()
         self._health: PrinterHealth | None = kiosk.printer.health if kiosk.printer else None
         if self._health is not None:
@@ -246,7 +251,7 @@ class KioskWindow(QMainWindow):
         self.ticket_bridge.guide_printed.connect(machine.guide_printed)
         self.ticket_bridge.queue_states_read.connect(machine.queue_states_read)
         self.devices.card_event.connect(machine.card_read)
-        self.devices.scan_event.connect(machine.code_scanned)
+        self.devices.scan_event.connect(self.evaluation.route_scan)
         self.profiles.profile_read.connect(machine.profile_read)
 
     # ---- public API ---------------------------------------------------------------
@@ -321,6 +326,7 @@ class KioskWindow(QMainWindow):
         self.idle_check_timer.stop()
         self.technician.shutdown()
         self.devices.detach()
+        self.evaluation.shutdown()
         self.profiles.stop()
         if self.hall_status is not None:
             self.hall_status.shutdown()

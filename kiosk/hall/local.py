@@ -36,6 +36,7 @@ from kiosk.queue import (
     QueueEngine,
     QueueError,
     QueueFull,
+    TicketRow,
     Transaction,
     WindowChange,
     WindowPaused,
@@ -150,6 +151,10 @@ class LocalHall(HallBackend):
 
     def unconfirmed(self, kiosk_id: str) -> list[str]:
         return self._read(lambda tx: self._engine.reserved_by(tx, kiosk_id))
+
+    def ticket_row(self, ticket_id: str) -> TicketRow | None:
+        """The hall's ticket by its id (the kiosk screen's evaluation), None if unknown."""
+        return self._read(lambda tx: self._engine.ticket(tx, ticket_id))
 
     def ticket_status(self, ticket_id: str) -> str | None:
         ticket = self._read(lambda tx: self._engine.ticket(tx, ticket_id))

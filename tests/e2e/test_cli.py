@@ -273,7 +273,7 @@ def test_diag_keypads_refuses_a_bad_address_list() -> None:
 def test_diag_scanner_prints_scans_classified_and_masked() -> None:
     scanner, device = start_sim("scanner")
     id_like = "110105" + "19491231" + "002X"
-    options = ["--port", device, "--count", "2", "--timeout", "30", "--json"]
+    options = ["--port", device, "--count", "3", "--timeout", "30", "--json"]
     diag = subprocess.Popen(
         [sys.executable, "-m", "cli", "diag", "scanner", *options],
         stdout=subprocess.PIPE,
@@ -287,7 +287,8 @@ def test_diag_scanner_prints_scans_classified_and_masked() -> None:
         # Scan only once the port is open: opening it discards what came before.
         while "waiting" not in (line := diag.stderr.readline()):
             assert line, "kiosk diag scanner ended before listening"
-        scanner.stdin.write("code YY20261123\njunk\nsplit " + id_like + "\n")
+        slip = "code http://192.0.2.1:8080/t/abc123\n"  # a ticket's slip (its evaluation)
+        scanner.stdin.write("code YY20261123\njunk\nsplit " + id_like + "\n" + slip)
         scanner.stdin.flush()
         out, err = diag.communicate(timeout=30)
     finally:
@@ -295,8 +296,9 @@ def test_diag_scanner_prints_scans_classified_and_masked() -> None:
         assert stop_emulator(scanner) == 0
     assert diag.returncode == 0, err
     scans = [json.loads(line) for line in out.splitlines()]
-    assert [scan["ok"] for scan in scans] == [True, False, True]
+    assert [scan["ok"] for scan in scans] == [True, False, True, True]
     assert scans[0]["kind"] == "appointment_code"
+    assert scans[3]["kind"] == "ticket_slip"
     assert "not UTF-8" in scans[1]["error"]
     assert scans[2]["code"] == "110***********002X"
     assert id_like not in out + err

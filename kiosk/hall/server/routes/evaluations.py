@@ -14,8 +14,9 @@ from fastapi import Path as PathParam
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
-from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now
-from kiosk.hall.server.principal import require_role, require_window
+from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, Token, blocking, holder
+from kiosk.hall.server.hall import HallClock, HallServer
+from kiosk.hall.server.principal import Principal, require_role, require_window
 from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
 from kiosk.hall.server.store.evaluation_actions import EvaluationState
@@ -51,11 +52,29 @@ def evaluation_state(ticket_id: TICKET_ID, server: Hall, clock: Now) -> api.Eval
 
 
 @router.post(paths.PATH_TICKET_EVALUATION, responses=PUBLIC_CONTENT_ERRORS)
-def evaluation_content(
-    ticket_id: TICKET_ID, body: api.EvaluationContentIn, server: Hall, clock: Now
+async def evaluation_content(
+    ticket_id: TICKET_ID, body: api.EvaluationContentIn, server: Hall, clock: Now, token: Token
+) -> api.EvaluationStateOut:
+    """The phone page's; a kiosk's screen calls it too, with its token: then the
+    channel is terminal (the token grants nothing the slip does not: it names the
+    channel and the kiosk, when it is a kiosk's of the ticket's hall)."""
+    caller = await holder(server, token)
+    return await blocking(_content, ticket_id, body, server, clock, caller)
+
+
+def _content(
+    ticket_id: str,
+    body: api.EvaluationContentIn,
+    server: HallServer,
+    clock: HallClock,
+    caller: Principal | None,
 ) -> api.EvaluationStateOut:
     site = server.site_of_ticket(ticket_id)
-    state = site.store.add_qr_content(ticket_id, body.level, body.reason_codes(), body.note)
+    terminal = caller is not None and caller.role == "kiosk" and caller.hall == site.store.hall
+    kiosk_id = caller.client_id if terminal and caller is not None else None
+    state = site.store.add_qr_content(
+        ticket_id, body.level, body.reason_codes(), body.note, kiosk_id
+    )
     ticket = site.store.ticket(ticket_id) if body.level is not None else None
     if ticket is not None and ticket.window is not None:  # a vote: the keypad's prompt ends
         server.publish(

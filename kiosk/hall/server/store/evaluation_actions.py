@@ -62,9 +62,15 @@ class EvaluationActions(StoreBase):
         return EvaluationState(ticket.number, ticket.status == "finished", level, given)
 
     def add_qr_content(
-        self, ticket_id: str, level: int | None, reasons: list[str], note: str
+        self,
+        ticket_id: str,
+        level: int | None,
+        reasons: list[str],
+        note: str,
+        kiosk_id: str | None = None,
     ) -> EvaluationState:
-        """The phone page's vote and/or 差评 content for a served ticket, channel qr;
+        """The phone page's vote and/or 差评 content for a served ticket, channel qr
+        (channel terminal, from a kiosk's screen, when `kiosk_id` is the kiosk's);
         once per service (409 after that). 404 for an unknown ticket, 409 before it is
         served, 422 naming the field for a bad level, reason or note."""
         now = self.now()
@@ -89,13 +95,16 @@ class EvaluationActions(StoreBase):
             elif reasons or note.strip():
                 raise StoreError(422, "reasons: only a 差评 has reasons", "reasons")
             if state.level is None:
-                self._qr_vote(tx, ticket_id, level, now)
+                self._qr_vote(tx, ticket_id, level, now, kiosk_id)
             counted = counted_evaluation(tx, ticket_id, self.hall)
             if counted is not None and level >= NEGATIVE:
-                set_content(tx, counted[0], chosen, note, "qr", now)
+                channel = "qr" if kiosk_id is None else "terminal"
+                set_content(tx, counted[0], chosen, note, channel, now)
             return self._state(tx, ticket_id)
 
-    def _qr_vote(self, tx: Transaction, ticket_id: str, level: int, now: datetime) -> None:
+    def _qr_vote(
+        self, tx: Transaction, ticket_id: str, level: int, now: datetime, kiosk_id: str | None
+    ) -> None:
         ticket = self.engine.ticket(tx, ticket_id)
         assert ticket is not None  # checked by the caller, in this transaction
         row = tx.one(
@@ -108,13 +117,13 @@ class EvaluationActions(StoreBase):
             self,
             tx,
             evaluation_id=uuid.uuid4().hex,
-            client_id="qr",
+            client_id="qr" if kiosk_id is None else kiosk_id,
             ticket_id=ticket_id,
             number=ticket.number,
             window=window,
             staff_id=staff,
             level=level,
-            channel="qr",
+            channel="qr" if kiosk_id is None else "terminal",
             at=now.isoformat(),
             repeat=False,
         )

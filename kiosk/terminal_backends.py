@@ -1,0 +1,118 @@
+"""Where the kiosk screen's evaluation (kiosk/terminal_evaluation.py) is kept.
+
+- The embedded hall: the kiosk's journal, through the same rules as the phone page
+  (kiosk/qr_evaluation.py), channel terminal.
+- The hall server: its public /t/{id}/evaluation, called with the kiosk's token; the
+  server records a call that carries a valid kiosk token of the ticket's hall as
+  channel terminal (kiosk/hall/server/routes/evaluations.py). The endpoint is the
+  phone page's, open to whoever holds the slip: the token grants nothing more, it only
+  names the channel and the kiosk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.evaluation_reasons import Reason, ReasonList, load_reasons
+from kiosk.hall import api as paths
+from kiosk.hall import evaluation_api as api
+from kiosk.hall.base import HallError
+from kiosk.hall.link import LinkDown
+from kiosk.hall.local import LocalHall
+from kiosk.qr_evaluation import QrEvaluations, QrRefused, QrState
+from kiosk.terminal_evaluation import ServiceState, TerminalEvaluations, TerminalRefused
+
+if TYPE_CHECKING:  # httpx and the hall client: only loaded with a hall server
+    from kiosk.app import Kiosk
+    from kiosk.hall.http.wire import HallWire
+
+
+def _service(state: QrState | api.EvaluationStateOut) -> ServiceState:
+    return ServiceState(state.number, state.served, state.level, state.content_given)
+
+
+class EmbeddedTerminal:
+    """The kiosk is its own hall: its tickets, its journal, its windows' keypads."""
+
+    def __init__(self, hall: LocalHall, evaluations: QrEvaluations) -> None:
+        self._hall = hall
+        self._evaluations = evaluations
+
+    @property
+    def reasons(self) -> ReasonList:
+        return self._evaluations.reasons
+
+    def state(self, ticket_id: str) -> ServiceState:
+        ticket = self._hall.ticket_row(ticket_id)
+        if ticket is None:
+            raise TerminalRefused(404, "no such ticket")
+        return _service(self._evaluations.state(ticket))
+
+    def give(
+        self, ticket_id: str, level: int | None, reasons: list[str], note: str
+    ) -> ServiceState:
+        ticket = self._hall.ticket_row(ticket_id)
+        if ticket is None:
+            raise TerminalRefused(404, "no such ticket")
+        try:
+            state = self._evaluations.give(ticket, level, reasons, note, "terminal")
+        except QrRefused as refused:
+            raise TerminalRefused(refused.status, refused.message) from None
+        return _service(state)
+
+
+class HttpTerminal:
+    """The hall server keeps the evaluations; the reasons are the server's list (the
+    kiosk's own until the server said)."""
+
+    def __init__(self, wire: HallWire, reasons: ReasonList) -> None:
+        self._wire = wire
+        self._reasons = reasons
+
+    @property
+    def reasons(self) -> ReasonList:
+        return self._reasons
+
+    def _call(self, ticket_id: str, body: api.EvaluationContentIn | None) -> ServiceState:
+        from kiosk.hall.http.wire import Refused
+
+        path = paths.PATH_TICKET_EVALUATION.format(ticket_id=ticket_id)
+        try:
+            answer = self._wire.request(
+                "GET" if body is None else "POST", path, api.EvaluationStateOut, body
+            )
+        except Refused as refused:
+            raise TerminalRefused(refused.status, str(refused)) from None
+        except (HallError, LinkDown) as error:  # not reached, or no answer
+            raise TerminalRefused(0, str(error)) from None
+        if answer.reasons:
+            self._reasons = ReasonList(
+                tuple(Reason(**reason.model_dump()) for reason in answer.reasons)
+            )
+        return _service(answer)
+
+    def state(self, ticket_id: str) -> ServiceState:
+        return self._call(ticket_id, None)
+
+    def give(
+        self, ticket_id: str, level: int | None, reasons: list[str], note: str
+    ) -> ServiceState:
+        body = api.EvaluationContentIn(level=level, reasons=reasons, note=note)
+        return self._call(ticket_id, body)
+
+
+def terminal_evaluations(kiosk: Kiosk) -> TerminalEvaluations | None:
+    """Where this kiosk's screen keeps evaluations; None where none are kept (an
+    embedded hall without keypads: as for the phone page, the kiosk keeps none)."""
+    from kiosk.qr_evaluation import of_windows
+
+    if kiosk.settings.hall.backend != "embedded":
+        from kiosk.hall.http.client import HttpHall
+
+        if isinstance(kiosk.hall, HttpHall):
+            return HttpTerminal(kiosk.hall.wire, load_reasons(kiosk.settings))
+        return None
+    if isinstance(kiosk.hall, LocalHall):
+        _, evaluations = of_windows(kiosk.settings, kiosk.windows, kiosk.journal)
+        return None if evaluations is None else EmbeddedTerminal(kiosk.hall, evaluations)
+    return None
