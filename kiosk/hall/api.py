@@ -1,12 +1,7 @@
 """The hall server's HTTP/JSON API: paths and models shared by the server and HttpHall.
 
-Start a server for tests or benchmarks:
-    in-process:  ``from kiosk.hall.server.runner import run_in_thread``
-                 ``url, stop = run_in_thread(db_path, settings)``  (port 0, loopback)
-    subprocess:  ``kiosk hall serve --db FILE --port 0 [--config FILE]`` prints one line
-                 ``listening on http://127.0.0.1:PORT`` on stdout once it accepts requests.
-    tokens:      ``kiosk hall token create K01 --db FILE`` prints the token once;
-                 ``kiosk.hall.server.tokens.create_token(db_path, "K01", settings) -> str`` too.
+Start one: ``kiosk hall serve --db FILE --port 0`` (prints ``listening on URL``), or in
+process ``kiosk.hall.server.runner.run_in_thread``; tokens: ``kiosk hall token create``.
 
 Conventions (stable; changes only add optional fields):
 
