@@ -1,7 +1,6 @@
 """The hall server's HTTP/JSON API: paths and models shared by the server and HttpHall.
 
-Start one: ``kiosk hall serve --db FILE --port 0`` (prints ``listening on URL``), or in
-process ``kiosk.hall.server.runner.run_in_thread``; tokens: ``kiosk hall token create``.
+Start one: ``kiosk hall serve --db FILE --port 0`` or ``server.runner.run_in_thread``.
 
 Conventions (stable; changes only add optional fields):
 

@@ -1,8 +1,7 @@
 """The queue of a hall: numbering, call order, estimates, quotas and pauses.
 
-Numbers run per queue per business day (prefix letter and three digits) and
-reset at the hall's local midnight; the counter is in the database, so a restart
-continues it.
+Numbers run per queue per business day (a letter and three digits), from a counter
+in the database: a restart continues it.
 
 A window calls the next waiting ticket of the queues it serves: tickets of the
 `appointment` queue first (triage only issues them to a taxpayer checked in
