@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.evaluation import Evaluation, EvaluationLevel, EvaluationRecorder
 from kiosk.evaluation_reasons import Channel, ReasonList, load_reasons
+from kiosk.evaluation_state import EvaluationState
 from kiosk.journal import Journal, JournalEvent
 from kiosk.queue import TicketRow
 from kiosk.service_windows.keypads import WindowService
@@ -32,24 +32,6 @@ class QrRefused(Exception):
         self.status = status
         self.message = message
         self.field = field
-
-
-@dataclass(frozen=True)
-class QrState:
-    """As the hall server's EvaluationState: the page needs nothing else."""
-
-    number: str
-    served: bool
-    level: int | None
-    content_given: bool
-
-    @property
-    def wants_content(self) -> bool:
-        return (
-            self.level is not None
-            and self.level >= EvaluationLevel.DISSATISFIED
-            and (not self.content_given)
-        )
 
 
 def _counted(events: list[JournalEvent]) -> JournalEvent | None:
@@ -74,7 +56,7 @@ class QrEvaluations:
         with _LOCKS_LOCK:
             self._lock = _LOCKS.setdefault(recorder, threading.Lock())
 
-    def state(self, ticket: TicketRow) -> QrState:
+    def state(self, ticket: TicketRow) -> EvaluationState:
         events = self._journal.events(ticket.ticket_id)
         counted = _counted(events)
         level = None if counted is None else int(counted.payload["level"])
@@ -83,7 +65,7 @@ class QrEvaluations:
             and event.payload.get("evaluation_id") == counted.payload.get("evaluation_id")
             for event in events
         )
-        return QrState(ticket.number, ticket.status == "finished", level, given)
+        return EvaluationState(ticket.number, ticket.status == "finished", level, given)
 
     def give(
         self,
@@ -92,7 +74,7 @@ class QrEvaluations:
         reasons: list[str],
         note: str,
         channel: Channel = "qr",
-    ) -> QrState:
+    ) -> EvaluationState:
         """The phone's (or the kiosk screen's, channel terminal) vote and/or 差评
         content; QrRefused as the hall server refuses: 409 not served or evaluated
         already, 422 naming the field."""

@@ -14,21 +14,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.evaluation_reasons import Reason, ReasonList, load_reasons
+from kiosk.evaluation_state import EvaluationState
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.base import HallError
 from kiosk.hall.link import LinkDown
 from kiosk.hall.local import LocalHall
-from kiosk.qr_evaluation import QrEvaluations, QrRefused, QrState
-from kiosk.terminal_evaluation import ServiceState, TerminalEvaluations, TerminalRefused
+from kiosk.qr_evaluation import QrEvaluations, QrRefused
+from kiosk.terminal_evaluation import TerminalEvaluations, TerminalRefused
 
 if TYPE_CHECKING:  # httpx and the hall client: only loaded with a hall server
     from kiosk.app import Kiosk
     from kiosk.hall.http.wire import HallWire
 
 
-def _service(state: QrState | api.EvaluationStateOut) -> ServiceState:
-    return ServiceState(state.number, state.served, state.level, state.content_given)
+def _service(state: EvaluationState | api.EvaluationStateOut) -> EvaluationState:
+    return EvaluationState(state.number, state.served, state.level, state.content_given)
 
 
 class EmbeddedTerminal:
@@ -42,7 +43,7 @@ class EmbeddedTerminal:
     def reasons(self) -> ReasonList:
         return self._evaluations.reasons
 
-    def state(self, ticket_id: str) -> ServiceState:
+    def state(self, ticket_id: str) -> EvaluationState:
         ticket = self._hall.ticket_row(ticket_id)
         if ticket is None:
             raise TerminalRefused(404, "no such ticket")
@@ -50,7 +51,7 @@ class EmbeddedTerminal:
 
     def give(
         self, ticket_id: str, level: int | None, reasons: list[str], note: str
-    ) -> ServiceState:
+    ) -> EvaluationState:
         ticket = self._hall.ticket_row(ticket_id)
         if ticket is None:
             raise TerminalRefused(404, "no such ticket")
@@ -73,7 +74,7 @@ class HttpTerminal:
     def reasons(self) -> ReasonList:
         return self._reasons
 
-    def _call(self, ticket_id: str, body: api.EvaluationContentIn | None) -> ServiceState:
+    def _call(self, ticket_id: str, body: api.EvaluationContentIn | None) -> EvaluationState:
         from kiosk.hall.http.wire import Refused
 
         path = paths.PATH_TICKET_EVALUATION.format(ticket_id=ticket_id)
@@ -91,12 +92,12 @@ class HttpTerminal:
             )
         return _service(answer)
 
-    def state(self, ticket_id: str) -> ServiceState:
+    def state(self, ticket_id: str) -> EvaluationState:
         return self._call(ticket_id, None)
 
     def give(
         self, ticket_id: str, level: int | None, reasons: list[str], note: str
-    ) -> ServiceState:
+    ) -> EvaluationState:
         body = api.EvaluationContentIn(level=level, reasons=reasons, note=note)
         return self._call(ticket_id, body)
 

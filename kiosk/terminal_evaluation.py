@@ -22,6 +22,7 @@ from typing import Protocol
 from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationLevel
 from kiosk.evaluation_reasons import MAX_NOTE, ReasonList
+from kiosk.evaluation_state import EvaluationState
 from kiosk.text import Language, Text, text
 
 IDLE_SECONDS = 60.0
@@ -46,24 +47,6 @@ def ticket_code(scanned: str) -> TicketCode | None:
     return None if found is None else TicketCode(found[1])
 
 
-@dataclass(frozen=True)
-class ServiceState:
-    """What the hall knows of a ticket's evaluation (as EvaluationStateOut)."""
-
-    number: str
-    served: bool
-    level: int | None
-    content_given: bool
-
-    @property
-    def wants_content(self) -> bool:
-        return (
-            self.level is not None
-            and self.level >= EvaluationLevel.DISSATISFIED
-            and not self.content_given
-        )
-
-
 class TerminalRefused(Exception):
     """The hall did not take it: 404 unknown ticket, 409 not served or evaluated
     already, 422 a bad reason or note; 0: the hall cannot be reached."""
@@ -80,11 +63,11 @@ class TerminalEvaluations(Protocol):
     @property
     def reasons(self) -> ReasonList: ...
 
-    def state(self, ticket_id: str) -> ServiceState: ...
+    def state(self, ticket_id: str) -> EvaluationState: ...
 
     def give(
         self, ticket_id: str, level: int | None, reasons: list[str], note: str
-    ) -> ServiceState: ...
+    ) -> EvaluationState: ...
 
 
 class Step(Enum):

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 
+from kiosk.evaluation_state import EvaluationState
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import ERRORS, PUBLIC_ERRORS, TICKET_ID
@@ -19,7 +20,6 @@ from kiosk.hall.server.hall import HallClock, HallServer
 from kiosk.hall.server.principal import Principal, require_role, require_window
 from kiosk.hall.server.screens.routes import STAFF_CHANGED
 from kiosk.hall.server.store import StoreError
-from kiosk.hall.server.store.evaluation_actions import EvaluationState
 from kiosk.hall.server.store.evaluation_core import hall_reasons
 from kiosk.settings import Settings
 

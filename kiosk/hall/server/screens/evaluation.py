@@ -10,13 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from kiosk.evaluation_state import EvaluationState
 from kiosk.hall import api as paths
 from kiosk.hall import evaluation_api as api
 from kiosk.hall.server.answers import TICKET_ID
 from kiosk.hall.server.screens.routes import ServedScreens
 from kiosk.hall.server.screens.source import ScreenSource
 from kiosk.hall.server.store import StoreError
-from kiosk.qr_evaluation import QrEvaluations, QrRefused, QrState
+from kiosk.qr_evaluation import QrEvaluations, QrRefused
 from kiosk.queue import TicketRow
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +43,7 @@ def _ticket(source: ScreenSource, ticket_id: str) -> TicketRow:
     return found[1]
 
 
-def _out(source: ScreenSource, qr: QrEvaluations, state: QrState) -> api.EvaluationStateOut:
+def _out(source: ScreenSource, qr: QrEvaluations, state: EvaluationState) -> api.EvaluationStateOut:
     return api.EvaluationStateOut(
         server_time=source.engine.now(),
         business_day=source.engine.business_day(),

@@ -6,11 +6,11 @@ contact phones with the retention."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.evaluation_reasons import without_personal_numbers
+from kiosk.evaluation_state import EvaluationState
 from kiosk.follow_ups import PHONE, mask_phone
 from kiosk.hall.server.store.base import StoreBase, StoreError
 from kiosk.hall.server.store.evaluation_core import (
@@ -25,21 +25,6 @@ from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
 
 NEGATIVE = 4  # 不满意 and 非常不满意 are 差评
-
-
-@dataclass(frozen=True)
-class EvaluationState:
-    """What the phone page needs: the ticket's number, its counted level (None: not
-    evaluated yet), and whether 差评 content may still be given."""
-
-    number: str
-    served: bool
-    level: int | None
-    content_given: bool
-
-    @property
-    def wants_content(self) -> bool:
-        return self.level is not None and self.level >= NEGATIVE and not self.content_given
 
 
 class EvaluationActions(StoreBase):
