@@ -86,15 +86,7 @@ def _show_calls(window: KioskWindow, fake_clock: FakeClock) -> None:
     assert len(window.calling_line.calls()) == MAX_CALLS
 
 
-# Not yet laid out to fit: on 1280 x 1024 an identified taxpayer's 为您推荐 rows and the
-# nine category tiles together need about 800 px where 541 are left (issue 18, open).
-NOT_YET = {("for_you", "square")}
-CASES = [
-    (screen, layout)
-    for screen in (*REACHED, *OTHERS)
-    for layout in LAYOUTS
-    if (screen, layout) not in NOT_YET
-]
+CASES = [(screen, layout) for screen in (*REACHED, *OTHERS) for layout in LAYOUTS]
 
 
 @pytest.mark.parametrize(("screen", "layout"), CASES)
@@ -122,3 +114,32 @@ def test_every_demo_screen_fits_every_layout(
         assert (window.width(), window.height()) == size  # nothing forced the window larger
         # The idle screen covers the page: what it covers is not seen.
         assert_screen_fits(window.idle_screen if screen == "idle" else window, NORMAL_MIN_PX)
+
+
+def test_on_1280_by_1024_the_categories_are_a_tap_beside_the_matters_for_you(
+    window: KioskWindow, reach: Reach
+) -> None:
+    window.resize(*SQUARE)
+    settle()
+    reach("for_you")
+    screen = window.category
+    assert screen.for_you.isVisible()
+    assert not any(tile.isVisible() for tile in screen.tiles)
+    assert_screen_fits(window, NORMAL_MIN_PX)
+    tap(window, texts.ALL_CATEGORIES.zh)
+    settle()
+    assert not screen.for_you.isVisible()
+    assert all(tile.isVisible() for tile in screen.tiles)
+    assert_screen_fits(window, NORMAL_MIN_PX)
+
+
+def test_landscape_shows_the_matters_for_you_and_every_category_at_once(
+    window: KioskWindow, reach: Reach
+) -> None:
+    window.resize(*LANDSCAPE)
+    settle()
+    reach("for_you")
+    screen = window.category
+    assert screen.for_you.isVisible()
+    assert all(tile.isVisible() for tile in screen.tiles)
+    assert not screen.all_button.isVisible()

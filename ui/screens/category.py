@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog import Category
@@ -17,6 +17,7 @@ from ui.tiles import CategoryTile
 from ui.widgets import TextLabel, TouchButton, finger_scroll_area
 
 TILE_MIN_WIDTH = 340
+FOLD_BELOW_PX = 1600  # 1280 x 1024 folds; 1920 x 1080 has room for both
 
 
 def grid_columns(width: int, minimum: int = 2, maximum: int = 5) -> int:
@@ -42,7 +43,7 @@ class CategoryScreen(Screen):
         sections.setContentsMargins(0, 0, 0, 0)
         sections.setSpacing(0)
         sections.addWidget(self.for_you)
-        tiles = QWidget()
+        self.tiles_box = tiles = QWidget()
         sections.addWidget(tiles, 1)
         self.grid = QGridLayout(tiles)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -52,9 +53,15 @@ class CategoryScreen(Screen):
         self.page.addWidget(finger_scroll_area(content), 1)
         self.back_button = TouchButton(texts.BACK)
         self.search_button = TouchButton(texts.SEARCH)
+        # 1280 x 1024 has no room for 为您推荐 and the tiles together: the tiles a tap away.
+        self.all_button = TouchButton(texts.ALL_CATEGORIES)
+        self.all_button.hide()
+        self._unfolded = False
         actions = self.button_row()
         actions.addWidget(self.back_button, 1)
+        actions.addWidget(self.all_button, 1)
         actions.addWidget(self.search_button, 1)
+        self.all_button.clicked.connect(self._unfold)
         self.back_button.clicked.connect(self.back)
         self.search_button.clicked.connect(self.search)
         self._columns = GridColumns(self._reflow, 3)
@@ -89,6 +96,28 @@ class CategoryScreen(Screen):
             tile.set_compact(wide)
         self.for_you.set_columns(2 if wide else 1)
         self._columns.set(grid_columns(event.size().width()))
+        self._fold()
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        super().showEvent(event)
+        self._unfolded = False  # each visit starts with 为您推荐
+        self._fold()
+
+    def _fold(self) -> None:
+        """On a wide screen narrower than FOLD_BELOW_PX, 为您推荐 shows alone and a
+        button brings the tiles in its place."""
+        folded = (
+            WIDE_PX <= self.width() < FOLD_BELOW_PX
+            and self.for_you.isVisibleTo(self)
+            and not self._unfolded
+        )
+        self.tiles_box.setVisible(not folded)
+        self.all_button.setVisible(folded)
+
+    def _unfold(self) -> None:
+        self._unfolded = True
+        self.for_you.hide()
+        self._fold()
 
     def columns(self) -> int:
         return self._columns.count
