@@ -4,8 +4,7 @@ hall server's province outbox with retries and idempotency, and a daily CSV expo
 as the fallback."""
 
 from kiosk.hall.province.config import ProvinceConfig, load_province
-from kiosk.hall.province.delivery import ProvinceDelivery
 from kiosk.hall.province.export import export_day
 from kiosk.hall.province.mapping import FieldMapping
 
-__all__ = ["FieldMapping", "ProvinceConfig", "ProvinceDelivery", "export_day", "load_province"]
+__all__ = ["FieldMapping", "ProvinceConfig", "export_day", "load_province"]

@@ -4,10 +4,14 @@ province is configured) and purge follow-ups' contact phones with the retention
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drivers.background import BackgroundThread
 from kiosk.hall.province.config import ProvinceConfig
-from kiosk.hall.province.delivery import ProvinceDelivery
 from kiosk.hall.server.store import HallStore
+
+if TYPE_CHECKING:
+    from kiosk.hall.province.delivery import ProvinceDelivery
 
 PURGE_SECONDS = 3600.0
 
@@ -15,9 +19,13 @@ PURGE_SECONDS = 3600.0
 class EvaluationUpkeep:
     def __init__(self, store: HallStore, province: ProvinceConfig | None) -> None:
         settings = store.settings
-        self.delivery = (
-            None if province is None else ProvinceDelivery(store, province, settings.kiosk.timezone)
-        )
+        self.delivery: ProvinceDelivery | None = None
+        if province is not None:
+            # Imported only with a province: its HTTP client costs a server without one
+            # a tenth of its start.
+            from kiosk.hall.province.delivery import ProvinceDelivery
+
+            self.delivery = ProvinceDelivery(store, province, settings.kiosk.timezone)
         days = settings.technician.retention_days
         self._purge = BackgroundThread.every(
             "contact-phone-purge", PURGE_SECONDS, lambda: store.purge_contact_phones(days)

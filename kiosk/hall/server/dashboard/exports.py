@@ -7,8 +7,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from kiosk.hall.server.dashboard import queries
 from kiosk.hall.server.dashboard.views import LEVELS, Period, history
 from kiosk.hall.server.hall import HallServer
@@ -78,6 +76,8 @@ def _sheets(figures: dict[str, Any]) -> dict[str, list[list[Any]]]:
 
 def tickets_xlsx(server: HallServer, period: Period, hall: str = DEFAULT_HALL) -> bytes:
     """A sheet `tickets` (one row a ticket) and one per chart of the period."""
+    from openpyxl import Workbook  # only when a workbook is asked for: 0.1 s at start
+
     book = Workbook(write_only=True)
     tickets = book.create_sheet("tickets")
     tickets.append(list(queries.TICKET_EXPORT_COLUMNS))

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.clock import FakeClock
-from kiosk.hall.province import ProvinceDelivery, export_day, load_province
+from kiosk.hall.province import export_day, load_province
 from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.province.delivery import ProvinceDelivery
 from kiosk.hall.server.store import HallStore
 from kiosk.settings import CONFIG_DIR, ConfigError
 from tests.helpers.fakes import make_settings
