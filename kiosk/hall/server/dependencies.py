@@ -8,40 +8,58 @@ its store calls in one thread hop (`blocking`), so a request costs one hop.
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from kiosk.hall.server.hall import HallClock, HallServer, HallSite
 from kiosk.hall.server.principal import Principal
 from kiosk.hall.server.store import HallStore, StoreError
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 BEARER = HTTPBearer(auto_error=False, scheme_name="token")
 
-# A store call, on a worker thread (the database blocks).
-blocking = run_in_threadpool
+# The store's threads: as many as anyio's default, for PostgreSQL's pool to fill.
+_STORE_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="store")
+
+
+async def blocking(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """A store call, on a worker thread (the database blocks). asyncio's executor,
+    not starlette's run_in_threadpool: anyio's capacity limiter and cancel scope cost
+    a tenth of a ticket's CPU, twice a ticket."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_STORE_THREADS, partial(call, *args, **kwargs))
+
+
+def _running(request: Request) -> HallServer:
+    server: HallServer = request.app.state.hall
+    return server
 
 
 async def hall_server(request: Request) -> HallServer:
-    server: HallServer = request.app.state.hall
-    return server
+    return _running(request)
 
 
 Hall = Annotated[HallServer, Depends(hall_server)]
 
 
-async def hall_clock(server: Hall) -> HallClock:
-    return server.clock
+async def hall_clock(request: Request) -> HallClock:
+    return _running(request).clock
 
 
 Now = Annotated[HallClock, Depends(hall_clock)]
 
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
-async def bearer_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
-) -> str | None:
+
+async def bearer_token(credentials: Credentials) -> str | None:
     return None if credentials is None else credentials.credentials
 
 
@@ -57,8 +75,12 @@ async def holder(server: HallServer, token: str | None) -> Principal | None:
     return None if found is None or found.expired(server.clock.now()) else found
 
 
-async def principal(server: Hall, token: Token) -> Principal:
-    """The holder of the bearer token; 401 without a valid, unexpired one."""
+async def principal(request: Request, credentials: Credentials) -> Principal:
+    """The holder of the bearer token; 401 without a valid, unexpired one. (It reads
+    the server and the token itself: each dependency FastAPI solves costs every
+    request, and a ticket is two requests.)"""
+    server = _running(request)
+    token = None if credentials is None else credentials.credentials
     found = await holder(server, token)
     if found is None:
         if token is not None and server.tokens.cached(token) is not None:
@@ -78,24 +100,24 @@ async def authenticated_client(caller: Caller) -> str:
 Client = Annotated[str, Depends(authenticated_client)]
 
 
-async def caller_site(server: Hall, caller: Caller) -> HallSite:
-    return server.site(caller)
+async def caller_site(request: Request, caller: Caller) -> HallSite:
+    return _running(request).site(caller)
 
 
 Site = Annotated[HallSite, Depends(caller_site)]
 
 
-async def caller_store(site: Site) -> HallStore:
+async def caller_store(request: Request, caller: Caller) -> HallStore:
     """The store of the caller's hall: it never finds another hall's tickets."""
-    return site.store
+    return _running(request).site(caller).store
 
 
 CallerStore = Annotated[HallStore, Depends(caller_store)]
 
 
-async def hall_store(server: Hall) -> HallStore:
+async def hall_store(request: Request) -> HallStore:
     """Hall main's store, for what needs no token (the public status page)."""
-    return server.store
+    return _running(request).store
 
 
 Store = Annotated[HallStore, Depends(hall_store)]

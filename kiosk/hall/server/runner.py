@@ -19,6 +19,7 @@ from drivers.background import BackgroundThread
 from kiosk.clock import Clock
 from kiosk.hall.server.app import build_asgi
 from kiosk.hall.server.hall import HallServer, ServerOptions
+from kiosk.hall.server.one_write import OneWriteProtocol
 from kiosk.hall.server.store import Location
 from kiosk.hall.server.workers import run_workers
 from kiosk.logs import CHECKED, scrub
@@ -88,6 +89,7 @@ def _config(
         log_config=None,
         access_log=access_log,
         lifespan="off",
+        http=OneWriteProtocol,
         ws="none",  # no WebSocket routes: not loading a WebSocket library saves ~30 ms a start
         timeout_graceful_shutdown=2,
         ssl_certfile=str(tls_cert) if tls_cert else None,

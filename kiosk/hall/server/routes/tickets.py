@@ -8,7 +8,7 @@ from datetime import date, datetime
 from fastapi import APIRouter
 
 from kiosk.hall import api
-from kiosk.hall.server.answers import ERRORS, TICKET_ID, ticket_out
+from kiosk.hall.server.answers import ERRORS, TICKET_ID, ModelAnswer, ticket_out
 from kiosk.hall.server.dependencies import Caller, CallerStore, Hall, Now, blocking
 from kiosk.hall.server.principal import Principal, require_role, require_ticket
 from kiosk.hall.server.routes.status_page import status_url
@@ -26,17 +26,17 @@ def _owned(store: HallStore, caller: Principal, ticket_id: str, action: str) -> 
     return found
 
 
-@router.post(api.PATH_RESERVE, responses=ERRORS)
+@router.post(api.PATH_RESERVE, responses=ERRORS, response_model=api.ReservationOut)
 async def reserve(
     body: api.ReserveIn, caller: Caller, server: Hall, store: CallerStore
-) -> api.ReservationOut:
+) -> ModelAnswer:
     require_role(caller, "reserve tickets", "kiosk")
     answer, new = await blocking(
         store.reserve, caller.client_id, body.idempotency_key, body.queue_code, body.matter_codes
     )
     if new:
         server.publish("queue_changed", queue_code=answer["queue_code"], hall=store.hall)
-    return api.ReservationOut(
+    reservation = api.ReservationOut(
         server_time=server.clock.now(),
         business_day=date.fromisoformat(answer["business_day"]),
         ticket_id=answer["ticket_id"],
@@ -47,6 +47,7 @@ async def reserve(
         estimated_wait_minutes=answer["estimated_wait_minutes"],
         status_url=status_url(server, answer["ticket_id"]),
     )
+    return ModelAnswer(reservation)
 
 
 @router.get(api.PATH_TICKET, responses=ERRORS)
@@ -56,15 +57,15 @@ async def ticket(
     return ticket_out(clock, await blocking(_owned, store, caller, ticket_id, "read a ticket"))
 
 
-@router.post(api.PATH_COMMIT, responses=ERRORS)
+@router.post(api.PATH_COMMIT, responses=ERRORS, response_model=api.TicketOut)
 async def commit(
     ticket_id: TICKET_ID, body: api.CommitIn, caller: Caller, store: CallerStore, clock: Now
-) -> api.TicketOut:
+) -> ModelAnswer:
     def committed() -> TicketRow:
         _owned(store, caller, ticket_id, "commit a ticket")
         return store.commit(ticket_id, body.channel)
 
-    return ticket_out(clock, await blocking(committed))
+    return ModelAnswer(ticket_out(clock, await blocking(committed)))
 
 
 @router.post(api.PATH_VOID, responses=ERRORS)

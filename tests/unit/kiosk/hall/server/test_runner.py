@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import logging
 import os
 import socket
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +54,29 @@ def test_every_accepted_connection_sends_without_waiting_for_the_clients_ack(
         with accepted_socket(client) as server_side:
             # Nagle off: uvicorn's head and body leave at once, not ~40 ms apart.
             assert server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+
+
+# struct tcp_info (linux/tcp.h): tcpi_data_segs_out, the segments that carried data.
+TCP_INFO_DATA_SEGS_OUT = 156
+
+
+def test_each_answer_leaves_in_one_segment_head_and_body_together(running: RunningHall) -> None:
+    host, port = running.url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port))
+    try:
+        for _ in range(3):  # keep-alive: one connection, three answers
+            connection.request("GET", api.PATH_INFO)
+            answer = connection.getresponse()
+            assert answer.status == 401
+            assert b"bearer token" in answer.read()
+        assert connection.sock is not None
+        with accepted_socket(connection.sock) as server_side:
+            info = server_side.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    finally:
+        connection.close()
+    (data_segments,) = struct.unpack_from("I", info, TCP_INFO_DATA_SEGS_OUT)
+    # uvicorn alone writes the head and the body apart: 6 segments with TCP_NODELAY.
+    assert data_segments == 3
 
 
 def test_access_lines_drop_the_query_and_mask_an_id_number_without_a_regex_per_line() -> None:
