@@ -2,7 +2,9 @@
 server on loopback, real kiosks over real SQLite files): the server stopped, the
 taxpayer rates on the kiosk's screen and is told it is recorded; the kiosk restarted
 over the same files, the server started again on the same address, the evaluation
-arrives in the typed evaluations table exactly once. Delivered twice (the kiosk died
+arrives in the typed evaluations table exactly once. The online call's answer lost
+(the server kept it): the kiosk keeps it too, and the delivery names the same
+evaluation: kept once. Delivered twice (the kiosk died
 after the server answered, before it marked the record sent): kept once. Refused for
 good (the ticket was never served): the outbox item ends with a log line without the
 ticket's id, and is not retried."""
@@ -30,6 +32,7 @@ from kiosk.hall.server.tokens import create_token
 from kiosk.settings import Settings, load_settings
 from kiosk.terminal_backends import HttpTerminal, terminal_evaluations
 from kiosk.terminal_evaluation import Step, TerminalVisit, TicketCode, message
+from tests.helpers.reply_dropper import ReplyDropper
 from tests.helpers.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -109,7 +112,7 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
     made.stop()
 
 
-def kiosk_file(tmp_path: Path, hall: Hall) -> Path:
+def kiosk_file(tmp_path: Path, hall: Hall, url: str | None = None) -> Path:
     folder = tmp_path / "K01"
     folder.mkdir(exist_ok=True)
     path = folder / "kiosk.toml"
@@ -121,7 +124,7 @@ def kiosk_file(tmp_path: Path, hall: Hall) -> Path:
             data_dir = "{folder / "data"}"
             [hall]
             backend = "http"
-            url = "http://127.0.0.1:{hall.port}"
+            url = "{url or f"http://127.0.0.1:{hall.port}"}"
             token = "{hall.kiosk_token}"
             connect_timeout_seconds = 1
             request_timeout_seconds = 5
@@ -261,3 +264,33 @@ def test_a_rating_the_server_refuses_for_good_ends_with_a_log_line_and_no_retry(
         assert hall.evaluations(waiting) == []
     finally:
         kiosk.close()
+
+
+def test_an_online_rating_whose_answer_was_lost_is_kept_and_arrives_once(
+    hall: Hall, tmp_path: Path
+) -> None:
+    ticket_id = hall.served()
+    assert hall.running is not None
+    relay = ReplyDropper(hall.running.url)
+    kiosk = build_kiosk(*load_configuration(kiosk_file(tmp_path, hall, relay.url)))
+    try:
+        visit = screen_of(kiosk)
+        assert visit.begin(TicketCode(ticket_id)) is Step.LEVELS
+        assert not visit.offline  # the server answered the scan
+        relay.dropping.set()  # the vote reaches the server, its answer does not come back
+        assert visit.pick_level(2) is Step.RECORDED
+        assert relay.dropped >= 1
+        assert [row[:5] for row in hall.evaluations(ticket_id)] == [
+            (visit.evaluation_id, "K01", "terminal", 2, 0)
+        ]
+        relay.dropping.clear()
+        sync = kiosk.outbox_delivery
+        assert sync is not None
+        wait_for(lambda: sync.cycle() and not kept(kiosk), WAIT, "the kept rating delivered")
+        assert kiosk.journal.refused_outbox() == []
+        assert [row[:5] for row in hall.evaluations(ticket_id)] == [
+            (visit.evaluation_id, "K01", "terminal", 2, 0)
+        ]
+    finally:
+        kiosk.close()
+        relay.close()
