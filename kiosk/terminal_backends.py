@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from kiosk.evaluation_reasons import Reason, ReasonList, load_reasons
@@ -27,6 +28,7 @@ from kiosk.hall.link import LinkDown
 from kiosk.hall.local import LocalHall
 from kiosk.journal import Journal
 from kiosk.qr_evaluation import QrEvaluations, QrRefused
+from kiosk.sqlite import StorageError
 from kiosk.terminal_evaluation import TerminalEvaluations, TerminalRefused
 
 if TYPE_CHECKING:  # httpx and the hall client: only loaded with a hall server
@@ -149,12 +151,18 @@ class HttpTerminal:
             "note": note,
             "channel": "terminal",
         }
-        self._outbox.record(OFFLINE_EVALUATION_KIND, payload, ticket_id)
+        try:
+            self._outbox.record(OFFLINE_EVALUATION_KIND, payload, ticket_id)
+        except sqlite3.Error as error:  # StorageError passes as it is
+            raise StorageError(f"the outbox cannot be written: {error}") from None
 
     def kept(self, ticket_id: str) -> bool:
         if self._outbox is None:
             return False
-        events = self._outbox.events(ticket_id)
+        try:
+            events = self._outbox.events(ticket_id)
+        except (sqlite3.Error, StorageError):  # unreadable: keeping it will tell
+            return False
         return any(event.kind == OFFLINE_EVALUATION_KIND for event in events)
 
 

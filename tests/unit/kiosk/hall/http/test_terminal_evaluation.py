@@ -21,6 +21,7 @@ from kiosk.hall import api
 from kiosk.hall.http.client import HttpHall
 from kiosk.hall.link import HallLink
 from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.journal import Journal
 from kiosk.settings import Settings, load_settings
 from kiosk.terminal_backends import HttpTerminal
 from kiosk.terminal_evaluation import Step, TerminalVisit, TicketCode
@@ -140,5 +141,38 @@ def test_an_unknown_slip_and_an_unreachable_server_are_problems_to_tell(
             away = TerminalVisit(HttpTerminal(hall.wire, load_reasons(settings)), clock)
             assert away.begin(TicketCode("abc")) is Step.PROBLEM
             assert "暂时无法提交" in away.problem.zh
+        finally:
+            hall.close()
+
+
+def test_with_an_outbox_an_unreachable_server_keeps_the_rating_after_the_kiosks_checks(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as closed:  # bound, not listening: every connection refused
+        closed.bind(("127.0.0.1", 0))
+        settings = kiosk_settings(f"http://127.0.0.1:{closed.getsockname()[1]}", "t" * 32)
+        clock = FakeClock(MORNING)
+        hall = HttpHall(settings, tmp_path / "off.sqlite3", clock, HallLink(clock))
+        journal = Journal(tmp_path / "journal.sqlite3", clock)
+        try:
+            terminal = HttpTerminal(hall.wire, load_reasons(settings), journal)
+            visit = TerminalVisit(terminal, clock)
+            assert visit.begin(TicketCode("abc")) is Step.LEVELS
+            assert visit.pick_level(4) is Step.REASONS
+            with pytest.raises(KeyError):
+                visit.toggle_reason("rude")  # only the hall's list
+            assert visit.send_content() is Step.REASONS  # a 差评 needs a reason
+            visit.toggle_reason("other")
+            assert visit.send_content() is Step.RECORDED
+            [record] = journal.outbox_batch()
+            assert (record.kind, record.ticket_id) == ("evaluation.terminal", "abc")
+            assert record.payload["evaluation_id"] == visit.evaluation_id
+            again = TerminalVisit(terminal, clock)
+            assert again.begin(TicketCode("abc")) is Step.ALREADY
+            journal.close()  # the outbox cannot be written: told, the same step
+            broken = TerminalVisit(terminal, clock)
+            assert broken.begin(TicketCode("xyz")) is Step.LEVELS
+            assert broken.pick_level(1) is Step.LEVELS
+            assert "暂时无法提交" in broken.problem.zh
         finally:
             hall.close()
