@@ -6,9 +6,11 @@ channel qr. One service, one evaluation; an unreachable server is told calmly.""
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from kiosk.evaluation_reasons import load_reasons
 from kiosk.hall import api
 from kiosk.hall.http.client import HttpHall
 from kiosk.hall.link import HallLink
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.server.runner import RunningHall, start_in_thread
 from kiosk.journal import Journal
 from kiosk.settings import Settings, load_settings
@@ -176,3 +179,54 @@ def test_with_an_outbox_an_unreachable_server_keeps_the_rating_after_the_kiosks_
             assert "暂时无法提交" in broken.problem.zh
         finally:
             hall.close()
+
+
+class _Broken(BaseHTTPRequestHandler):
+    """A hall server that answers every request with `answer` (status, body)."""
+
+    answer: tuple[int, bytes] = (503, b"")
+
+    def _reply(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, body = self.answer
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _reply
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("answer", [(503, b"{}"), (500, b"oops"), (200, b"<html>not json")])
+def test_a_5xx_or_a_garbage_answer_keeps_the_rating_and_the_outbox_tries_again(
+    answer: tuple[int, bytes], tmp_path: Path
+) -> None:
+    handler = type("Answering", (_Broken,), {"answer": answer})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    clock = FakeClock(MORNING)
+    settings = kiosk_settings(f"http://127.0.0.1:{server.server_address[1]}", "t" * 32)
+    link = HallLink(clock)
+    hall = HttpHall(settings, tmp_path / "link.sqlite3", clock, link)
+    journal = Journal(tmp_path / "journal.sqlite3", clock)
+    try:
+        visit = TerminalVisit(HttpTerminal(hall.wire, load_reasons(settings), journal), clock)
+        assert visit.begin(TicketCode("abc")) is Step.LEVELS
+        assert visit.offline
+        assert visit.pick_level(3) is Step.RECORDED
+        worker = OutboxDeliveryWorker(journal, hall, link, clock, backoff_seconds=1.0)
+        assert worker.cycle() is False
+        assert worker.cycle() is False
+        assert [record.kind for record in journal.outbox_batch()] == ["evaluation.terminal"]
+        assert journal.refused_outbox() == []  # not refused: tried again, backing off
+        assert 1.0 <= worker.next_delay() <= 2.0
+    finally:
+        journal.close()
+        hall.close()
+        server.shutdown()
+        server.server_close()
