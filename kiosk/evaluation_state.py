@@ -8,6 +8,13 @@ from dataclasses import dataclass
 
 from kiosk.evaluation import EvaluationLevel
 
+# A kiosk screen's evaluation kept in the kiosk's outbox while the hall server could
+# not be reached (kiosk/terminal_backends.py), applied by the server on delivery
+# (kiosk/hall/server/store/terminal_records.py). Payload: evaluation_id (made by the
+# kiosk: the same online and offline), level (None: a 差评's content only), reasons,
+# note. No personal data.
+OFFLINE_EVALUATION_KIND = "evaluation.terminal"
+
 
 @dataclass(frozen=True)
 class EvaluationState:

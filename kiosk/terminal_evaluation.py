@@ -10,11 +10,19 @@ known yet; after 不满意 or 非常不满意 (from the window's keypad or this 
 reasons (one or more) and an optional note made of preset phrases; then thanks. One
 service, one evaluation: a service evaluated already is told so, and the hall keeps
 any second vote as a repeat. The visit ends after `IDLE_SECONDS` without a touch.
+
+When the hall server cannot be reached the vote is not lost: what the kiosk can check
+(the slip's id, the level, the reasons from the hall's list) it checks, then keeps the
+evaluation in its outbox (`TerminalEvaluations.keep`), step RECORDED; the server decides
+on delivery what only it knows (served? evaluated already?). The evaluation's id is
+made here, before the first call, so the online call and a delivery from the outbox
+name the same evaluation: the server keeps it once.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
@@ -23,6 +31,7 @@ from kiosk.clock import Clock
 from kiosk.evaluation import EvaluationLevel
 from kiosk.evaluation_reasons import MAX_NOTE, ReasonList
 from kiosk.evaluation_state import EvaluationState
+from kiosk.sqlite import StorageError
 from kiosk.text import Language, Text, text
 
 IDLE_SECONDS = 60.0
@@ -66,8 +75,29 @@ class TerminalEvaluations(Protocol):
     def state(self, ticket_id: str) -> EvaluationState: ...
 
     def give(
-        self, ticket_id: str, level: int | None, reasons: list[str], note: str
+        self,
+        ticket_id: str,
+        level: int | None,
+        reasons: list[str],
+        note: str,
+        evaluation_id: str | None = None,
     ) -> EvaluationState: ...
+
+    @property
+    def keeps_offline(self) -> bool:
+        """Whether an evaluation can be kept for later when the hall is unreachable."""
+        ...
+
+    def keep(
+        self, ticket_id: str, level: int | None, reasons: list[str], note: str, evaluation_id: str
+    ) -> None:
+        """Keep the evaluation in the kiosk's outbox, delivered when the hall answers
+        (StorageError when it cannot be written)."""
+        ...
+
+    def kept(self, ticket_id: str) -> bool:
+        """Whether an evaluation of the ticket was kept here already."""
+        ...
 
 
 class Step(Enum):
@@ -76,6 +106,7 @@ class Step(Enum):
     THANKS = "thanks"  # evaluated here: thanks
     NOTED = "noted"  # a 差评 with its content: it will be followed up
     ALREADY = "already"  # evaluated before (one service, one evaluation)
+    RECORDED = "recorded"  # the hall unreachable: kept in the outbox, sent later
     PROBLEM = "problem"  # not served yet, unknown ticket, hall unreachable
 
 
@@ -96,6 +127,8 @@ class TerminalVisit:
         self.level: int | None = None  # picked here, not sent yet (a 差评's reasons first)
         self.chosen: list[str] = []
         self.note = ""
+        self.offline = False  # the hall did not answer the scan: the kiosk checks alone
+        self.evaluation_id = uuid.uuid4().hex  # the same online and from the outbox
         self._touched = clock.monotonic()
 
     @property
@@ -106,10 +139,16 @@ class TerminalVisit:
         """A scanned slip: what the hall says of its evaluation decides the step."""
         self.ticket_id, self.level, self.chosen, self.note = code.ticket_id, None, [], ""
         self.number = ""
+        self.evaluation_id = uuid.uuid4().hex
         self.touch()
+        self.offline = False
         try:
             state = self._evaluations.state(code.ticket_id)
         except TerminalRefused as refused:
+            if refused.status == 0 and self._evaluations.keeps_offline:
+                self.offline = True  # the five levels; the hall decides on delivery
+                kept = self._evaluations.kept(code.ticket_id)
+                return self._go(Step.ALREADY if kept else Step.LEVELS)
             return self._problem(refused)
         self.number = state.number
         if not state.served:
@@ -171,18 +210,42 @@ class TerminalVisit:
 
     def _send(self, level: int | None, reasons: list[str], note: str) -> Step:
         assert self.ticket_id is not None
+        if self.offline:
+            return self._keep(level, reasons, note)
         try:
-            state = self._evaluations.give(self.ticket_id, level, reasons, note)
+            state = self._evaluations.give(self.ticket_id, level, reasons, note, self.evaluation_id)
         except TerminalRefused as refused:
             if refused.status == 409:
                 return self._go(Step.ALREADY)  # voted meanwhile (keypad, phone)
             if refused.status == 0:
-                self.problem = message("unreachable")  # the same step: try again
-                return self.step
+                return self._keep(level, reasons, note)
             return self._problem(refused)
         self.level = None
         negative = state.level is not None and state.level >= EvaluationLevel.DISSATISFIED
         return self._go(Step.NOTED if negative else Step.THANKS)
+
+    def _keep(self, level: int | None, reasons: list[str], note: str) -> Step:
+        """The hall cannot be reached: checked here, kept in the outbox."""
+        assert self.ticket_id is not None
+        if not self._evaluations.keeps_offline:
+            self.problem = message("unreachable")  # the same step: try again
+            return self.step
+        negative = level is None or EvaluationLevel(level).is_negative
+        try:  # what the hall would refuse, refused here (the reasons: the hall's list)
+            if negative:
+                self.reasons.checked(reasons, note)
+            elif reasons or note.strip():
+                raise ValueError("reasons: only a 差评 has reasons")
+        except ValueError:
+            self.problem = message("refused")
+            return self.step
+        try:
+            self._evaluations.keep(self.ticket_id, level, reasons, note, self.evaluation_id)
+        except StorageError:
+            self.problem = message("unreachable")
+            return self.step
+        self.level = None
+        return self._go(Step.RECORDED)
 
     def _problem(self, refused: TerminalRefused) -> Step:
         key = {404: "unknown_ticket", 0: "unreachable"}.get(refused.status, "refused")

@@ -37,6 +37,12 @@ class EvaluationContentIn(_In):
     )
     reasons: list[str] = Field(default_factory=list, max_length=10)
     note: str = Field("", max_length=500)
+    evaluation_id: str | None = Field(
+        None,
+        pattern=EVALUATION_ID_PATTERN,
+        description="A kiosk's screen names its evaluation (the same id if it is delivered"
+        " again from the kiosk's outbox): kept once. Ignored without a kiosk's token.",
+    )
 
     def reason_codes(self) -> list[str]:
         return list(self.reasons)

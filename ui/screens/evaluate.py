@@ -46,6 +46,7 @@ MESSAGE_STEPS = {
     Step.THANKS: "thanks",
     Step.NOTED: "noted",
     Step.ALREADY: "already",
+    Step.RECORDED: "recorded",  # the hall unreachable: kept in the outbox, sent later
 }
 
 

@@ -119,3 +119,38 @@ def test_an_embedded_hall_without_keypads_keeps_no_evaluations(tmp_path: Path) -
         assert terminal_evaluations(built) is None
     finally:
         built.close()
+
+
+def test_on_the_embedded_hall_the_rating_is_kept_across_a_restart(tmp_path: Path) -> None:
+    settings = load_settings(
+        overrides={"kiosk": {"data_dir": str(tmp_path / "data")}, "routing": ALWAYS_OPEN}
+    )
+
+    def started() -> Kiosk:
+        return build_kiosk(
+            settings,
+            load_catalog(settings.catalog_path),
+            clock=FakeClock(),
+            emulated=EmulatedDevices(None),
+        )
+
+    first = started()
+    try:
+        ticket_id = served(first)
+        embedded = terminal_evaluations(first)
+        assert embedded is not None
+        assert not embedded.keeps_offline  # the kiosk is the hall: kept at once
+        visit = visit_of(first)
+        assert visit.begin(TicketCode(ticket_id)) is Step.LEVELS
+        assert visit.pick_level(4) is Step.REASONS
+        visit.toggle_reason("other")
+        assert visit.send_content() is Step.NOTED
+    finally:
+        first.close()
+    again = started()  # the same files
+    try:
+        [vote] = votes(again, ticket_id)
+        assert (vote["channel"], vote["level"]) == ("terminal", 4)
+        assert visit_of(again).begin(TicketCode(ticket_id)) is Step.ALREADY
+    finally:
+        again.close()

@@ -37,6 +37,7 @@ async def upload(
         store.add_records,
         caller.client_id,
         [record.model_dump() for record in body.records],
+        caller.role,
     )
     for queue_code in sorted(changed):
         server.publish("queue_changed", queue_code=queue_code, hall=store.hall)

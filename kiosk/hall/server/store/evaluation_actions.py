@@ -18,8 +18,8 @@ from kiosk.hall.server.store.evaluation_core import (
     hall_reasons,
     insert_evaluation,
     queue_upward,
+    served_by,
     set_content,
-    staff_at,
 )
 from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
@@ -53,13 +53,17 @@ class EvaluationActions(StoreBase):
         reasons: list[str],
         note: str,
         kiosk_id: str | None = None,
+        evaluation_id: str | None = None,
     ) -> EvaluationState:
         """The phone page's vote and/or 差评 content for a served ticket, channel qr
         (channel terminal, from a kiosk's screen, when `kiosk_id` is the kiosk's);
         once per service (409 after that). 404 for an unknown ticket, 409 before it is
-        served, 422 naming the field for a bad level, reason or note."""
+        served, 422 naming the field for a bad level, reason or note. A kiosk's
+        `evaluation_id`: an evaluation kept already under it is answered as it is."""
         now = self.now()
         with self.db.transaction() as tx:
+            if kiosk_id is not None and self._kept(tx, ticket_id, evaluation_id):
+                return self._state(tx, ticket_id)  # sent again: kept once
             state = self._state(tx, ticket_id)
             if not state.served:
                 raise StoreError(409, "the ticket has not been served yet")
@@ -80,28 +84,40 @@ class EvaluationActions(StoreBase):
             elif reasons or note.strip():
                 raise StoreError(422, "reasons: only a 差评 has reasons", "reasons")
             if state.level is None:
-                self._qr_vote(tx, ticket_id, level, now, kiosk_id)
+                self._qr_vote(tx, ticket_id, level, now, kiosk_id, evaluation_id)
             counted = counted_evaluation(tx, ticket_id, self.hall)
             if counted is not None and level >= NEGATIVE:
                 channel = "qr" if kiosk_id is None else "terminal"
                 set_content(tx, counted[0], chosen, note, channel, now)
             return self._state(tx, ticket_id)
 
+    def _kept(self, tx: Transaction, ticket_id: str, evaluation_id: str | None) -> bool:
+        """Whether the evaluation is kept already (409 when its id is another's)."""
+        if evaluation_id is None:
+            return False
+        known = tx.one(
+            "SELECT ticket_id, hall FROM evaluations WHERE evaluation_id = ?", (evaluation_id,)
+        )
+        if known is not None and tuple(known) != (ticket_id, self.hall):
+            raise StoreError(409, "evaluation_id: used already", "evaluation_id")
+        return known is not None
+
     def _qr_vote(
-        self, tx: Transaction, ticket_id: str, level: int, now: datetime, kiosk_id: str | None
+        self,
+        tx: Transaction,
+        ticket_id: str,
+        level: int,
+        now: datetime,
+        kiosk_id: str | None,
+        evaluation_id: str | None,
     ) -> None:
         ticket = self.engine.ticket(tx, ticket_id)
         assert ticket is not None  # checked by the caller, in this transaction
-        row = tx.one(
-            "SELECT window_number, staff_id FROM services WHERE ticket_id = ? AND hall = ?",
-            (ticket_id, self.hall),
-        )
-        window = int(row[0]) if row else (ticket.window or 0)
-        staff = str(row[1]) if row and row[1] else staff_at(tx, window, self.hall)
+        window, staff = served_by(self, tx, ticket_id, ticket.window)
         insert_evaluation(
             self,
             tx,
-            evaluation_id=uuid.uuid4().hex,
+            evaluation_id=(evaluation_id if kiosk_id is not None else None) or uuid.uuid4().hex,
             client_id="qr" if kiosk_id is None else kiosk_id,
             ticket_id=ticket_id,
             number=ticket.number,

@@ -94,6 +94,20 @@ def staff_at(tx: Transaction, window: int, hall: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def served_by(
+    store: StoreBase, tx: Transaction, ticket_id: str, window: int | None
+) -> tuple[int, str | None]:
+    """The window and staff number that served the ticket (its service row, else the
+    ticket's window and who is signed in there now)."""
+    row = tx.one(
+        "SELECT window_number, staff_id FROM services WHERE ticket_id = ? AND hall = ?",
+        (ticket_id, store.hall),
+    )
+    served_at = int(row[0]) if row else (window or 0)
+    staff = str(row[1]) if row and row[1] else staff_at(tx, served_at, store.hall)
+    return served_at, staff
+
+
 def staff_of_windows(tx: Transaction, hall: str) -> dict[int, str]:
     """The staff number signed in at each window of the hall now (the window screens
     show it)."""

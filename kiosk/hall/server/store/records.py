@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.evaluation_state import OFFLINE_EVALUATION_KIND
 from kiosk.hall.server.principal import foreign_ticket
 from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.devices import note_device_event, note_heartbeat
@@ -21,6 +22,7 @@ from kiosk.hall.server.store.record_checks import (
     text_problem,
     utc_text,
 )
+from kiosk.hall.server.store.terminal_records import note_terminal_record
 from kiosk.queue import TicketRow, Transaction, seq_of
 from kiosk.queue.help import request_help
 
@@ -34,16 +36,17 @@ class Upload:
     client_id: str
     received: datetime
     changed: set[str] = field(default_factory=set)
+    role: str = "kiosk"  # the uploader's: a terminal evaluation is only a kiosk's
 
 
 class Records(StoreBase):
     def add_records(
-        self, client_id: str, records: Sequence[dict[str, Any]]
+        self, client_id: str, records: Sequence[dict[str, Any]], role: str = "kiosk"
     ) -> tuple[list[Result], set[str]]:
         """Store each record once; returns (key, status, message) per record and the
         queues whose tickets changed. A record that cannot be taken is rejected on
-        its own: the rest of the batch is."""
-        upload = Upload(client_id, self.now())
+        its own: the rest of the batch is. `role`: the uploader's (kiosk or admin)."""
+        upload = Upload(client_id, self.now(), role=role)
         with self.db.transaction() as tx:
             results = [self._add_record(tx, upload, record) for record in records]
         return results, upload.changed
@@ -65,6 +68,8 @@ class Records(StoreBase):
         record = {**record, "at": at}
         problem = self._apply(tx, upload, record)
         problem = problem or note_typed_record(self, tx, client_id, record)
+        if record["kind"] == OFFLINE_EVALUATION_KIND:
+            problem = problem or note_terminal_record(self, tx, client_id, upload.role, record)
         _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
             note_heartbeat(tx, client_id, record, received)

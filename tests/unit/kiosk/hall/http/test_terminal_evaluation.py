@@ -6,9 +6,11 @@ channel qr. One service, one evaluation; an unreachable server is told calmly.""
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,9 @@ from kiosk.evaluation_reasons import load_reasons
 from kiosk.hall import api
 from kiosk.hall.http.client import HttpHall
 from kiosk.hall.link import HallLink
+from kiosk.hall.outbox_delivery import OutboxDeliveryWorker
 from kiosk.hall.server.runner import RunningHall, start_in_thread
+from kiosk.journal import Journal
 from kiosk.settings import Settings, load_settings
 from kiosk.terminal_backends import HttpTerminal
 from kiosk.terminal_evaluation import Step, TerminalVisit, TicketCode
@@ -142,3 +146,87 @@ def test_an_unknown_slip_and_an_unreachable_server_are_problems_to_tell(
             assert "暂时无法提交" in away.problem.zh
         finally:
             hall.close()
+
+
+def test_with_an_outbox_an_unreachable_server_keeps_the_rating_after_the_kiosks_checks(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as closed:  # bound, not listening: every connection refused
+        closed.bind(("127.0.0.1", 0))
+        settings = kiosk_settings(f"http://127.0.0.1:{closed.getsockname()[1]}", "t" * 32)
+        clock = FakeClock(MORNING)
+        hall = HttpHall(settings, tmp_path / "off.sqlite3", clock, HallLink(clock))
+        journal = Journal(tmp_path / "journal.sqlite3", clock)
+        try:
+            terminal = HttpTerminal(hall.wire, load_reasons(settings), journal)
+            visit = TerminalVisit(terminal, clock)
+            assert visit.begin(TicketCode("abc")) is Step.LEVELS
+            assert visit.pick_level(4) is Step.REASONS
+            with pytest.raises(KeyError):
+                visit.toggle_reason("rude")  # only the hall's list
+            assert visit.send_content() is Step.REASONS  # a 差评 needs a reason
+            visit.toggle_reason("other")
+            assert visit.send_content() is Step.RECORDED
+            [record] = journal.outbox_batch()
+            assert (record.kind, record.ticket_id) == ("evaluation.terminal", "abc")
+            assert record.payload["evaluation_id"] == visit.evaluation_id
+            again = TerminalVisit(terminal, clock)
+            assert again.begin(TicketCode("abc")) is Step.ALREADY
+            journal.close()  # the outbox cannot be written: told, the same step
+            broken = TerminalVisit(terminal, clock)
+            assert broken.begin(TicketCode("xyz")) is Step.LEVELS
+            assert broken.pick_level(1) is Step.LEVELS
+            assert "暂时无法提交" in broken.problem.zh
+        finally:
+            hall.close()
+
+
+class _Broken(BaseHTTPRequestHandler):
+    """A hall server that answers every request with `answer` (status, body)."""
+
+    answer: tuple[int, bytes] = (503, b"")
+
+    def _reply(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        status, body = self.answer
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _reply
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("answer", [(503, b"{}"), (500, b"oops"), (200, b"<html>not json")])
+def test_a_5xx_or_a_garbage_answer_keeps_the_rating_and_the_outbox_tries_again(
+    answer: tuple[int, bytes], tmp_path: Path
+) -> None:
+    handler = type("Answering", (_Broken,), {"answer": answer})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    clock = FakeClock(MORNING)
+    settings = kiosk_settings(f"http://127.0.0.1:{server.server_address[1]}", "t" * 32)
+    link = HallLink(clock)
+    hall = HttpHall(settings, tmp_path / "link.sqlite3", clock, link)
+    journal = Journal(tmp_path / "journal.sqlite3", clock)
+    try:
+        visit = TerminalVisit(HttpTerminal(hall.wire, load_reasons(settings), journal), clock)
+        assert visit.begin(TicketCode("abc")) is Step.LEVELS
+        assert visit.offline
+        assert visit.pick_level(3) is Step.RECORDED
+        worker = OutboxDeliveryWorker(journal, hall, link, clock, backoff_seconds=1.0)
+        assert worker.cycle() is False
+        assert worker.cycle() is False
+        assert [record.kind for record in journal.outbox_batch()] == ["evaluation.terminal"]
+        assert journal.refused_outbox() == []  # not refused: tried again, backing off
+        assert 1.0 <= worker.next_delay() <= 2.0
+    finally:
+        journal.close()
+        hall.close()
+        server.shutdown()
+        server.server_close()
