@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from kiosk.hall.server.store.device_schema import read_heartbeat, write_heartbeat
 from kiosk.queue import DEFAULT_HALL, Database, Transaction
 from kiosk.settings import QueueSection
 
@@ -187,11 +188,8 @@ def fill(db: Database, hall: SampleHall, days: Sequence[date], per_day: int, now
 
 
 def heartbeat(db: Database, client_id: str, now: datetime, payload: dict[str, object]) -> None:
-    """A kiosk's latest device health, as its heartbeat record leaves it."""
+    """A kiosk's latest device health, as the server keeps its heartbeat record."""
+    told, malformed = read_heartbeat(payload)
+    assert not malformed, malformed
     with db.transaction() as tx:
-        tx.execute(
-            "INSERT INTO devices (client_id, at, received_at, payload) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (client_id) DO UPDATE SET at = excluded.at,"
-            " received_at = excluded.received_at, payload = excluded.payload",
-            (client_id, now.isoformat(), now.isoformat(), json.dumps(payload)),
-        )
+        write_heartbeat(tx, client_id, now.isoformat(), now.isoformat(), told)

@@ -1,5 +1,6 @@
-"""The kiosks' device health: the latest heartbeat of each, and the device events
-(a keypad gone silent, the printer's paper) that arrived after it."""
+"""The kiosks' device health: the latest heartbeat of each (in typed tables:
+store/device_schema.py), and the device events (a keypad gone silent, the printer's
+paper) that arrived after it."""
 
 from __future__ import annotations
 
@@ -8,27 +9,22 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.hall.server.store.base import StoreBase
+from kiosk.hall.server.store.device_schema import latest_heartbeats, read_heartbeat, write_heartbeat
 from kiosk.hall.server.store.record_checks import utc_text
 from kiosk.queue import Transaction
 
 
 def note_heartbeat(
     tx: Transaction, client_id: str, record: dict[str, Any], received: datetime
-) -> None:
+) -> str | None:
     """Keep the latest heartbeat the server received from the client: a kiosk's clock
-    (a heartbeat dated 2031) does not decide which is current."""
-    tx.execute(
-        "INSERT INTO devices (client_id, at, received_at, payload)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET"
-        " at = excluded.at, received_at = excluded.received_at,"
-        " payload = excluded.payload",
-        (
-            client_id,
-            _seen_at(record, received),
-            received.isoformat(),
-            json.dumps(record.get("payload")),
-        ),
-    )
+    (a heartbeat dated 2031) does not decide which is current. Returns why it cannot
+    be kept (a field of the wrong type, named), None when it is."""
+    heartbeat, problems = read_heartbeat(record.get("payload"))
+    if problems:
+        return problems[0]
+    write_heartbeat(tx, client_id, _seen_at(record, received), received.isoformat(), heartbeat)
+    return None
 
 
 def _seen_at(record: dict[str, Any], received: datetime) -> str:
@@ -84,15 +80,13 @@ class DeviceHealth(StoreBase):
         """The latest heartbeat per client, with the device events newer than it
         (payload["keypads"][address] = {address, window, online, at}, "printer", ...)."""
         with self.db.read() as tx:
-            rows = tx.all(
-                "SELECT client_id, at, received_at, payload FROM devices ORDER BY client_id"
-            )
+            rows = latest_heartbeats(tx)
             events = tx.all(
                 "SELECT client_id, device, at, received_at, state FROM device_events"
                 " ORDER BY client_id, device"
             )
         found: dict[str, dict[str, Any]] = {
-            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": json.loads(r[3])}
+            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": r[3]}
             for r in rows
         }
         for client_id, device, at, received_at, text in events:

@@ -67,7 +67,7 @@ class Records(StoreBase):
         problem = problem or note_typed_record(self, tx, client_id, record)
         _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
-            note_heartbeat(tx, client_id, record, received)
+            problem = note_heartbeat(tx, client_id, record, received)
         note_device_event(tx, client_id, record, received)
         return key, "rejected" if problem else "accepted", problem or ""
 
