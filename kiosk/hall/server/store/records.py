@@ -68,7 +68,7 @@ class Records(StoreBase):
         _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
             problem = note_heartbeat(tx, client_id, record, received)
-        note_device_event(tx, client_id, record, received)
+        problem = problem or note_device_event(tx, client_id, record, received)
         return key, "rejected" if problem else "accepted", problem or ""
 
     def _apply(self, tx: Transaction, upload: Upload, record: dict[str, Any]) -> str | None:

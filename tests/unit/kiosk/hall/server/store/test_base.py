@@ -72,7 +72,7 @@ def test_a_database_from_before_versions_is_upgraded_without_losing_a_row(
     assert east.ticket("t-2") is None
     with store.db.read() as tx:
         assert tx.all("SELECT first, last FROM leases") == [(900, 909)]
-        assert tx.all("SELECT COUNT(*) FROM device_events") == [(0,)]  # made if 02bea07
+        assert tx.all("SELECT COUNT(*) FROM device_states") == [(0,)]  # typed (step 4)
     with store.db.transaction() as tx:  # the records' own numbering continues too
         tx.execute(
             "INSERT INTO records (client_id, idempotency_key, kind, at, payload, received_at)"

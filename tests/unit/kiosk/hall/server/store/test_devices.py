@@ -1,7 +1,7 @@
-"""Device health in typed tables, on SQLite and PostgreSQL: a kiosk's heartbeat comes
-back from /v1/devices as it said it, a malformed one is refused with the field named
-(the last good one kept), and a database of the hall server's step 3 (heartbeats as
-JSON text) upgrades keeping each kiosk's latest heartbeat."""
+"""Device health in typed tables, on SQLite and PostgreSQL: a kiosk's heartbeat and
+device events come back from /v1/devices as it said them, a malformed one is refused
+with the field named (the last good one kept), and a database of the hall server's
+step 3 (heartbeats and events as JSON text) upgrades keeping each kiosk's latest."""
 
 from __future__ import annotations
 
@@ -102,15 +102,22 @@ def test_a_database_of_step_3_upgrades_keeping_the_latest_heartbeats(
                 "INSERT INTO devices (client_id, at, received_at, payload) VALUES (?, ?, ?, ?)",
                 (client_id, AT, AT, payload),
             )
-        tx.execute(
-            "INSERT INTO device_events (client_id, device, at, received_at, state)"
-            " VALUES ('K01', 'keypad:7', ?, ?, ?)",
-            (AT, AT, json.dumps({"address": 7, "window": 2, "online": False})),
-        )
+        for client_id, device, state in (
+            ("K01", "keypad:7", {"address": 7, "window": 2, "online": False}),
+            ("K01", "keypad:None", {"address": None, "window": None, "online": True}),
+            ("K02", "keypad_bus", {"keypad_bus": "lost"}),
+            ("K04", "printer", {"printer": "paper_out", "printer_severity": "fault"}),
+        ):
+            tx.execute(
+                "INSERT INTO device_events (client_id, device, at, received_at, state)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (client_id, device, AT, AT, json.dumps(state)),
+            )
     changes = upgrade(database, *HALL_SERVER_PARTS)
     assert [(c.before, c.after) for c in changes if c.part == "hall_server"] == [(3, 4)]
-    with database.transaction() as tx:
-        assert not tx.has_column("devices", "payload")  # the JSON table is gone
+    with database.transaction() as tx:  # the JSON tables are gone
+        assert not tx.has_column("devices", "payload")
+        assert not tx.has_column("device_events", "state")
     database.close()
     store = HallStore(database_location, make_settings(tmp_path), FakeClock(MORNING))
     try:
@@ -119,7 +126,43 @@ def test_a_database_of_step_3_upgrades_keeping_the_latest_heartbeats(
             **HEARTBEAT,
             "keypads": {"7": {"address": 7, "window": 2, "online": False, "at": AT}},
         }
-        assert found["K02"]["payload"] == {"scanner": "ready"}  # a malformed field left out
+        assert found["K02"]["payload"] == {"scanner": "ready", "keypad_bus": "lost"}  # no printer
+        assert found["K04"]["payload"] == {"printer": "paper_out", "printer_severity": "fault"}
         assert found["K03"] == {"client_id": "K03", "at": AT, "received_at": AT, "payload": {}}
     finally:
         store.close()
+
+
+def test_device_events_show_at_once_and_a_malformed_one_is_refused(store: HallStore) -> None:
+    def event(key: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return {"idempotency_key": key, "kind": kind, "at": AT, "payload": payload}
+
+    results, _ = store.add_records(
+        "K01",
+        [
+            heartbeat("h1", HEARTBEAT),
+            event("e1", "keypad.offline", {"address": 4, "window": 3}),
+            event("e2", "printer.status", {"condition": "paper_out", "severity": "fault"}),
+            event("e3", "keypads.port_lost", {"reason": "unplugged"}),
+            event("e4", "keypad.online", {"address": "4", "window": 3}),
+            event("e5", "keypad.online", {"address": 5, "window": 0}),
+            event("e6", "printer.status", {"severity": "ok"}),
+        ],
+    )
+    assert [(status, message.split(":")[0]) for _, status, message in results] == [
+        ("accepted", ""),
+        ("accepted", ""),
+        ("accepted", ""),
+        ("accepted", ""),
+        ("rejected", "payload.address"),
+        ("rejected", "payload.window"),
+        ("rejected", "payload.condition"),
+    ]
+    (kiosk,) = store.devices()
+    assert kiosk["payload"] == {
+        **HEARTBEAT,
+        "printer": "paper_out",
+        "printer_severity": "fault",
+        "keypad_bus": "lost",
+        "keypads": {"4": {"address": 4, "window": 3, "online": False, "at": AT}},
+    }
