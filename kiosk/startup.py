@@ -6,7 +6,6 @@ technician can act on."""
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -138,7 +137,10 @@ def open_scanner_watcher(settings: Settings, port: str | None = None) -> Scanner
 
 @functools.cache
 def app_version() -> str:
-    """This software's version, as installed ("" when it runs from a bare checkout)."""
+    """This software's version, as installed ("" when it runs from a bare checkout);
+    read at the first heartbeat, not at start."""
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("hall-kiosk")
     except importlib.metadata.PackageNotFoundError:
