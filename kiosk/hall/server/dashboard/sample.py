@@ -190,6 +190,7 @@ def fill(db: Database, hall: SampleHall, days: Sequence[date], per_day: int, now
 def heartbeat(db: Database, client_id: str, now: datetime, payload: dict[str, object]) -> None:
     """A kiosk's latest device health, as the server keeps its heartbeat record."""
     told, malformed = read_heartbeat(payload)
-    assert not malformed, malformed
+    if malformed:
+        raise ValueError("; ".join(malformed))
     with db.transaction() as tx:
         write_heartbeat(tx, client_id, now.isoformat(), now.isoformat(), told)
