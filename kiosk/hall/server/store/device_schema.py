@@ -23,6 +23,7 @@ from kiosk.queue.storage import SchemaTransaction
 # What a heartbeat's payload may hold as text (each a column of device_health).
 HEARTBEAT_TEXTS = ("kiosk", "printer", "printer_severity", "card_reader", "scanner", "app_version")
 MAX_TEXT = 100
+TEXT = f"printable text of at most {MAX_TEXT} characters"
 _WINDOW = re.compile(r"^[0-9]{1,3}$")
 
 DEVICE_HEALTH_SCHEMA = """
@@ -78,10 +79,10 @@ def read_heartbeat(payload: Any) -> tuple[Heartbeat, list[str]]:
     texts: dict[str, str] = {}
     for name in HEARTBEAT_TEXTS:
         value = payload.get(name)
-        if isinstance(value, str) and len(value) <= MAX_TEXT:
+        if _text(value) is not None:
             texts[name] = value
         elif value is not None:
-            problems.append(f"payload.{name}: text of at most {MAX_TEXT} characters")
+            problems.append(f"payload.{name}: {TEXT}")
     pending = payload.get("pending")
     if pending is not None and (type(pending) is not int or not 0 <= pending < 2**31):
         problems.append("payload.pending: a count of records")
@@ -189,7 +190,9 @@ def _number(value: Any, low: int, high: int) -> int | None:
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and len(value) <= MAX_TEXT else None
+    """Printable text of at most MAX_TEXT characters (PostgreSQL keeps no NUL)."""
+    fits = isinstance(value, str) and len(value) <= MAX_TEXT and value.isprintable()
+    return value if fits else None
 
 
 def read_device_event(kind: str, payload: Any) -> DeviceState | str | None:
@@ -207,9 +210,9 @@ def read_device_event(kind: str, payload: Any) -> DeviceState | str | None:
     if kind == "printer.status":
         condition, severity = payload.get("condition"), payload.get("severity")
         if _text(condition) is None:
-            return f"payload.condition: text of at most {MAX_TEXT} characters"
+            return f"payload.condition: {TEXT}"
         if severity is not None and _text(severity) is None:
-            return f"payload.severity: text of at most {MAX_TEXT} characters"
+            return f"payload.severity: {TEXT}"
         return DeviceState("printer", printer=condition, printer_severity=severity)
     if kind in ("keypads.port_lost", "keypads.port_back"):
         return DeviceState("keypad_bus", keypad_bus="ok" if kind == "keypads.port_back" else "lost")

@@ -67,6 +67,7 @@ def test_a_heartbeat_comes_back_as_the_kiosk_said_it(store: HallStore) -> None:
     [
         ({"printer": 5}, "payload.printer"),
         ({"scanner": "x" * 101}, "payload.scanner"),
+        ({"kiosk": "K\x0001"}, "payload.kiosk"),
         ({"pending": -1}, "payload.pending"),
         ({"pending": True}, "payload.pending"),
         ({"keypads_online": {"one": True}}, "payload.keypads_online"),
