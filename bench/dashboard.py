@@ -3,7 +3,7 @@ business day for 250 days, a tenth of them evaluated) in a SQLite file; each cha
 query timed over a month (the longest period the page offers) and over the whole
 year (target: 200 ms per chart query).
 
-The tickets and records are written straight into the tables by
+The tickets and evaluations are written straight into the tables by
 kiosk/hall/server/dashboard/sample.py; the queries are the dashboard's own
 (kiosk/hall/server/dashboard/queries.py). The ticket charts read each day's sums:
 the first history of the year sums every day once ("summing a year, first time"),

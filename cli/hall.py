@@ -182,6 +182,9 @@ def add_evaluation_commands(hall_commands: Any) -> None:
     export.add_argument("--folder", type=Path, help="default: the file's export_dir")
     export.add_argument("--db", type=database_location, help=DB_HELP)
     export.add_argument("--config", type=Path, help="settings file")
+    export.add_argument(
+        "--hall", help="the hall exported (needed when the database holds several halls)"
+    )
 
 
 def add_admin_commands(hall_commands: Any) -> None:

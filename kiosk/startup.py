@@ -5,6 +5,7 @@ technician can act on."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -134,6 +135,18 @@ def open_scanner_watcher(settings: Settings, port: str | None = None) -> Scanner
     return ScannerWatcher(Scanner(Transport(url, baudrate=section.scanner_baudrate), suffix))
 
 
+@functools.cache
+def app_version() -> str:
+    """This software's version, as installed ("" when it runs from a bare checkout);
+    read at the first heartbeat, not at start."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("hall-kiosk")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
 def open_sync_worker(
     settings: Settings,
     journal: Journal,
@@ -152,6 +165,7 @@ def open_sync_worker(
             "printer": "none" if report is None else report.status.condition.value,
             "printer_severity": "fault" if report is None else report.severity,
             "pending": journal.pending_outbox(),
+            "app_version": app_version(),  # the hall sees which kiosk runs which
             **(devices() if devices is not None else {}),
         }
 

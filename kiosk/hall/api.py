@@ -58,13 +58,13 @@ Conventions (stable; changes only add optional fields):
   ``people_ahead``; committed later, it still joins the queue. Reusing an
   idempotency key with other parameters is 422 (a record's key reused for another
   kind or ticket: that record is rejected).
-- Other record kinds are stored as they are (evaluation.recorded, follow_up.opened,
-  follow_up.closed, heartbeat, guide_slip.*, ...). ``help.requested`` (一键求助; payload
-  {"kiosk", "step"}, nothing about the visitor) opens a help request of the uploading
-  kiosk, shown on the display (``help`` of /display/state) and the dashboard's live view
-  for 15 min, and publishes a ``help_requested`` event. Heartbeats: kind ``heartbeat`` with a
-  payload such as {"printer": "ok"|"paper_low"|"paper_out"|..., "keypads": {...},
-  "reader": "ok"}; the latest per client is in ``GET /v1/devices``.
+- Every record is stored as it came; evaluations, follow-ups, staff, calls, services,
+  heartbeats and device events also fill typed tables (a payload that does not fit is
+  rejected naming the field). ``help.requested`` (一键求助; payload {"kiosk", "step"})
+  opens a help request of the kiosk, shown on the display and the dashboard for 15 min
+  (a ``help_requested`` event). A ``heartbeat``: {"kiosk", "printer", "printer_severity",
+  "card_reader", "scanner", "app_version", "pending", "keypads_online": {"WINDOW": bool}}
+  (others not kept); ``GET /v1/devices``: the latest per client, with later device events.
 - Events: ``GET /v1/events`` is a server-sent event stream: ``event:`` is a
   HallEventKind value (called, finished, queue_changed, window_paused,
   window_resumed, catalog_updated, evaluated: a service rated on the phone page,

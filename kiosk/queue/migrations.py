@@ -6,7 +6,9 @@ them a database has.
 
 A small runner of our own rather than Alembic: the steps are raw SQL written once
 for SQLite and PostgreSQL (the storage side translates the few dialect words, as it
-does for the engine's statements), and the engine never uses an ORM.
+does for the engine's statements), and the engine never uses an ORM. A step that
+moves data the two dialects would read apart (JSON text into typed columns) is a
+function of the transaction instead (`Step`), its statements still plain SQL.
 
 Each step is one write transaction, so it runs under the writers' lock (SQLite's
 BEGIN IMMEDIATE, PostgreSQL's advisory lock): of two processes starting at once,
@@ -28,6 +30,11 @@ CREATE TABLE IF NOT EXISTS schema_version (
 """
 
 
+# One step: SQL statements (`SchemaTransaction.script`), or a function that runs in
+# the step's transaction.
+Step = str | Callable[[SchemaTransaction], None]
+
+
 @dataclass(frozen=True)
 class Migrations:
     """The steps of one part, step 1 first. `found_by` is a table and a column step 1
@@ -35,7 +42,7 @@ class Migrations:
     were; `adopt` then brings it to what step 1 makes."""
 
     part: str
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     found_by: tuple[str, str]
     adopt: Callable[[SchemaTransaction], None] | None = None
 
@@ -90,7 +97,11 @@ def _step(database: SchemaDatabase, migrations: Migrations, version: int) -> boo
             return False  # another process applied it while this one waited for the lock
         if version == 1:
             found = tx.has_column(*migrations.found_by)
-        tx.script(migrations.steps[version - 1])
+        step = migrations.steps[version - 1]
+        if isinstance(step, str):
+            tx.script(step)
+        else:
+            step(tx)
         if found and migrations.adopt is not None:
             migrations.adopt(tx)
         tx.execute("DELETE FROM schema_version WHERE part = ?", (migrations.part,))

@@ -17,8 +17,11 @@ def _ticket(server: HallServer, queue: str, matters: list[str]) -> str:
     return str(answer["ticket_id"])
 
 
-def evaluation(at: datetime, window: int, level: int, staff: str, key: str) -> dict[str, Any]:
-    payload = {"evaluation_id": key, "window": window, "level": level, "staff_id": staff}
+def evaluation(
+    at: datetime, window: int, level: int, staff: str, key: str, number: str | None = None
+) -> dict[str, Any]:
+    payload = {"evaluation_id": key, "window": window, "level": level, "staff_id": staff,
+               "ticket_number": number}  # fmt: skip
     return {"idempotency_key": key, "kind": "evaluation.recorded", "at": at.isoformat(),
             "payload": payload}  # fmt: skip
 
@@ -26,7 +29,9 @@ def evaluation(at: datetime, window: int, level: int, staff: str, key: str) -> d
 def morning(server: HallServer, clock: FakeClock) -> dict[str, str]:
     """09:30 a green ticket, called at window 1 after 12 min, served 6 min; 09:48 a
     comprehensive one, called at window 2 after 17 min (still served); 10:05 a green
-    one, waiting. Two evaluations and a follow-up past its deadline."""
+    one, waiting. Two evaluations today (a 差评 at window 2), a 非常不满意 on Friday
+    the 20th and one on the 13th (A001's, its follow-up past its deadline of the 20th:
+    five working days)."""
     first = _ticket(server, "green", ["M0201"])
     clock.advance(12 * 60)
     server.store.call_next(1)
@@ -37,20 +42,14 @@ def morning(server: HallServer, clock: FakeClock) -> dict[str, str]:
     server.store.call_next(2)
     third = _ticket(server, "green", ["M0301"])
     at = clock.now()
-    overdue = {"evaluation_id": "e2", "window": 2, "level": 4, "ticket_number": "A001",
-               "deadline": "2026-11-20"}  # fmt: skip
-    server.store.add_records(
+    results, _ = server.store.add_records(
         "K01",
         [
-            evaluation(at, 1, 1, "S01", "e1"),
-            evaluation(at, 2, 4, "S02", "e2"),
-            {
-                "idempotency_key": "f2",
-                "kind": "follow_up.opened",
-                "at": at.isoformat(),
-                "payload": overdue,
-            },
-            evaluation(datetime(2026, 11, 20, 3, tzinfo=UTC), 1, 5, "S01", "e0"),
+            evaluation(at, 1, 1, "1001", "e1"),
+            evaluation(at, 2, 4, "1002", "e2"),
+            evaluation(datetime(2026, 11, 20, 3, tzinfo=UTC), 1, 5, "1001", "e0"),
+            evaluation(datetime(2026, 11, 13, 3, tzinfo=UTC), 2, 5, "1002", "e9", "A001"),
         ],
     )
+    assert {status for _, status, _ in results} == {"accepted"}  # all in the typed tables
     return {"first": first, "second": second, "third": third}

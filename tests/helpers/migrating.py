@@ -87,7 +87,10 @@ INSERT INTO records (client_id, idempotency_key, kind, at, ticket_id, payload, r
     VALUES ('K01', 'r1', 'ticket.printed', '2026-11-23T01:02:00+00:00', 't-2', '{}',
     '2026-11-23T01:02:01+00:00');
 INSERT INTO tokens VALUES ('K01', 'not-a-real-hash', '2026-11-22T08:00:00+00:00');
-INSERT INTO windows VALUES (1, 0)
+INSERT INTO windows VALUES (1, 0);
+INSERT INTO devices VALUES ('K01', '2026-11-23T01:20:00+00:00', '2026-11-23T01:20:01+00:00',
+    '{"kiosk": "K01", "printer": "paper_near_end", "printer_severity": "warning",
+      "pending": 2, "keypads_online": {"1": true}}')
 """
 
 

@@ -1,7 +1,12 @@
 """The daily CSV of what went (or should have gone) to the province: one line per
 evaluation and per closed follow-up of the day, in the province's field names, with
 when it was delivered. The fallback when the platform cannot be reached: the file is
-uploaded by hand. It holds no personal data (no ID number, no phone)."""
+uploaded by hand. It holds no personal data (no ID number, no phone).
+
+A province file describes one hall (its hall_code and hall_name go in every line), so
+a file is of one hall: `hall` names it on a server of several halls (the file is then
+evaluations-HALL-DAY.csv); None exports every evaluation of the database, right for
+a server of one hall (`kiosk hall province export` refuses it when there are more)."""
 
 from __future__ import annotations
 
@@ -16,17 +21,23 @@ from kiosk.hall.server.store.province_outbox import ProvinceOutbox
 
 
 def export_day(
-    store: ProvinceOutbox, config: ProvinceConfig, timezone: str, day: date, folder: Path
+    store: ProvinceOutbox,
+    config: ProvinceConfig,
+    timezone: str,
+    day: date,
+    folder: Path,
+    hall: str | None = None,
 ) -> Path:
-    """`folder/evaluations-DAY.csv` (UTF-8 with a BOM, for Excel); returns its path.
-    A record a mapping cannot map is written with our own values, never dropped."""
+    """`folder/evaluations-DAY.csv` (UTF-8 with a BOM, for Excel), or
+    evaluations-HALL-DAY.csv of one hall; returns its path. A record a mapping cannot
+    map is written with our own values, never dropped."""
     mapping = config.mapping
     columns = ["record_type", *mapping.evaluation, *mapping.follow_up, "delivered_at"]
     columns = list(dict.fromkeys(columns))
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, extrasaction="ignore", restval="")
     writer.writeheader()
-    for record in store.upward_records_of_day(day):
+    for record in store.upward_records_of_day(day, hall):
         full = {**record, **config.hall_fields}
         try:
             mapped: dict[str, str] = mapping.apply(full, timezone)
@@ -36,7 +47,8 @@ def export_day(
             {**mapped, "record_type": record["record_type"], "delivered_at": record["delivered_at"]}
         )
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"evaluations-{day.isoformat()}.csv"
+    name = day.isoformat() if hall is None else f"{hall}-{day.isoformat()}"
+    path = folder / f"evaluations-{name}.csv"
     write_atomically(path, ("\ufeff" + out.getvalue()).encode("utf-8"), 0o600)
     return path
 

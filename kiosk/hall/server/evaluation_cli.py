@@ -67,8 +67,8 @@ def _store(args: argparse.Namespace, settings: Settings) -> HallStore | None:
     if isinstance(db, Path) and not db.is_file():
         print(f"kiosk: no hall server database at {db} (--db)", file=sys.stderr)
         return None
-    # The province export is of every hall; a report of one (--hall).
-    return HallStore(db, settings, SystemClock(), hall=getattr(args, "hall", DEFAULT_HALL))
+    # A report is of one hall (--hall); the province export of --hall, or of every one.
+    return HallStore(db, settings, SystemClock(), hall=args.hall or DEFAULT_HALL)
 
 
 def cmd_report_evaluations(args: argparse.Namespace) -> int:
@@ -126,13 +126,20 @@ def cmd_province(args: argparse.Namespace) -> int:
     except ValueError:
         print("kiosk: --day is a date, YYYY-MM-DD", file=sys.stderr)
         return 2
+    if args.hall is not None and not re.fullmatch(HALL_PATTERN, args.hall):
+        print(f"kiosk: --hall: {args.hall!r} is not a hall id", file=sys.stderr)
+        return 2
     folder: Path = args.folder or province.export_dir or Path(".")
     try:
         store = _store(args, settings)
         if store is None:
             return 1
         try:
-            path = export_day(store, province, settings.kiosk.timezone, day, folder)
+            halls = store.evaluation_halls()
+            if args.hall is None and len(halls) > 1:
+                print(_one_hall_please(halls, province.hall_fields["hall_code"]), file=sys.stderr)
+                return 2
+            path = export_day(store, province, settings.kiosk.timezone, day, folder, args.hall)
         finally:
             store.close()
     except (StorageError, DatabaseError, OSError) as error:
@@ -140,3 +147,13 @@ def cmd_province(args: argparse.Namespace) -> int:
         return 1
     print(path)
     return 0
+
+
+def _one_hall_please(halls: list[str], hall_code: str) -> str:
+    """Why a province export of a database of several halls needs --hall."""
+    code = f" ({hall_code})" if hall_code else ""
+    return (
+        f"kiosk: this database holds the evaluations of {len(halls)} halls"
+        f" ({', '.join(halls)}); a province file describes one hall{code}, whose codes"
+        " go in every line: name it with --hall HALL"
+    )

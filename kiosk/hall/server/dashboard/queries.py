@@ -1,12 +1,13 @@
 """Every statement the dashboard reads, in one place.
 
 Measured waits come from the queue's `tickets` table (issued_at -> called_at ->
-finished_at); evaluations and follow-ups from the kiosks' `records` (kinds
-evaluation.recorded, follow_up.opened, follow_up.closed). When typed tables for
-calls, services and evaluations land, only this module changes. Each query reads one
-hall (`hall`): its tickets, its kiosks' records, its day sums.
+finished_at); evaluations and follow-ups from the typed 好差评 tables (`evaluations`,
+`follow_ups`: store/evaluation_schema.py), filled as the kiosks' records arrive and
+by the phone page, never from the kiosks' JSON `records`. Satisfaction counts one
+evaluation per service: repeats are kept there but not counted. Each query reads one
+hall (`hall`): its tickets, its evaluations, its day sums.
 
-Days are business days (ISO text); record times are compared as ISO text in UTC,
+Days are business days (ISO text); evaluation times are compared as ISO text in UTC,
 as the kiosks' and the server's clocks write them. The ticket charts read each day's
 sums (dashboard_hours, dashboard_matters), summed again by `refresh_sums` when a
 day's tickets changed: a year of a busy hall then answers in milliseconds.
@@ -24,10 +25,6 @@ from typing import Any
 from kiosk.follow_ups import mask_phone
 from kiosk.queue import DEFAULT_HALL, Transaction
 
-EVALUATION = "evaluation.recorded"
-FOLLOW_UP_OPENED = "follow_up.opened"
-FOLLOW_UP_CLOSED = "follow_up.closed"
-
 
 def _wait(tx: Transaction) -> str:
     return tx.minutes_between("issued_at", "called_at")
@@ -35,15 +32,6 @@ def _wait(tx: Transaction) -> str:
 
 def _service(tx: Transaction) -> str:
     return tx.minutes_between("called_at", "finished_at")
-
-
-def _json_field(tx: Transaction, column: str, key: str) -> str:
-    """A field of a JSON text column, as text. The storage interface names one
-    dialect expression (minutes_between); its form tells the dialect here, rather
-    than widening that interface for the dashboard alone."""
-    if "julianday" in tx.minutes_between("a", "b"):
-        return f"json_extract({column}, '$.{key}')"
-    return f"(({column})::jsonb ->> '{key}')"
 
 
 def _number(value: Any) -> float | None:
@@ -103,27 +91,32 @@ def window_service(
 def evaluation_levels(
     tx: Transaction, start: datetime, end: datetime, *, hall: str = DEFAULT_HALL
 ) -> Counter[int]:
-    """Evaluations between two instants by level (1 非常满意 .. 5 非常不满意; 0: none given)."""
-    level = _json_field(tx, "payload", "level")
+    """Counted evaluations (repeats aside) between two instants by level (1 非常满意 ..
+    5 非常不满意; 0: none given)."""
     rows = tx.all(
-        f"SELECT {level}, COUNT(*) FROM records WHERE hall = ? AND kind = ? AND at >= ?"
-        " AND at < ? GROUP BY 1",
-        (hall, EVALUATION, start.isoformat(), end.isoformat()),
+        "SELECT COALESCE(level, 0), COUNT(*) FROM evaluations WHERE hall = ? AND is_repeat = 0"
+        " AND evaluated_at >= ? AND evaluated_at < ? GROUP BY COALESCE(level, 0)",
+        (hall, start.isoformat(), end.isoformat()),
     )
-    return Counter({int(r[0] or 0): int(r[1]) for r in rows})
+    return Counter({int(r[0]): int(r[1]) for r in rows})
+
+
+# Window 0: a phone's vote for a ticket no window served (no window to show).
+_BY = {"window": "window_number > 0", "staff_id": "staff_id IS NOT NULL"}
 
 
 def evaluations_by(
     tx: Transaction, key: str, start: datetime, end: datetime, *, hall: str = DEFAULT_HALL
 ) -> list[tuple[str, int, int]]:
-    """(window or staff, level, count) between two instants; `key` is "window" or
-    "staff_id" (evaluations without it left out)."""
-    field = _json_field(tx, "payload", key)
-    level = _json_field(tx, "payload", "level")
+    """(window or staff, level, count) of the counted evaluations between two instants;
+    `key` is "window" or "staff_id" (evaluations without it, or without a level, left
+    out)."""
+    column = "window_number" if key == "window" else "staff_id"
     rows = tx.all(
-        f"SELECT {field}, {level}, COUNT(*) FROM records WHERE hall = ? AND kind = ?"
-        f" AND at >= ? AND at < ? AND {field} IS NOT NULL AND {level} IS NOT NULL GROUP BY 1, 2",
-        (hall, EVALUATION, start.isoformat(), end.isoformat()),
+        f"SELECT {column}, level, COUNT(*) FROM evaluations WHERE hall = ? AND is_repeat = 0"
+        " AND evaluated_at >= ? AND evaluated_at < ? AND level IS NOT NULL"
+        f" AND {_BY[key]} GROUP BY {column}, level",
+        (hall, start.isoformat(), end.isoformat()),
     )
     return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
@@ -144,50 +137,22 @@ FOLLOW_UP_FIELDS = (
 
 
 def open_follow_ups(tx: Transaction, *, hall: str = DEFAULT_HALL) -> list[dict[str, Any]]:
-    """Follow-ups opened and not closed, oldest deadline first: those of the 好差评
-    tables (a keypad's or the phone page's 差评; the dashboard records their progress,
-    the phone masked), then those only a kiosk's records tell of."""
+    """The hall's follow-ups opened and not closed (of a counted 差评: a keypad's, the
+    kiosk screen's or the phone page's), oldest deadline first, the phone masked."""
     rows = tx.all(
         "SELECT f.evaluation_id, e.window_number, e.number, e.staff_id, e.level, f.deadline,"
-        " f.opened_at, f.assignee, f.contact_result, f.rectification, f.contact_phone,"
-        " f.closed_at FROM follow_ups f JOIN evaluations e ON e.evaluation_id = f.evaluation_id"
-        " WHERE e.hall = ?",
+        " f.opened_at, f.assignee, f.contact_result, f.rectification, f.contact_phone"
+        " FROM follow_ups f JOIN evaluations e ON e.evaluation_id = f.evaluation_id"
+        " WHERE e.hall = ? AND f.closed_at IS NULL ORDER BY f.deadline, f.opened_at",
         (hall,),
     )
-    typed = {str(row[0]) for row in rows}
-    found = [
+    return [
         {
-            **dict(zip(FOLLOW_UP_FIELDS, row[:-1], strict=True)),
+            **dict(zip(FOLLOW_UP_FIELDS, row, strict=True)),
             "contact_phone": mask_phone(None if row[10] is None else str(row[10])),
         }
         for row in rows
-        if row[-1] is None
     ]
-    closed = {
-        json.loads(str(r[0])).get("evaluation_id")
-        for r in tx.all(
-            "SELECT payload FROM records WHERE hall = ? AND kind = ?", (hall, FOLLOW_UP_CLOSED)
-        )
-    }
-    records = tx.all(
-        "SELECT payload, at FROM records WHERE hall = ? AND kind = ? ORDER BY at",
-        (hall, FOLLOW_UP_OPENED),
-    )
-    for text, at in records:
-        payload = json.loads(str(text))
-        evaluation_id = payload.get("evaluation_id")
-        if evaluation_id not in closed and evaluation_id not in typed:
-            found.append(
-                {
-                    "evaluation_id": None,  # not in the tables: the kiosk closes it
-                    "window": payload.get("window"),
-                    "ticket_number": payload.get("ticket_number"),
-                    "level": payload.get("level"),
-                    "deadline": str(payload.get("deadline") or ""),
-                    "opened_at": str(at),
-                }
-            )
-    return sorted(found, key=lambda f: (f["deadline"], f["opened_at"]))
 
 
 def _fingerprints(tx: Transaction, first: date, last: date, hall: str) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """A hall's past, made up: tickets, evaluations, follow-ups and a heartbeat written
-straight into a hall server's tables. For the dashboard's benchmark (a year of a
-busy hall), the demo's screenshot and tests; seeded, so every run is the same.
+straight into a hall server's tables (the typed ones the dashboard reads). For the
+dashboard's benchmark (a year of a busy hall), the demo's screenshot and tests;
+seeded, so every run is the same.
 
 Mornings are busier and waits longer then, as in a real hall; a tenth of the
 services are evaluated, one evaluation in twenty is negative and opens a follow-up.
@@ -11,12 +12,13 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kiosk.queue import Database, Transaction
+from kiosk.hall.server.store.device_schema import read_heartbeat, write_heartbeat
+from kiosk.queue import DEFAULT_HALL, Database, Transaction
 from kiosk.settings import QueueSection
 
 OPENS_MINUTE, CLOSES_MINUTE = 9 * 60, 16 * 60 + 30
@@ -60,22 +62,10 @@ class _Writer:
         self.rng = random.Random(hall.seed)
         self.busy: set[int] = set()  # windows serving a number now
 
-    def record(
-        self, kind: str, at: datetime, ticket_id: str, payload: Mapping[str, object]
-    ) -> None:
-        self.tx.execute(
-            "INSERT INTO records (client_id, idempotency_key, kind, at, ticket_id, payload,"
-            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                self.rng.choice(KIOSKS),
-                uuid.UUID(int=self.rng.getrandbits(128)).hex,
-                kind,
-                at.isoformat(),
-                ticket_id,
-                json.dumps(dict(payload)),
-                at.isoformat(),
-            ),
-        )
+    def _kiosk_and_key(self) -> tuple[str, str]:
+        """The kiosk a record came from, and its key (drawn as a record's were, so the
+        same seed makes the same past)."""
+        return self.rng.choice(KIOSKS), uuid.UUID(int=self.rng.getrandbits(128)).hex
 
     def day(self, day: date, count: int) -> int:
         rng, zone = self.rng, self.hall.zone
@@ -149,26 +139,40 @@ class _Writer:
     def evaluation(
         self, day: date, ticket_id: str, number: str, window: int | None, at: datetime
     ) -> None:
+        """A keypad's vote into the typed tables, as the server files a kiosk's
+        evaluation.recorded; a 差评 opens a follow-up, most of them closed a day later."""
         level = self.rng.choices((1, 2, 3, 4, 5), LEVEL_WEIGHTS)[0]
         evaluation_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
-        payload = {
-            "evaluation_id": evaluation_id,
-            "window": window,
-            "level": level,
-            "ticket_number": number,
-            "staff_id": f"S{window:02d}" if window is not None else None,
-            "channel": "keypad",
-            "attached": True,
-        }
-        self.record("evaluation.recorded", at, ticket_id, payload)
+        kiosk, _key = self._kiosk_and_key()
+        self.tx.execute(
+            "INSERT INTO evaluations (evaluation_id, hall, client_id, ticket_id, number,"
+            " window_number, staff_id, level, channel, is_repeat, evaluated_at, business_day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'keypad', 0, ?, ?)",
+            (
+                evaluation_id,
+                DEFAULT_HALL,  # as the tickets' (the table's default)
+                kiosk,
+                ticket_id,
+                number,
+                window or 0,
+                None if window is None else f"{1000 + window}",
+                level,
+                at.isoformat(),
+                day.isoformat(),
+            ),
+        )
         if level >= 4:
             deadline = (day + timedelta(days=7)).isoformat()
-            opened = {"evaluation_id": evaluation_id, "window": window, "level": level}
-            opened |= {"ticket_number": number, "deadline": deadline}
-            self.record("follow_up.opened", at, ticket_id, opened)
+            self._kiosk_and_key()  # the follow_up.opened record's draws
+            closed_at, note = None, ""
             if self.rng.random() < 0.8:
-                closed = {"evaluation_id": evaluation_id, "note": "called back"}
-                self.record("follow_up.closed", at + timedelta(days=1), ticket_id, closed)
+                self._kiosk_and_key()
+                closed_at, note = (at + timedelta(days=1)).isoformat(), "called back"
+            self.tx.execute(
+                "INSERT INTO follow_ups (evaluation_id, opened_at, deadline, closed_at,"
+                " closing_note) VALUES (?, ?, ?, ?, ?)",
+                (evaluation_id, at.isoformat(), deadline, closed_at, note),
+            )
 
 
 def fill(db: Database, hall: SampleHall, days: Sequence[date], per_day: int, now: datetime) -> int:
@@ -184,11 +188,9 @@ def fill(db: Database, hall: SampleHall, days: Sequence[date], per_day: int, now
 
 
 def heartbeat(db: Database, client_id: str, now: datetime, payload: dict[str, object]) -> None:
-    """A kiosk's latest device health, as its heartbeat record leaves it."""
+    """A kiosk's latest device health, as the server keeps its heartbeat record."""
+    told, malformed = read_heartbeat(payload)
+    if malformed:
+        raise ValueError("; ".join(malformed))
     with db.transaction() as tx:
-        tx.execute(
-            "INSERT INTO devices (client_id, at, received_at, payload) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (client_id) DO UPDATE SET at = excluded.at,"
-            " received_at = excluded.received_at, payload = excluded.payload",
-            (client_id, now.isoformat(), now.isoformat(), json.dumps(payload)),
-        )
+        write_heartbeat(tx, client_id, now.isoformat(), now.isoformat(), told)

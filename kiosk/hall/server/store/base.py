@@ -12,6 +12,7 @@ from typing import Self
 from kiosk.clock import Clock
 from kiosk.hall.api import DEFAULT_OFFLINE_FLOOR
 from kiosk.hall.server.dashboard.schema import DASHBOARD_MIGRATIONS
+from kiosk.hall.server.store.device_schema import typed_device_health
 from kiosk.hall.server.store.evaluation_schema import EVALUATION_MIGRATIONS
 from kiosk.hall.server.store.kiosks import KIOSKS_MIGRATIONS
 from kiosk.queue import (
@@ -115,9 +116,11 @@ UPDATE records SET hall = (
 CREATE INDEX IF NOT EXISTS records_by_hall_kind_at ON records (hall, kind, at)
 """
 
+# Step 4: each kiosk's latest heartbeat and device events in typed tables, not JSON
+# text (store/device_schema.py: the rows there move over).
 SERVER_MIGRATIONS = Migrations(
     "hall_server",
-    (SERVER_SCHEMA, TOKEN_ROLES_STEP, RECORDS_HALL_STEP),
+    (SERVER_SCHEMA, TOKEN_ROLES_STEP, RECORDS_HALL_STEP, typed_device_health),
     found_by=("tokens", "client_id"),
 )
 

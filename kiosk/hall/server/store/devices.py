@@ -1,34 +1,37 @@
-"""The kiosks' device health: the latest heartbeat of each, and the device events
-(a keypad gone silent, the printer's paper) that arrived after it."""
+"""The kiosks' device health: the latest heartbeat of each (in typed tables:
+store/device_schema.py), and the device events (a keypad gone silent, the printer's
+paper) that arrived after it."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from kiosk.hall.server.store.base import StoreBase
+from kiosk.hall.server.store.device_schema import (
+    DeviceState,
+    device_states,
+    latest_heartbeats,
+    read_device_event,
+    read_heartbeat,
+    write_device_state,
+    write_heartbeat,
+)
 from kiosk.hall.server.store.record_checks import utc_text
 from kiosk.queue import Transaction
 
 
 def note_heartbeat(
     tx: Transaction, client_id: str, record: dict[str, Any], received: datetime
-) -> None:
+) -> str | None:
     """Keep the latest heartbeat the server received from the client: a kiosk's clock
-    (a heartbeat dated 2031) does not decide which is current."""
-    tx.execute(
-        "INSERT INTO devices (client_id, at, received_at, payload)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET"
-        " at = excluded.at, received_at = excluded.received_at,"
-        " payload = excluded.payload",
-        (
-            client_id,
-            _seen_at(record, received),
-            received.isoformat(),
-            json.dumps(record.get("payload")),
-        ),
-    )
+    (a heartbeat dated 2031) does not decide which is current. Returns why it cannot
+    be kept (a field of the wrong type, named), None when it is."""
+    heartbeat, problems = read_heartbeat(record.get("payload"))
+    if problems:
+        return problems[0]
+    write_heartbeat(tx, client_id, _seen_at(record, received), received.isoformat(), heartbeat)
+    return None
 
 
 def _seen_at(record: dict[str, Any], received: datetime) -> str:
@@ -40,43 +43,15 @@ def _seen_at(record: dict[str, Any], received: datetime) -> str:
 
 def note_device_event(
     tx: Transaction, client_id: str, record: dict[str, Any], received: datetime
-) -> None:
+) -> str | None:
     """Device events between heartbeats update that device's state in /v1/devices at
     once; the newest event wins (its time no later than its receipt: one dated 2031
-    does not stick)."""
-    kind = str(record["kind"])
-    payload = record.get("payload") or {}
-    if kind in ("keypad.online", "keypad.offline"):
-        device = f"keypad:{payload.get('address')}"
-        state: dict[str, Any] = {
-            "address": payload.get("address"),
-            "window": payload.get("window"),
-            "online": kind == "keypad.online",
-        }
-    elif kind == "printer.status":
-        device = "printer"
-        state = {
-            "printer": payload.get("condition"),
-            "printer_severity": payload.get("severity"),
-        }
-    elif kind in ("keypads.port_lost", "keypads.port_back"):
-        device = "keypad_bus"
-        state = {"keypad_bus": "ok" if kind == "keypads.port_back" else "lost"}
-    else:
-        return
-    tx.execute(
-        "INSERT INTO device_events (client_id, device, at, received_at, state)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id, device) DO UPDATE SET"
-        " at = excluded.at, received_at = excluded.received_at, state = excluded.state"
-        " WHERE excluded.at >= device_events.at",
-        (
-            client_id,
-            device,
-            _seen_at(record, received),
-            received.isoformat(),
-            json.dumps(state, ensure_ascii=False),
-        ),
-    )
+    does not stick). Returns why an event cannot be kept (the field named)."""
+    state = read_device_event(str(record["kind"]), record.get("payload"))
+    if isinstance(state, DeviceState):
+        write_device_state(tx, client_id, _seen_at(record, received), received.isoformat(), state)
+        return None
+    return state
 
 
 class DeviceHealth(StoreBase):
@@ -84,18 +59,13 @@ class DeviceHealth(StoreBase):
         """The latest heartbeat per client, with the device events newer than it
         (payload["keypads"][address] = {address, window, online, at}, "printer", ...)."""
         with self.db.read() as tx:
-            rows = tx.all(
-                "SELECT client_id, at, received_at, payload FROM devices ORDER BY client_id"
-            )
-            events = tx.all(
-                "SELECT client_id, device, at, received_at, state FROM device_events"
-                " ORDER BY client_id, device"
-            )
+            rows = latest_heartbeats(tx)
+            events = device_states(tx)
         found: dict[str, dict[str, Any]] = {
-            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": json.loads(r[3])}
+            r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": r[3]}
             for r in rows
         }
-        for client_id, device, at, received_at, text in events:
+        for client_id, at, received_at, device_state in events:
             entry = found.setdefault(
                 client_id,
                 {"client_id": client_id, "at": at, "received_at": received_at, "payload": {}},
@@ -104,8 +74,8 @@ class DeviceHealth(StoreBase):
                 entry["at"], entry["received_at"] = at, received_at
             payload = entry["payload"]
             heartbeat_at = next((r[1] for r in rows if r[0] == client_id), "")
-            state = json.loads(text)
-            if device.startswith("keypad:"):
+            state = device_state.shown()
+            if device_state.device.startswith("keypad:"):
                 keypads = payload.get("keypads")
                 if not isinstance(keypads, dict):
                     keypads = payload["keypads"] = {}

@@ -21,6 +21,7 @@ from kiosk.hall.server.store.evaluation_core import (
     served_by,
     set_content,
 )
+from kiosk.hall.server.store.record_checks import utc_text
 from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
 
@@ -125,7 +126,7 @@ class EvaluationActions(StoreBase):
             staff_id=staff,
             level=level,
             channel="qr" if kiosk_id is None else "terminal",
-            at=now.isoformat(),
+            at=utc_text(now) or now.isoformat(),  # compared as UTC text, as records' are
             repeat=False,
         )
 

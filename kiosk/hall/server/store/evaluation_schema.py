@@ -126,6 +126,13 @@ CREATE INDEX IF NOT EXISTS evaluations_by_hall_day ON evaluations (hall, busines
 CREATE INDEX IF NOT EXISTS services_by_hall_day ON services (hall, business_day)
 """
 
+# Step 3: the dashboard reads a hall's counted evaluations of a period by their time.
+TIME_INDEX_STEP = """
+CREATE INDEX IF NOT EXISTS evaluations_by_hall_time ON evaluations (hall, evaluated_at)
+"""
+
 EVALUATION_MIGRATIONS = Migrations(
-    "evaluations", (EVALUATIONS_SCHEMA, HALL_STEP), found_by=("evaluations", "evaluation_id")
+    "evaluations",
+    (EVALUATIONS_SCHEMA, HALL_STEP, TIME_INDEX_STEP),
+    found_by=("evaluations", "evaluation_id"),
 )

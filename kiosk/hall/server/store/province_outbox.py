@@ -67,15 +67,22 @@ class ProvinceOutbox(StoreBase):
         with self.db.read() as tx:
             return _upward(self, tx, kind, evaluation_id)
 
-    def upward_records_of_day(self, day: date) -> list[dict[str, Any]]:
+    def evaluation_halls(self) -> list[str]:
+        """The halls that have evaluations in this database, in order."""
+        with self.db.read() as tx:
+            rows = tx.all("SELECT DISTINCT hall FROM evaluations ORDER BY hall", ())
+        return [str(row[0]) for row in rows]
+
+    def upward_records_of_day(self, day: date, hall: str | None = None) -> list[dict[str, Any]]:
         """Every item of evaluations made on `day` (the daily CSV export), delivered
-        or not, with `delivered_at`."""
+        or not, with `delivered_at`: of `hall`, or of every hall when None."""
+        of_hall = "" if hall is None else " AND e.hall = ?"
         with self.db.read() as tx:
             rows = tx.all(
                 "SELECT o.kind, o.ref, o.delivered_at FROM province_outbox o"
                 " JOIN evaluations e ON e.evaluation_id = o.ref"
-                " WHERE e.business_day = ? ORDER BY e.evaluated_at, o.kind",
-                (day.isoformat(),),
+                f" WHERE e.business_day = ?{of_hall} ORDER BY e.evaluated_at, o.kind",
+                (day.isoformat(),) if hall is None else (day.isoformat(), hall),
             )
             found = []
             for kind, ref, delivered_at in rows:

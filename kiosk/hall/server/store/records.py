@@ -72,8 +72,8 @@ class Records(StoreBase):
             problem = problem or note_terminal_record(self, tx, client_id, upload.role, record)
         _store(tx, client_id, self.hall, key, record, received.isoformat())
         if record["kind"] == "heartbeat":
-            note_heartbeat(tx, client_id, record, received)
-        note_device_event(tx, client_id, record, received)
+            problem = note_heartbeat(tx, client_id, record, received)
+        problem = problem or note_device_event(tx, client_id, record, received)
         return key, "rejected" if problem else "accepted", problem or ""
 
     def _apply(self, tx: Transaction, upload: Upload, record: dict[str, Any]) -> str | None:

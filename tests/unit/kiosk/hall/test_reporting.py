@@ -20,6 +20,7 @@ from kiosk.hall.http import HttpHall
 from kiosk.hall.server.runner import start_in_thread
 from kiosk.hall.server.tokens import create_token
 from kiosk.settings import load_settings
+from kiosk.startup import app_version
 
 ADDRESSES = [1, 2]
 
@@ -119,6 +120,8 @@ def test_a_silent_keypad_reaches_the_servers_device_list_and_comes_back(
     assert health["keypads"]["2"]["window"] == 2
     assert health["kiosk"] == "K05"  # the heartbeat is there too
     assert "printer" in health
+    assert health["app_version"] == app_version() != ""  # which software the kiosk runs
+    assert health["keypads_online"]["2"] is False
     assert [r["payload"]["address"] for r in server.records("keypad.offline")] == [2]
     assert kiosk.windows is not None
     assert kiosk.windows.scan() == {1: "KP1-SIM/1.0", 2: None}  # the technician's bus scan

@@ -1,10 +1,12 @@
-"""`kiosk hall report evaluations` and `kiosk hall province check`, through the real
-command line parser, on a server database holding a few evaluations."""
+"""`kiosk hall report evaluations` and `kiosk hall province check|export`, through the
+real command line parser, on a server database holding a few evaluations."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +17,7 @@ from openpyxl import load_workbook
 from cli.main import main
 from kiosk.clock import FakeClock
 from kiosk.hall.server.store import HallStore
-from kiosk.settings import load_settings
+from kiosk.settings import CONFIG_DIR, load_settings
 
 MORNING = datetime(2026, 9, 30, 1, 30, tzinfo=UTC)
 
@@ -142,4 +144,53 @@ def test_the_report_is_of_one_hall(tmp_path: Path, capsys: pytest.CaptureFixture
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {(row["dimension"], row["key"]) for row in rows} >= {("window", "2"), ("window", "3")}
     assert main(["hall", "report", "evaluations", *period, "--hall", "../x"]) == 2
+    assert "is not a hall id" in capsys.readouterr().err
+
+
+def province_file(folder: Path) -> Path:
+    credentials = folder / "credentials.json"
+    credentials.write_text(json.dumps({"app_id": "hall-1", "app_secret": "s3cret"}))
+    os.chmod(credentials, 0o600)
+    path = folder / "province.toml"
+    path.write_text(
+        'url = "https://p.example/api"\ncredentials = "credentials.json"\n'
+        f'mapping = "{CONFIG_DIR / "province" / "national-mapping.json"}"\nhall_code = "H7"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def exported_windows(path: Path) -> list[str]:
+    rows = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    return sorted(row["windowNo"] for row in rows)
+
+
+def test_the_province_export_is_of_one_hall_named_by_hall_when_there_are_several(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, out = tmp_path / "hall.sqlite3", tmp_path / "out"
+    evaluations_in(db)
+    export = ["hall", "province", "export", str(province_file(tmp_path)), "--day", "2026-09-30"]
+    export += ["--db", str(db), "--folder", str(out)]
+    assert main(export) == 0  # one hall: --hall may be left out
+    path = Path(capsys.readouterr().out.strip())
+    assert path == out / "evaluations-2026-09-30.csv"
+    assert exported_windows(path) == ["2", "2", "3"]  # the counted votes
+    east = HallStore(db, load_settings(), FakeClock(MORNING), hall="east")
+    vote = {"evaluation_id": "east-1", "window": 9, "level": 1}
+    record = {"idempotency_key": "e1", "kind": "evaluation.recorded", "at": MORNING.isoformat()}
+    assert east.add_records("E01", [{**record, "payload": vote}])[0][0][1] == "accepted"
+    east.close()
+    assert main(export) == 2  # two halls, one province file: which hall's codes?
+    error = capsys.readouterr().err
+    assert "2 halls (east, main)" in error
+    assert "one hall (H7)" in error
+    assert "--hall HALL" in error
+    assert main([*export, "--hall", "east"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path == out / "evaluations-east-2026-09-30.csv"
+    assert exported_windows(path) == ["9"]
+    assert main([*export, "--hall", "main"]) == 0
+    assert exported_windows(Path(capsys.readouterr().out.strip())) == ["2", "2", "3"]
+    assert main([*export, "--hall", "../x"]) == 2
     assert "is not a hall id" in capsys.readouterr().err

@@ -144,3 +144,45 @@ def test_an_admin_of_a_hall_signs_in_to_that_halls_figures(
             assert "hall north is not served here" in refused.json()["detail"]
     finally:
         running.stop()
+
+
+def test_every_way_a_hall_is_evaluated_lands_in_its_typed_table_and_counts_once(
+    server: HallServer, clock: FakeClock
+) -> None:
+    """A keypad's record (east's ee), the phone page, the kiosk's screen through the
+    server and a kiosk's record of the same services: one counted per service, each
+    row east's, and the figures of east only."""
+    busy_east(server, clock)
+    east = server.halls["east"].store
+    with east.db.read() as tx:
+        first, second = (
+            str(row[0])
+            for row in tx.all(
+                "SELECT ticket_id FROM tickets WHERE hall = 'east' AND status = 'finished'"
+                " ORDER BY seq"
+            )
+        )
+    assert east.add_qr_content(first, 2, [], "").level == 2  # the phone page
+    assert east.add_qr_content(second, 1, [], "", kiosk_id="E01").level == 1  # the screen
+    late = [
+        {**evaluation(clock.now(), 1, 4, "9001", key), "ticket_id": ticket}
+        for key, ticket in (("late-keypad", first), ("late-screen", second))
+    ]
+    late[1]["payload"]["channel"] = "terminal"
+    results, _ = east.add_records("E01", late)
+    assert {status for _, status, _ in results} == {"accepted"}
+    with east.db.read() as tx:
+        rows = tx.all(
+            "SELECT hall, channel, level, is_repeat FROM evaluations ORDER BY evaluated_at, channel"
+        )
+    assert sorted(rows) == [
+        ("east", "keypad", 4, 1),  # after the phone's: a repeat, kept
+        ("east", "keypad", 5, 0),  # ee, no ticket
+        ("east", "qr", 2, 0),
+        ("east", "terminal", 1, 0),
+        ("east", "terminal", 4, 1),
+    ]
+    levels = live(server, "east")["evaluations"]["levels"]
+    assert levels == {"1": 1, "2": 1, "3": 0, "4": 0, "5": 1}
+    assert sum(live(server)["evaluations"]["levels"].values()) == 0  # main's: none
+    assert [f["evaluation_id"] for f in live(server, "east")["follow_ups"]] == ["ee"]

@@ -14,7 +14,7 @@ from kiosk.hall.server.hall import HallServer
 from kiosk.hall.server.store.base import SERVER_MIGRATIONS, database_at, database_versions
 from kiosk.queue import QUEUE_MIGRATIONS, Migrations, upgrade
 from tests.helpers.fakes import make_settings
-from tests.helpers.hall_morning import MORNING, morning
+from tests.helpers.hall_morning import MORNING, evaluation, morning
 
 
 def test_a_period_is_a_day_a_monday_to_sunday_week_or_a_calendar_month() -> None:
@@ -48,7 +48,7 @@ def test_the_history_of_a_day_has_the_measured_waits_by_hour_queue_matter_and_wi
     windows = {row["who"]: row for row in figures["satisfaction_by_window"]}
     assert windows["1"]["levels"] == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0}  # not the 20th's
     assert (windows["1"]["satisfied_percent"], windows["2"]["satisfied_percent"]) == (100.0, 0.0)
-    assert [row["who"] for row in figures["satisfaction_by_staff"]] == ["S01", "S02"]
+    assert [row["who"] for row in figures["satisfaction_by_staff"]] == ["1001", "1002"]
     assert figures["by_day"] == [{"day": "2026-11-23", "tickets": 3, "mean_wait": 14.5}]
 
 
@@ -84,7 +84,48 @@ def test_the_live_view_has_queues_windows_evaluations_and_overdue_follow_ups(
     assert {row["window"]: row["staff"] for row in live(server)["windows"]}[2] == "1037"
     assert state["evaluations"]["levels"] == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 0}
     assert state["evaluations"]["satisfied_percent"] == 50.0
-    assert [f["ticket_number"] for f in state["overdue_follow_ups"]] == ["A001"]
+    assert [f["ticket_number"] for f in state["overdue_follow_ups"]] == ["A001"]  # the 13th's
+    assert [f["evaluation_id"] for f in state["follow_ups"]] == ["e9", "e0", "e2"]
+    assert state["open_follow_ups"] == 3
+
+
+def _raw_record(server: HallServer, key: str, kind: str, at: str, payload: str) -> None:
+    with server.store.db.transaction() as tx:
+        tx.execute(
+            "INSERT INTO records (client_id, hall, idempotency_key, kind, at, payload,"
+            " received_at) VALUES ('K01', 'main', ?, ?, ?, ?, ?)",
+            (key, kind, at, payload, at),
+        )
+
+
+def test_the_satisfaction_figures_are_the_typed_tables_not_the_kiosks_records(
+    server: HallServer, clock: FakeClock
+) -> None:
+    """Evaluations only a kiosk's JSON records tell of (never filed: a vote from before
+    the typed tables) count nowhere; a phone page's vote (never a record), a repeat
+    (kept, not counted) and a follow-up closed on the dashboard do as the tables say."""
+    tickets = morning(server, clock)
+    at = clock.now().isoformat()
+    vote = '{"evaluation_id": "r1", "window": 1, "level": 5, "staff_id": "1001"}'
+    _raw_record(server, "r1", "evaluation.recorded", at, vote)
+    opened = '{"evaluation_id": "r1", "window": 1, "level": 5, "deadline": "2026-11-01"}'
+    _raw_record(server, "r2", "follow_up.opened", at, opened)
+    repeat = evaluation(clock.now(), 1, 3, "1001", "e1-again")
+    repeat["payload"]["repeat"] = True
+    assert server.store.add_records("K01", [repeat])[0][0][1] == "accepted"
+    clock.advance(60)
+    server.store.finish(2)  # A001 served at window 2: its phone page votes 非常满意
+    assert server.store.add_qr_content(tickets["second"], 1, [], "").level == 1
+    server.store.update_follow_up("e9", {"close": True, "closing_note": "called back"})
+    state = live(server)
+    assert state["evaluations"]["levels"] == {"1": 2, "2": 0, "3": 0, "4": 1, "5": 0}
+    assert state["overdue_follow_ups"] == []
+    assert [f["evaluation_id"] for f in state["follow_ups"]] == ["e0", "e2"]
+    figures = history(server, Period.around("day", date(2026, 11, 23)))
+    windows = {row["who"]: row["levels"] for row in figures["satisfaction_by_window"]}
+    assert windows == {"1": {1: 1, 2: 0, 3: 0, 4: 0, 5: 0}, "2": {1: 1, 2: 0, 3: 0, 4: 1, 5: 0}}
+    staff = {row["who"]: row["total"] for row in figures["satisfaction_by_staff"]}
+    assert staff == {"1001": 1, "1002": 1}  # the phone's vote: nobody signed in at 2
 
 
 def test_a_paused_window_and_a_kiosk_with_little_paper_show_in_the_live_view(

@@ -1,7 +1,7 @@
 """A hall server's database from before schema versions, as the server's first schema
 made it (commit 02bea07) and as the last one before versions did (605fcd2), on SQLite
 and PostgreSQL: recognised, brought up to date without losing a row, and its
-numbering continues."""
+numbering continues; its kiosks' latest heartbeats are kept."""
 
 from __future__ import annotations
 
@@ -53,12 +53,26 @@ def test_a_database_from_before_versions_is_upgraded_without_losing_a_row(
     assert store.tokens() == [("K01", "2026-11-22T08:00:00+00:00")]
     ((kept, _),) = store.principals()  # a kiosk of hall main, granted no window
     assert (kept.role, kept.hall, kept.windows, kept.expires_at) == ("kiosk", "main", set(), None)
+    assert store.devices() == [  # the latest heartbeat, now in the typed tables
+        {
+            "client_id": "K01",
+            "at": "2026-11-23T01:20:00+00:00",
+            "received_at": "2026-11-23T01:20:01+00:00",
+            "payload": {
+                "kiosk": "K01",
+                "printer": "paper_near_end",
+                "printer_severity": "warning",
+                "pending": 2,
+                "keypads_online": {"1": True},
+            },
+        }
+    ]
     east = store.for_hall("east", store.settings)  # another hall numbers green afresh
     assert east.reserve("E01", "k1", "green", [])[0]["number"] == "G001"
     assert east.ticket("t-2") is None
     with store.db.read() as tx:
         assert tx.all("SELECT first, last FROM leases") == [(900, 909)]
-        assert tx.all("SELECT COUNT(*) FROM device_events") == [(0,)]  # made if 02bea07
+        assert tx.all("SELECT COUNT(*) FROM device_states") == [(0,)]  # typed (step 4)
     with store.db.transaction() as tx:  # the records' own numbering continues too
         tx.execute(
             "INSERT INTO records (client_id, idempotency_key, kind, at, payload, received_at)"
