@@ -72,8 +72,8 @@ def _cheap_access_log() -> None:
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # asyncio sets TCP_NODELAY on an accepted connection only when the listening
-    # socket says IPPROTO_TCP (base_events._set_nodelay); with proto 0 uvicorn's two
-    # sends (head, body) would wait ~40 ms for the client's delayed ACK.
+    # socket says IPPROTO_TCP (base_events._set_nodelay); with proto 0 a write after an
+    # unacknowledged one (a stream's next event) would wait ~40 ms for the delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
