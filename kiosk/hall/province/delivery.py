@@ -64,7 +64,10 @@ class ProvinceDelivery:
         record = self.store.upward_record(item.kind, item.ref)
         if record is None:
             return None
-        return self.config.mapping.apply({**record, **self.config.hall_fields}, self.timezone)
+        fields = self.config.fields_of(record["hall"])
+        if fields is None:
+            raise ValueError(f"the province file has no [halls.{record['hall']}] codes")
+        return self.config.mapping.apply({**record, **fields}, self.timezone)
 
     def _deliver(self, item: OutboxItem) -> bool:
         try:
@@ -107,8 +110,15 @@ class ProvinceDelivery:
         if folder is None:
             return
         day = self.store.business_day() - timedelta(days=1)
-        if not (folder / f"evaluations-{day.isoformat()}.csv").exists():
-            export_day(self.store, self.config, self.timezone, day, folder)
+        halls = self.store.evaluation_halls()
+        if len(halls) <= 1:
+            if not (folder / f"evaluations-{day.isoformat()}.csv").exists():
+                export_day(self.store, self.config, self.timezone, day, folder)
+            return
+        for hall in halls:  # a file a hall: each line carries its hall's codes
+            named = self.config.fields_of(hall) is not None
+            if named and not (folder / f"evaluations-{hall}-{day.isoformat()}.csv").exists():
+                export_day(self.store, self.config, self.timezone, day, folder, hall)
 
 
 def _json(reply: httpx.Response) -> Any:

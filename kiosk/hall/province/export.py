@@ -3,10 +3,11 @@ evaluation and per closed follow-up of the day, in the province's field names, w
 when it was delivered. The fallback when the platform cannot be reached: the file is
 uploaded by hand. It holds no personal data (no ID number, no phone).
 
-A province file describes one hall (its hall_code and hall_name go in every line), so
-a file is of one hall: `hall` names it on a server of several halls (the file is then
-evaluations-HALL-DAY.csv); None exports every evaluation of the database, right for
-a server of one hall (`kiosk hall province export` refuses it when there are more)."""
+Every line carries its hall's codes (hall_code, hall_name: the province file's own for
+hall main, a [halls.HALL] table for another), and a file is of one hall: `hall` names
+it on a server of several halls (the file is then evaluations-HALL-DAY.csv); None
+exports every evaluation of the database, right for a server of one hall (`kiosk hall
+province export` refuses it when there are more)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ def export_day(
     writer = csv.DictWriter(out, columns, extrasaction="ignore", restval="")
     writer.writeheader()
     for record in store.upward_records_of_day(day, hall):
-        full = {**record, **config.hall_fields}
+        fields = config.fields_of(record["hall"])
+        if fields is None:
+            raise ValueError(f"the province file has no [halls.{record['hall']}] codes")
+        full = {**record, **fields}
         try:
             mapped: dict[str, str] = mapping.apply(full, timezone)
         except ValueError:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.clock import SystemClock
 from kiosk.hall.api import CLIENT_ID_PATTERN
+from kiosk.hall.province.config import ProvinceConfig
 from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.principal import (
     HALL_PATTERN,
@@ -63,6 +64,26 @@ def _hall_settings(args: argparse.Namespace) -> dict[str, Settings] | None:
     return halls
 
 
+def _province(path: Path, halls: dict[str, Settings]) -> ProvinceConfig | None:
+    """The province file of `serve --province`; None (said why) when it cannot be used."""
+    from kiosk.hall.province import load_province
+
+    try:
+        province = load_province(path)
+    except ConfigError as error:
+        print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        return None
+    unnamed = province.unnamed(halls)
+    if unnamed:  # its records would wait for ever, or carry another hall's code
+        print(
+            f"kiosk: --province {path}: no [halls.HALL] codes for {', '.join(unnamed)}:"
+            " each hall reports with its own hall_code",
+            file=sys.stderr,
+        )
+        return None
+    return province
+
+
 def _db(args: argparse.Namespace) -> Location:
     """--db: a SQLite file, or a postgresql:// URL (when the parser keeps it a str)."""
     db: Location = args.db or DEFAULT_DB
@@ -96,12 +117,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         public_url=args.public_url or "", offline_floor=args.offline_floor, halls=halls
     )
     if getattr(args, "province", None) is not None:  # 好差评 reported upward
-        from kiosk.hall.province import load_province
-
-        try:
-            options.province = load_province(args.province)
-        except ConfigError as error:
-            print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
+        options.province = _province(args.province, halls)
+        if options.province is None:
             return 1
     streams = getattr(args, "max_streams_per_address", None)
     if streams is not None:

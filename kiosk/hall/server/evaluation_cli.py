@@ -139,6 +139,10 @@ def cmd_province(args: argparse.Namespace) -> int:
             if args.hall is None and len(halls) > 1:
                 print(_one_hall_please(halls, province.hall_fields["hall_code"]), file=sys.stderr)
                 return 2
+            unnamed = province.unnamed([args.hall] if args.hall else halls)
+            if unnamed:
+                print(_codes_please(unnamed), file=sys.stderr)
+                return 2
             path = export_day(store, province, settings.kiosk.timezone, day, folder, args.hall)
         finally:
             store.close()
@@ -147,6 +151,13 @@ def cmd_province(args: argparse.Namespace) -> int:
         return 1
     print(path)
     return 0
+
+
+def _codes_please(halls: list[str]) -> str:
+    return (
+        f"kiosk: the province file has no codes for hall {', '.join(halls)}: add a"
+        f" [halls.{halls[0]}] table with its hall_code (hall main uses the file's own)"
+    )
 
 
 def _one_hall_please(halls: list[str], hall_code: str) -> str:

@@ -97,13 +97,14 @@ def _upward(
 ) -> dict[str, Any] | None:
     row = tx.one(
         "SELECT case_number, window_number, staff_id, level, channel, note, evaluated_at,"
-        " ticket_id FROM evaluations WHERE evaluation_id = ?",
+        " ticket_id, hall FROM evaluations WHERE evaluation_id = ?",
         (evaluation_id,),
     )
     if row is None:
         return None
-    case, window, staff, level, channel, note, evaluated_at, _ticket = row
+    case, window, staff, level, channel, note, evaluated_at, _ticket, hall = row
     base: dict[str, Any] = {
+        "hall": str(hall),
         "record_type": kind,
         "idempotency_key": f"{kind}:{evaluation_id}",
         "evaluation_id": evaluation_id,

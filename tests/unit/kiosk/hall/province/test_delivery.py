@@ -154,3 +154,39 @@ def test_credentials_readable_by_others_or_a_bad_mapping_are_refused(
         f"{mapping}: evaluation.a: 'id_number' is not one of our fields",
         f"{mapping}: follow_up.b: 'note' is not one of our fields",
     ]
+
+
+def test_each_hall_reports_with_its_own_codes_and_a_hall_without_codes_waits(
+    store: HallStore, tmp_path: Path, receiver: Receiver
+) -> None:
+    path = province_file(tmp_path, receiver.url)
+    with path.open("a", encoding="utf-8") as file:
+        file.write('hall_code = "M1"\n\n[halls.east]\nhall_code = "E9"\nhall_name = "东区"\n')
+    province = load_province(path)
+    halls = {
+        name: HallStore(tmp_path / "hall.sqlite3", make_settings(tmp_path), store.clock, hall=name)
+        for name in ("east", "west")
+    }
+    main_vote, east_vote, west_vote = vote(store, 1), vote(halls["east"], 2), vote(halls["west"], 3)
+    delivery = ProvinceDelivery(store, province, "Asia/Shanghai")
+    assert delivery.run_once() == 2
+    codes = {body["hallCode"]: (body["hallName"], body["deptCode"]) for _, body in receiver.records}
+    assert codes == {"M1": ("", "D1"), "E9": ("东区", "D1")}  # never main's code for east
+    [waiting] = store.province_pending()  # west: no codes of its own, so not sent
+    assert waiting["item_key"] == f"evaluation:{west_vote}"
+    assert "[halls.west]" in waiting["last_error"]
+    store.clock.advance(86400)  # type: ignore[attr-defined]
+    delivery.run_once()  # yesterday's files: one a hall that has codes, none mixed
+    exports = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert exports == [  # the first run wrote the day before's (empty) files too
+        f"evaluations-{hall}-2026-09-{day}.csv" for hall in ("east", "main") for day in (29, 30)
+    ]
+    east = (tmp_path / "exports" / "evaluations-east-2026-09-30.csv").read_text("utf-8-sig")
+    [row] = csv.DictReader(east.splitlines())
+    assert (row["hallCode"], row["hallName"]) == ("E9", "东区")
+    assert {body["hallCode"] for _, body in receiver.records} == {"M1", "E9"}
+    keys = {headers["Idempotency-Key"] for headers, _ in receiver.records}
+    assert keys == {f"evaluation:{main_vote}", f"evaluation:{east_vote}"}
+    delivery.stop()
+    for made in halls.values():
+        made.close()

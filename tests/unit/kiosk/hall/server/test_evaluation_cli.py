@@ -165,6 +165,11 @@ def exported_windows(path: Path) -> list[str]:
     return sorted(row["windowNo"] for row in rows)
 
 
+def hall_codes(path: Path) -> set[tuple[str, str]]:
+    rows = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    return {(row["hallCode"], row["hallName"]) for row in rows}
+
+
 def test_the_province_export_is_of_one_hall_named_by_hall_when_there_are_several(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,11 +191,31 @@ def test_the_province_export_is_of_one_hall_named_by_hall_when_there_are_several
     assert "2 halls (east, main)" in error
     assert "one hall (H7)" in error
     assert "--hall HALL" in error
+    assert main([*export, "--hall", "east"]) == 2  # the file has no codes for east
+    assert "no codes for hall east: add a [halls.east] table" in capsys.readouterr().err
+    assert not (out / "evaluations-east-2026-09-30.csv").exists()
+    with (tmp_path / "province.toml").open("a", encoding="utf-8") as file:
+        file.write('[halls.east]\nhall_code = "E9"\nhall_name = "东区"\n')
     assert main([*export, "--hall", "east"]) == 0
     path = Path(capsys.readouterr().out.strip())
     assert path == out / "evaluations-east-2026-09-30.csv"
     assert exported_windows(path) == ["9"]
+    assert hall_codes(path) == {("E9", "东区")}  # east's own, never main's H7
     assert main([*export, "--hall", "main"]) == 0
-    assert exported_windows(Path(capsys.readouterr().out.strip())) == ["2", "2", "3"]
+    path = Path(capsys.readouterr().out.strip())
+    assert exported_windows(path) == ["2", "2", "3"]
+    assert hall_codes(path) == {("H7", "")}
     assert main([*export, "--hall", "../x"]) == 2
     assert "is not a hall id" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_province_file_without_codes_for_each_of_its_halls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing, halls = tmp_path / "none.sqlite3", tmp_path / "halls"
+    halls.mkdir()
+    (halls / "east.toml").write_text("# hall east\n", encoding="utf-8")
+    serve = ["hall", "serve", "--db", str(missing), "--halls", str(halls)]
+    assert main([*serve, "--province", str(province_file(tmp_path))]) == 1
+    assert "no [halls.HALL] codes for east" in capsys.readouterr().err
+    assert not missing.exists()  # refused before anything is made
