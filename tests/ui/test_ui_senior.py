@@ -234,3 +234,16 @@ def test_the_senior_screen_in_english_wraps_long_names_and_shows_only_whole_rows
     assert len(shown) >= 4
     assert shown == window.senior.matter_names()[: len(shown)]  # the most common first
     assert any(" " in name and len(name) > 24 for name in shown)  # a long name, wrapped
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_categories_a_tap_from_the_senior_screen_fit_each_layout_in_large_type(
+    window: KioskWindow, layout: str
+) -> None:
+    window.resize(*LAYOUTS[layout])
+    settle()
+    tap(window, texts.SENIOR_MODE.zh)
+    tap(window, texts.SENIOR_MORE.zh)
+    assert window.current_screen_name() == "category"
+    assert all(tile.isVisible() for tile in window.category.tiles)
+    check_screen(window, SENIOR_MIN_PX)  # every tile inside the window, none cut
