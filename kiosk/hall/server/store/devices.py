@@ -65,6 +65,7 @@ class DeviceHealth(StoreBase):
             r[0]: {"client_id": r[0], "at": r[1], "received_at": r[2], "payload": r[3]}
             for r in rows
         }
+        heartbeats_at = {r[0]: r[1] for r in rows}
         for client_id, at, received_at, device_state in events:
             entry = found.setdefault(
                 client_id,
@@ -73,7 +74,7 @@ class DeviceHealth(StoreBase):
             if at > entry["at"]:
                 entry["at"], entry["received_at"] = at, received_at
             payload = entry["payload"]
-            heartbeat_at = next((r[1] for r in rows if r[0] == client_id), "")
+            heartbeat_at = heartbeats_at.get(client_id, "")
             state = device_state.shown()
             if device_state.device.startswith("keypad:"):
                 keypads = payload.get("keypads")
