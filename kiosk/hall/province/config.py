@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -87,6 +87,14 @@ class ProvinceConfig:
         if own is not None:
             return {**self.hall_fields, **{key: value for key, value in own.items() if value}}
         return self.hall_fields if hall == DEFAULT_HALL else None
+
+    def with_codes(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with its hall's codes; ValueError for a hall the file does not
+        name (retried after an edit of the file)."""
+        codes = self.fields_of(record["hall"])
+        if codes is None:
+            raise ValueError(f"the province file has no [halls.{record['hall']}] codes")
+        return {**record, **codes}
 
     def unnamed(self, halls: Iterable[str]) -> list[str]:
         """Of `halls`, those the file has no codes for."""

@@ -21,8 +21,9 @@ import httpx
 
 from drivers.background import BackgroundThread
 from kiosk.hall.province.config import ProvinceConfig
-from kiosk.hall.province.export import export_day
+from kiosk.hall.province.export import export_day, export_path
 from kiosk.hall.server.store.province_outbox import OutboxItem, ProvinceOutbox
+from kiosk.queue import DEFAULT_HALL
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,7 @@ class ProvinceDelivery:
         record = self.store.upward_record(item.kind, item.ref)
         if record is None:
             return None
-        fields = self.config.fields_of(record["hall"])
-        if fields is None:
-            raise ValueError(f"the province file has no [halls.{record['hall']}] codes")
-        return self.config.mapping.apply({**record, **fields}, self.timezone)
+        return self.config.mapping.apply(self.config.with_codes(record), self.timezone)
 
     def _deliver(self, item: OutboxItem) -> bool:
         try:
@@ -110,15 +108,13 @@ class ProvinceDelivery:
         if folder is None:
             return
         day = self.store.business_day() - timedelta(days=1)
-        halls = self.store.evaluation_halls()
-        if len(halls) <= 1:
-            if not (folder / f"evaluations-{day.isoformat()}.csv").exists():
-                export_day(self.store, self.config, self.timezone, day, folder)
-            return
-        for hall in halls:  # a file a hall: each line carries its hall's codes
-            named = self.config.fields_of(hall) is not None
-            if named and not (folder / f"evaluations-{hall}-{day.isoformat()}.csv").exists():
-                export_day(self.store, self.config, self.timezone, day, folder, hall)
+        halls = self.store.evaluation_halls() or [DEFAULT_HALL]
+        for hall in halls:  # a file a hall (each line carries its hall's codes)
+            chosen = hall if len(halls) > 1 else None  # one hall: its file as ever
+            if self.config.fields_of(hall) is not None and not (
+                export_path(folder, day, chosen).exists()
+            ):
+                export_day(self.store, self.config, self.timezone, day, folder, chosen)
 
 
 def _json(reply: httpx.Response) -> Any:

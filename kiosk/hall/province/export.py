@@ -39,10 +39,7 @@ def export_day(
     writer = csv.DictWriter(out, columns, extrasaction="ignore", restval="")
     writer.writeheader()
     for record in store.upward_records_of_day(day, hall):
-        fields = config.fields_of(record["hall"])
-        if fields is None:
-            raise ValueError(f"the province file has no [halls.{record['hall']}] codes")
-        full = {**record, **fields}
+        full = config.with_codes(record)
         try:
             mapped: dict[str, str] = mapping.apply(full, timezone)
         except ValueError:
@@ -51,10 +48,15 @@ def export_day(
             {**mapped, "record_type": record["record_type"], "delivered_at": record["delivered_at"]}
         )
     folder.mkdir(parents=True, exist_ok=True)
-    name = day.isoformat() if hall is None else f"{hall}-{day.isoformat()}"
-    path = folder / f"evaluations-{name}.csv"
+    path = export_path(folder, day, hall)
     write_atomically(path, ("\ufeff" + out.getvalue()).encode("utf-8"), 0o600)
     return path
+
+
+def export_path(folder: Path, day: date, hall: str | None = None) -> Path:
+    """Where `export_day` writes the day's file (of `hall`, when named)."""
+    name = day.isoformat() if hall is None else f"{hall}-{day.isoformat()}"
+    return folder / f"evaluations-{name}.csv"
 
 
 def _fields(config: ProvinceConfig, record: dict[str, object]) -> list[tuple[str, str]]:

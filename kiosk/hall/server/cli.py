@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.clock import SystemClock
 from kiosk.hall.api import CLIENT_ID_PATTERN
-from kiosk.hall.province.config import ProvinceConfig
+from kiosk.hall.province.config import ProvinceConfig, load_province
 from kiosk.hall.server.hall import ServerOptions
 from kiosk.hall.server.principal import (
     HALL_PATTERN,
@@ -66,8 +66,6 @@ def _hall_settings(args: argparse.Namespace) -> dict[str, Settings] | None:
 
 def _province(path: Path, halls: dict[str, Settings]) -> ProvinceConfig | None:
     """The province file of `serve --province`; None (said why) when it cannot be used."""
-    from kiosk.hall.province import load_province
-
     try:
         province = load_province(path)
     except ConfigError as error:
