@@ -62,11 +62,6 @@ class _Writer:
         self.rng = random.Random(hall.seed)
         self.busy: set[int] = set()  # windows serving a number now
 
-    def _kiosk_and_key(self) -> tuple[str, str]:
-        """The kiosk a record came from, and its key (drawn as a record's were, so the
-        same seed makes the same past)."""
-        return self.rng.choice(KIOSKS), uuid.UUID(int=self.rng.getrandbits(128)).hex
-
     def day(self, day: date, count: int) -> int:
         rng, zone = self.rng, self.hall.zone
         minutes = sorted(_issue_minute(rng) for _ in range(count))
@@ -143,7 +138,7 @@ class _Writer:
         evaluation.recorded; a 差评 opens a follow-up, most of them closed a day later."""
         level = self.rng.choices((1, 2, 3, 4, 5), LEVEL_WEIGHTS)[0]
         evaluation_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
-        kiosk, _key = self._kiosk_and_key()
+        kiosk = self.rng.choice(KIOSKS)
         self.tx.execute(
             "INSERT INTO evaluations (evaluation_id, hall, client_id, ticket_id, number,"
             " window_number, staff_id, level, channel, is_repeat, evaluated_at, business_day)"
@@ -163,10 +158,8 @@ class _Writer:
         )
         if level >= 4:
             deadline = (day + timedelta(days=7)).isoformat()
-            self._kiosk_and_key()  # the follow_up.opened record's draws
             closed_at, note = None, ""
             if self.rng.random() < 0.8:
-                self._kiosk_and_key()
                 closed_at, note = (at + timedelta(days=1)).isoformat(), "called back"
             self.tx.execute(
                 "INSERT INTO follow_ups (evaluation_id, opened_at, deadline, closed_at,"
