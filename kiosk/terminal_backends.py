@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # httpx and the hall client: only loaded with a hall server
     from kiosk.hall.http.wire import HallWire
 
 
-def _service(state: EvaluationState | api.EvaluationStateOut) -> EvaluationState:
+def _service(state: api.EvaluationStateOut) -> EvaluationState:
     return EvaluationState(state.number, state.served, state.level, state.content_given)
 
 
@@ -55,7 +55,7 @@ class EmbeddedTerminal:
         ticket = self._hall.ticket_row(ticket_id)
         if ticket is None:
             raise TerminalRefused(404, "no such ticket")
-        return _service(self._evaluations.state(ticket))
+        return self._evaluations.state(ticket)
 
     def give(
         self,
@@ -69,10 +69,9 @@ class EmbeddedTerminal:
         if ticket is None:
             raise TerminalRefused(404, "no such ticket")
         try:
-            state = self._evaluations.give(ticket, level, reasons, note, "terminal")
+            return self._evaluations.give(ticket, level, reasons, note, "terminal")
         except QrRefused as refused:
             raise TerminalRefused(refused.status, refused.message) from None
-        return _service(state)
 
     @property
     def keeps_offline(self) -> bool:
