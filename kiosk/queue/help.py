@@ -75,16 +75,8 @@ def open_help(tx: Transaction, hall: str, now: datetime) -> list[HelpRequest]:
 
 def answer_help(tx: Transaction, hall: str, kiosk_id: str, at: datetime) -> int:
     """A guide came to `kiosk_id`: its open requests are answered. Returns how many."""
-    open_ids = [
-        str(row[0])
-        for row in tx.all(
-            "SELECT help_id FROM help_requests WHERE hall = ? AND kiosk_id = ?"
-            " AND answered_at IS NULL",
-            (hall, kiosk_id),
-        )
-    ]
-    for help_id in open_ids:
-        tx.execute(
-            "UPDATE help_requests SET answered_at = ? WHERE help_id = ?", (_utc(at), help_id)
-        )
-    return len(open_ids)
+    return tx.execute(
+        "UPDATE help_requests SET answered_at = ? WHERE hall = ? AND kiosk_id = ?"
+        " AND answered_at IS NULL",
+        (_utc(at), hall, kiosk_id),
+    )
