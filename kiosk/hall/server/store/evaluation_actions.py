@@ -14,6 +14,8 @@ from kiosk.evaluation_state import EvaluationState
 from kiosk.follow_ups import PHONE, mask_phone
 from kiosk.hall.server.store.base import StoreBase, StoreError
 from kiosk.hall.server.store.evaluation_core import (
+    NEGATIVE,
+    content_given,
     counted_evaluation,
     hall_reasons,
     insert_evaluation,
@@ -24,8 +26,6 @@ from kiosk.hall.server.store.evaluation_core import (
 from kiosk.hall.server.store.record_checks import utc_text
 from kiosk.queue import Transaction
 from kiosk.window_staff import STAFF_NUMBER
-
-NEGATIVE = 4  # 不满意 and 非常不满意 are 差评
 
 
 class EvaluationActions(StoreBase):
@@ -38,12 +38,7 @@ class EvaluationActions(StoreBase):
         if ticket is None:
             raise StoreError(404, "no such ticket")
         counted = counted_evaluation(tx, ticket_id, self.hall)
-        given = False
-        if counted is not None:
-            row = tx.one(
-                "SELECT content_at FROM evaluations WHERE evaluation_id = ?", (counted[0],)
-            )
-            given = row is not None and row[0] is not None
+        given = counted is not None and content_given(tx, counted[0])
         level = None if counted is None else counted[1]
         return EvaluationState(ticket.number, ticket.status == "finished", level, given)
 

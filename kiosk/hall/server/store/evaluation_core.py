@@ -25,6 +25,7 @@ T = TypeVar("T")
 # A 差评 goes upward once its content is in, or this long after the vote without it.
 CONTENT_WAIT = timedelta(minutes=10)
 MAX_TEXT = 500
+NEGATIVE = 4  # 不满意 and 非常不满意 are 差评
 EVALUATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -127,6 +128,12 @@ def counted_evaluation(tx: Transaction, ticket_id: str, hall: str) -> tuple[str,
         (ticket_id, hall),
     )
     return None if row is None else (str(row[0]), None if row[1] is None else int(row[1]))
+
+
+def content_given(tx: Transaction, evaluation_id: str) -> bool:
+    """Whether the evaluation's 差评 reasons and note are in."""
+    row = tx.one("SELECT content_at FROM evaluations WHERE evaluation_id = ?", (evaluation_id,))
+    return row is not None and row[0] is not None
 
 
 def follow_up_of_hall(tx: Transaction, evaluation_id: str, hall: str) -> bool:

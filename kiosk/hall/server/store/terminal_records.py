@@ -23,6 +23,8 @@ from kiosk.hall.server.store.base import StoreBase
 from kiosk.hall.server.store.evaluation_core import (
     EVALUATION_ID,
     MAX_TEXT,
+    NEGATIVE,
+    content_given,
     counted_evaluation,
     hall_reasons,
     insert_evaluation,
@@ -30,8 +32,6 @@ from kiosk.hall.server.store.evaluation_core import (
     set_content,
 )
 from kiosk.queue import TicketRow, Transaction
-
-NEGATIVE = 4  # 不满意 and 非常不满意 are 差评
 
 
 class Refusal(ValueError):
@@ -149,7 +149,4 @@ def _content(payload: dict[str, Any]) -> tuple[int | None, list[str], str]:
 
 def _wants_content(tx: Transaction, evaluation_id: str, level: int | None) -> bool:
     """A counted 差评 without its reasons yet."""
-    if level is None or level < NEGATIVE:
-        return False
-    row = tx.one("SELECT content_at FROM evaluations WHERE evaluation_id = ?", (evaluation_id,))
-    return row is not None and row[0] is None
+    return level is not None and level >= NEGATIVE and not content_given(tx, evaluation_id)
