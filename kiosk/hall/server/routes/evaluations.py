@@ -73,12 +73,7 @@ def _content(
     terminal = caller is not None and caller.role == "kiosk" and caller.hall == site.store.hall
     kiosk_id = caller.client_id if terminal and caller is not None else None
     state = site.store.add_qr_content(
-        ticket_id,
-        body.level,
-        body.reason_codes(),
-        body.note,
-        kiosk_id,
-        body.evaluation_id if kiosk_id is not None else None,
+        ticket_id, body.level, body.reason_codes(), body.note, kiosk_id, body.evaluation_id
     )
     ticket = site.store.ticket(ticket_id) if body.level is not None else None
     if ticket is not None and ticket.window is not None:  # a vote: the keypad's prompt ends

@@ -57,8 +57,9 @@ class EvaluationActions(StoreBase):
         served, 422 naming the field for a bad level, reason or note. A kiosk's
         `evaluation_id`: an evaluation kept already under it is answered as it is."""
         now = self.now()
+        evaluation_id = evaluation_id if kiosk_id is not None else None  # a kiosk's only
         with self.db.transaction() as tx:
-            if kiosk_id is not None and self._kept(tx, ticket_id, evaluation_id):
+            if self._kept(tx, ticket_id, evaluation_id):
                 return self._state(tx, ticket_id)  # sent again: kept once
             state = self._state(tx, ticket_id)
             if not state.served:
@@ -113,7 +114,7 @@ class EvaluationActions(StoreBase):
         insert_evaluation(
             self,
             tx,
-            evaluation_id=(evaluation_id if kiosk_id is not None else None) or uuid.uuid4().hex,
+            evaluation_id=evaluation_id or uuid.uuid4().hex,
             client_id="qr" if kiosk_id is None else kiosk_id,
             ticket_id=ticket_id,
             number=ticket.number,
