@@ -82,7 +82,10 @@ class Records(StoreBase):
         kind = str(record["kind"])
         ticket_id = record.get("ticket_id")
         if kind == "help.requested":  # 一键求助: shown on the display and the dashboard
-            request_help(tx, self.engine.hall, upload.client_id, upload.received)
+            # Asked when the kiosk says, never later than it arrived: a request that
+            # waited in an offline kiosk's outbox is old, not new, on the display.
+            asked = min(datetime.fromisoformat(record["at"]), upload.received)
+            request_help(tx, self.engine.hall, upload.client_id, asked)
             return None
         if not kind.startswith("ticket.") or not ticket_id:
             return None

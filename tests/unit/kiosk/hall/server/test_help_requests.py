@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.clock import FakeClock
+from kiosk.clock import Clock, FakeClock, SystemClock
 from kiosk.hall.local import LocalHall
 from kiosk.hall.server.dashboard.views import live
 from kiosk.hall.server.events import EventBroker
@@ -40,7 +40,7 @@ def server(database_location: Location, tmp_path: Path, clock: FakeClock) -> Ite
     made.close()
 
 
-def help_record(key: str, clock: FakeClock) -> dict[str, Any]:
+def help_record(key: str, clock: Clock) -> dict[str, Any]:
     return {
         "idempotency_key": key,
         "kind": "help.requested",
@@ -116,10 +116,23 @@ def test_a_help_record_uploaded_over_http_reaches_the_displays_event_stream(
             assert next(lines) == "event: state"
             first = json.loads(next(lines).removeprefix("data: "))
             assert first["help"] == []
-            record = help_record("help-request-0001", FakeClock())
+            record = help_record("help-request-0001", SystemClock())  # asked now
             answer = client.post("/v1/records", json={"records": [record]})
             assert answer.status_code == 200
             assert answer.json()["results"][0]["status"] == "accepted"
             data = next(line for line in lines if line.startswith("data: "))
         state = json.loads(data.removeprefix("data: "))
         assert [line["zh"] for line in state["help"]] == ["自助机 K01 请求导税帮助"]
+
+
+def test_a_request_delivered_late_from_an_offline_kiosk_keeps_the_time_it_was_asked(
+    server: HallServer, clock: FakeClock
+) -> None:
+    asked = help_record("late", clock)  # asked now, delivered after the outage
+    clock.advance((OPEN_MINUTES + 5) * 60)
+    results, _ = server.store.add_records("K01", [asked])
+    assert results == [("late", "accepted", "")]
+    assert shown_help(server) == []  # the visitor asked long ago: not shown as new
+    ahead = {**help_record("future", clock), "at": (clock.now() + timedelta(hours=2)).isoformat()}
+    server.store.add_records("K01", [ahead])  # a kiosk clock ahead: as received
+    assert [line["kiosk"] for line in shown_help(server)] == ["K01"]
