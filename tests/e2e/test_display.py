@@ -157,7 +157,7 @@ def test_a_kiosks_help_request_shows_on_the_display_live(
     record = {
         "idempotency_key": "help-request-0001",
         "kind": "help.requested",
-        "at": "2026-11-23T01:30:00+00:00",
+        "at": running.hall.clock.now().isoformat(),  # asked now
         "payload": {"kiosk": "K01", "step": "route"},
     }
     assert client.post("/v1/records", json={"records": [record]}).status_code == 200
