@@ -297,10 +297,8 @@ class KioskWindow(QMainWindow):
             self.idle_screen.hide()
         elif self.idle_screen.isHidden():
             if machine.idle.idle_for() >= self.idle_screen.announcements.show_after_seconds:
-                self.idle_screen.show_queue_states(machine.queue_states)
                 self.idle_screen.show_idle(clock.now(), clock.monotonic())
-        else:
-            self.idle_screen.show_queue_states(machine.queue_states)
+        else:  # its queue table follows Change.QUEUE_STATES (ui/visit_view.py)
             self.idle_screen.tick(clock.now(), clock.monotonic())
 
     def finish_visit(self) -> None:
