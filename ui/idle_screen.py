@@ -34,7 +34,7 @@ from kiosk.triage.route import come_back_text
 from ui import idle_texts, texts
 from ui.screens.base import WIDE_PX, set_dense
 from ui.screens.home import QueueRow
-from ui.widgets import TextLabel, card_frame, retranslate_tree
+from ui.widgets import TextLabel, card_frame, retranslate_tree, set_style_property
 
 CLOCK_ROLE = "clock"
 log = logging.getLogger(__name__)
@@ -283,9 +283,7 @@ class IdleScreen(QWidget):
             "before_opening": texts.fill(idle_texts.STATUS_BEFORE_OPENING, come_back=come_back),
         }.get(period, texts.fill(idle_texts.STATUS_CLOSED, come_back=come_back))
         self.status.set_text(status)
-        self.status.setProperty("role", "success" if period == "open" else "notice")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_style_property(self.status, "role", "success" if period == "open" else "notice")
         closed_day = period == "closed_day"
         self.hours.set_text(
             idle_texts.CLOSED_TODAY if closed_day else texts.fill(idle_texts.HOURS_TODAY, **hours)

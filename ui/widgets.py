@@ -39,6 +39,16 @@ class Translatable(Protocol):
         ...
 
 
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
+    """A stylesheet property (`role`, `kind`) set and the widget's style redone, which a
+    property selector needs to notice; nothing done when it already has that value."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def retranslate_tree(root: QWidget, language: Language) -> None:
     """Re-translate every bilingual widget under `root` (and `root` itself) at once."""
     for widget in (root, *root.findChildren(QWidget)):
