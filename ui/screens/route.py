@@ -28,6 +28,7 @@ from ui.widgets import (
     TextLabel,
     TouchButton,
     card_frame,
+    discard,
     finger_scroll_area,
     set_style_property,
 )
@@ -238,9 +239,7 @@ class RouteScreen(Screen):
         self.area.set_text(queue_area(queue))
         self.area.setVisible(bool(queue.area_zh or queue.area_en))
         self.show_queue_state(None)
-        for label in self._dynamic:
-            label.setParent(None)
-            label.deleteLater()
+        discard(self._dynamic)
         self._dynamic = []
         for reason in route.reasons:
             self._add(self.reasons, TextLabel(texts.fill(texts.BULLET, text=reason)))
