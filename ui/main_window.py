@@ -116,6 +116,7 @@ class KioskWindow(QMainWindow):
         self.overlay = IdleOverlay(page)
         page.overlay = self.overlay
         self.help_notice = HelpNotice(page)  # 一键求助: "a guide is coming"
+        page.covers.append(self.help_notice)
         # Senior mode reads each screen aloud in the hall's language, as calls are spoken.
         reading = find_speech_command() if settings.ui.senior_read_aloud else None
         reader = ScreenReader(Speaker(reading), settings.kiosk.language)
