@@ -102,6 +102,7 @@ class IdleScreen(QWidget):
         self._turned_at = 0.0
         self._language: Language = "zh"
         self._pictures: dict[str, QPixmap] = {}
+        self._time_shown: tuple[datetime, Language] | None = None  # minute and language
 
         self.hall_name = TextLabel(hall_name, "title")
         self.clock = TextLabel("", CLOCK_ROLE, align=Qt.AlignmentFlag.AlignRight)
@@ -259,7 +260,13 @@ class IdleScreen(QWidget):
         return now.astimezone(ZoneInfo(self.settings.kiosk.timezone))
 
     def _show_time(self, now: datetime) -> None:
+        """The clock, date, status and hours: redone when the minute or the language
+        turns, not on each of the window's 250 ms ticks."""
         local = self._local(now)
+        shown = (local.replace(second=0, microsecond=0), self._language)
+        if shown == self._time_shown:
+            return
+        self._time_shown = shown
         self.clock.set_text(local.strftime("%H:%M"))
         self.date.set_text(
             texts.fill(
