@@ -34,7 +34,7 @@ from kiosk.triage.route import come_back_text
 from ui import idle_texts, texts
 from ui.screens.base import WIDE_PX, set_dense
 from ui.screens.home import QueueRow
-from ui.widgets import TextLabel, card_frame, retranslate_tree
+from ui.widgets import TextLabel, card_frame, retranslate_tree, set_style_property
 
 CLOCK_ROLE = "clock"
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ class IdleScreen(QWidget):
         self._turned_at = 0.0
         self._language: Language = "zh"
         self._pictures: dict[str, QPixmap] = {}
+        self._time_shown: tuple[datetime, Language] | None = None  # minute and language
 
         self.hall_name = TextLabel(hall_name, "title")
         self.clock = TextLabel("", CLOCK_ROLE, align=Qt.AlignmentFlag.AlignRight)
@@ -259,7 +260,13 @@ class IdleScreen(QWidget):
         return now.astimezone(ZoneInfo(self.settings.kiosk.timezone))
 
     def _show_time(self, now: datetime) -> None:
+        """The clock, date, status and hours: redone when the minute or the language
+        turns, not on each of the window's 250 ms ticks."""
         local = self._local(now)
+        shown = (local.replace(second=0, microsecond=0), self._language)
+        if shown == self._time_shown:
+            return
+        self._time_shown = shown
         self.clock.set_text(local.strftime("%H:%M"))
         self.date.set_text(
             texts.fill(
@@ -283,9 +290,7 @@ class IdleScreen(QWidget):
             "before_opening": texts.fill(idle_texts.STATUS_BEFORE_OPENING, come_back=come_back),
         }.get(period, texts.fill(idle_texts.STATUS_CLOSED, come_back=come_back))
         self.status.set_text(status)
-        self.status.setProperty("role", "success" if period == "open" else "notice")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_style_property(self.status, "role", "success" if period == "open" else "notice")
         closed_day = period == "closed_day"
         self.hours.set_text(
             idle_texts.CLOSED_TODAY if closed_day else texts.fill(idle_texts.HOURS_TODAY, **hours)

@@ -116,6 +116,7 @@ class KioskWindow(QMainWindow):
         self.overlay = IdleOverlay(page)
         page.overlay = self.overlay
         self.help_notice = HelpNotice(page)  # 一键求助: "a guide is coming"
+        page.covers.append(self.help_notice)
         # Senior mode reads each screen aloud in the hall's language, as calls are spoken.
         reading = find_speech_command() if settings.ui.senior_read_aloud else None
         reader = ScreenReader(Speaker(reading), settings.kiosk.language)
@@ -297,10 +298,8 @@ class KioskWindow(QMainWindow):
             self.idle_screen.hide()
         elif self.idle_screen.isHidden():
             if machine.idle.idle_for() >= self.idle_screen.announcements.show_after_seconds:
-                self.idle_screen.show_queue_states(machine.queue_states)
                 self.idle_screen.show_idle(clock.now(), clock.monotonic())
-        else:
-            self.idle_screen.show_queue_states(machine.queue_states)
+        else:  # its queue table follows Change.QUEUE_STATES (ui/visit_view.py)
             self.idle_screen.tick(clock.now(), clock.monotonic())
 
     def finish_visit(self) -> None:

@@ -258,13 +258,7 @@ class HelpNotice(QWidget):
         outer.addStretch(1)
         outer.addWidget(card, alignment=center)
         outer.addStretch(1)
-        parent.installEventFilter(self)  # covers the whole page, whatever its size
         self.hide()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
-        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.setGeometry(watched.rect())
-        return False
 
     def _fit_message(self) -> None:
         """A centred card is given its size hint's height: the message is made as tall as

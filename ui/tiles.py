@@ -121,12 +121,7 @@ class CategoryTile(_PaintedButton):
             self.ICON_PX,
             self.ICON_PX,
         )
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(theme.BLUE))
-        painter.drawEllipse(circle)
-        painter.setPen(QColor(theme.WHITE))
-        painter.setFont(_pixel_font(self.font(), 52, bold=True))
-        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.symbol)
+        self._paint_icon(painter, circle, 52)
         text_rect = QRectF(
             card.left() + self.PADDING,
             circle.bottom() + 20,
@@ -144,15 +139,19 @@ class CategoryTile(_PaintedButton):
         )
         painter.end()
 
-    def _paint_compact(self, painter: QPainter, card: QRectF) -> None:
-        side, pad = self.COMPACT_ICON_PX, self.COMPACT_PADDING
-        circle = QRectF(card.left() + pad, card.center().y() - side / 2, side, side)
+    def _paint_icon(self, painter: QPainter, circle: QRectF, pixels: int) -> None:
+        """The icon character, white on a blue circle."""
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(theme.BLUE))
         painter.drawEllipse(circle)
         painter.setPen(QColor(theme.WHITE))
-        painter.setFont(_pixel_font(self.font(), 32, bold=True))
+        painter.setFont(_pixel_font(self.font(), pixels, bold=True))
         painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.symbol)
+
+    def _paint_compact(self, painter: QPainter, card: QRectF) -> None:
+        side, pad = self.COMPACT_ICON_PX, self.COMPACT_PADDING
+        circle = QRectF(card.left() + pad, card.center().y() - side / 2, side, side)
+        self._paint_icon(painter, circle, 32)
         left = circle.right() + pad
         text_rect = QRectF(left, card.top(), card.right() - pad - left, card.height())
         painter.setPen(QColor(theme.INK))

@@ -199,6 +199,7 @@ class VisitView:
 
     def _show_queue_states(self) -> None:
         self._window.home.show_queue_states(self._machine.queue_states)
+        self._window.idle_screen.show_queue_states(self._machine.queue_states)
         self._show_route_queue_state()
 
     def _show_route_queue_state(self) -> None:

@@ -7,6 +7,7 @@ find a button by what it says.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import Qt
@@ -37,6 +38,25 @@ class Translatable(Protocol):
     def retranslate(self, language: Language) -> None:
         """Show the texts in `language`."""
         ...
+
+
+def discard(widgets: Iterable[QWidget]) -> None:
+    """Widgets a screen no longer shows, gone: hidden at once, let go of by their layout
+    (Qt's ChildRemoved when the parent goes) and deleted once the event loop comes round."""
+    for widget in widgets:
+        widget.hide()  # deleteLater waits for the event loop; until then it must not show
+        widget.setParent(None)
+        widget.deleteLater()
+
+
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
+    """A stylesheet property (`role`, `kind`) set and the widget's style redone, which a
+    property selector needs to notice; nothing done when it already has that value."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def retranslate_tree(root: QWidget, language: Language) -> None:

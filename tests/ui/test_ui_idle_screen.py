@@ -8,9 +8,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+from uitest_support import WORKER_TIMEOUT_MS
 
 from kiosk.announcements import Announcements
+from kiosk.app import Kiosk
 from kiosk.clock import FakeClock
+from kiosk.hall.base import TicketChannel
 from kiosk.text import Language
 from ui.automation import tap, visible_texts
 from ui.main_window import KioskWindow
@@ -130,3 +134,19 @@ def test_a_broken_announcements_file_says_so_and_the_rest_still_shows(
     assert window.idle_screen.current() is None
     assert "公告暂不可用，请咨询导税台。" in texts
     assert "正在办理" in texts
+
+
+def test_its_queue_table_follows_each_new_reading_while_shown(
+    window: KioskWindow, reach: Reach, fake_clock: FakeClock, demo_kiosk: Kiosk, qtbot: QtBot
+) -> None:
+    reach("home")
+    _idle(window, fake_clock)
+    for _ in range(3):
+        reservation = demo_kiosk.hall.reserve("comprehensive", ["M0202"], "K01")
+        demo_kiosk.hall.commit(reservation.ticket_id, TicketChannel.PRINTED)
+    window.ticket_bridge.read_queue_states()  # as a call or a pause makes it read them
+    qtbot.waitUntil(
+        lambda: any("等候 3 人" in text for text in visible_texts(window.idle_screen)),
+        timeout=WORKER_TIMEOUT_MS,
+    )
+    assert window.idle_screen_shown()

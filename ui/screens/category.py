@@ -14,7 +14,7 @@ from ui.grid import GridColumns
 from ui.screens.base import WIDE_PX, Screen
 from ui.screens.identify import ForYouSection
 from ui.tiles import CategoryTile
-from ui.widgets import TextLabel, TouchButton, finger_scroll_area
+from ui.widgets import TextLabel, TouchButton, discard, finger_scroll_area
 
 TILE_MIN_WIDTH = 340
 FOLD_BELOW_PX = 1600  # 1280 x 1024 folds; 1920 x 1080 has room for both
@@ -78,11 +78,7 @@ class CategoryScreen(Screen):
     def set_categories(self, categories: Sequence[Category]) -> None:
         """A new catalog version (ui/catalog_updates.py): new tiles, laid out again.
         The caller retranslates the screen."""
-        for tile in self.tiles:
-            self.grid.removeWidget(tile)
-            tile.hide()
-            tile.setParent(None)
-            tile.deleteLater()
+        discard(self.tiles)
         self.tiles = []
         self._make_tiles(categories)
         for row in range(self.grid.rowCount()):

@@ -14,7 +14,13 @@ from kiosk.text import Text
 from ui import texts
 from ui.screens.base import Screen
 from ui.screens.identify import credit_line, greeting
-from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
+from ui.widgets import (
+    TextLabel,
+    TouchButton,
+    card_frame,
+    finger_scroll_area,
+    set_style_property,
+)
 
 
 def matter_list(matters: Sequence[Matter]) -> Text:
@@ -81,8 +87,6 @@ class CheckInScreen(Screen):
         self.time.set_text(texts.fill(texts.APPOINTMENT_AT, time=starts_at))
         self.matters.set_text(texts.fill(texts.APPOINTMENT_MATTERS, matters=matter_list(matters)))
         self.message.set_text(message)
-        self.message.setProperty("role", "success" if in_window else "notice")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_style_property(self.message, "role", "success" if in_window else "notice")
         self.take_button.setVisible(in_window)
         self.other_button.set_label(texts.OTHER_MATTER if in_window else texts.NORMAL_TICKET)

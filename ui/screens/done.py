@@ -11,7 +11,7 @@ from kiosk.tickets import IssuedTicket, windows_text
 from ui import texts
 from ui.screens.base import Screen, queue_area, queue_name
 from ui.screens.route import DocumentLabel
-from ui.widgets import QrCodeWidget, TextLabel, TouchButton, finger_scroll_area
+from ui.widgets import QrCodeWidget, TextLabel, TouchButton, discard, finger_scroll_area
 
 CENTER = Qt.AlignmentFlag.AlignHCenter
 
@@ -135,9 +135,7 @@ class ETicketScreen(_OutcomeScreen):
         self.area.set_text(queue_area(ticket.route.queue))
         self.wait.set_text(wait_text(ticket))
         self.qr.set_data(ticket.qr_url)
-        for label in self._document_labels:
-            label.setParent(None)
-            label.deleteLater()
+        discard(self._document_labels)
         self._document_labels = [DocumentLabel(line) for line in ticket.documents] or [
             TextLabel(texts.NO_DOCUMENTS)
         ]

@@ -33,7 +33,13 @@ from kiosk.terminal_evaluation import (
 from kiosk.text import Text
 from kiosk.visit import Step as VisitStep
 from ui.screens.base import Screen
-from ui.widgets import TextLabel, TouchButton, finger_scroll_area, retranslate_tree
+from ui.widgets import (
+    TextLabel,
+    TouchButton,
+    finger_scroll_area,
+    retranslate_tree,
+    set_style_property,
+)
 
 if TYPE_CHECKING:
     from ui.main_window import KioskWindow
@@ -159,9 +165,7 @@ class EvaluateScreen(Screen):
                 self.reason_buttons[reason.code] = button
         for code, button in self.reason_buttons.items():
             button.setChecked(code in visit.chosen)
-            button.setProperty("kind", "primary" if code in visit.chosen else "secondary")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            set_style_property(button, "kind", "primary" if code in visit.chosen else "secondary")
         self.note.set_text(visit.note or message("note_empty"))
 
 

@@ -23,7 +23,7 @@ from ui import texts, theme
 from ui.code_pad import CREDIT_CODE_GROUPS, CodeFormat, CodePad
 from ui.screens.base import Screen
 from ui.tiles import Badge, MatterRow
-from ui.widgets import TextLabel, TouchButton, finger_scroll_area
+from ui.widgets import TextLabel, TouchButton, discard, finger_scroll_area
 
 MAX_RECOMMENDED = 6
 BADGE_REMINDER_STYLE = (theme.AMBER_INK, theme.AMBER_PALE)
@@ -338,9 +338,5 @@ class ForYouSection(QWidget):
         self.show()
 
     def _clear_rows(self) -> None:
-        for row in self.rows:
-            self.grid.removeWidget(row)
-            row.hide()
-            row.setParent(None)
-            row.deleteLater()
+        discard(self.rows)
         self.rows = []

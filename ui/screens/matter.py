@@ -18,7 +18,7 @@ from ui import texts
 from ui.grid import GridColumns
 from ui.screens.base import WIDE_PX, Screen, mark_scroll_list
 from ui.tiles import BADGE_SELF_SERVICE_STYLE, BADGE_SIMPLE_STYLE, Badge, MatterRow
-from ui.widgets import TextLabel, TouchButton, finger_scroll_area
+from ui.widgets import TextLabel, TouchButton, discard, finger_scroll_area
 
 
 def matter_badges(matter: Matter) -> list[Badge]:
@@ -82,11 +82,7 @@ class MatterScreen(Screen):
 
     def show_category(self, category: Category, matters: Sequence[Matter]) -> None:
         self.title.set_text(category.name)
-        for row in self.rows:
-            self.list.removeWidget(row)
-            row.hide()  # deleteLater waits for the event loop; until then it must not show
-            row.setParent(None)
-            row.deleteLater()
+        discard(self.rows)
         self.rows = []
         for matter in matters:
             row = MatterRow(matter.tile_name, matter_detail(matter), matter_badges(matter))

@@ -24,7 +24,14 @@ from kiosk.triage import Route
 from kiosk.visit import GuideSlip
 from ui import texts
 from ui.screens.base import WIDE_PX, Screen, queue_area, queue_name, set_dense
-from ui.widgets import TextLabel, TouchButton, card_frame, finger_scroll_area
+from ui.widgets import (
+    TextLabel,
+    TouchButton,
+    card_frame,
+    discard,
+    finger_scroll_area,
+    set_style_property,
+)
 
 NARROW_PX = 900
 
@@ -232,9 +239,7 @@ class RouteScreen(Screen):
         self.area.set_text(queue_area(queue))
         self.area.setVisible(bool(queue.area_zh or queue.area_en))
         self.show_queue_state(None)
-        for label in self._dynamic:
-            label.setParent(None)
-            label.deleteLater()
+        discard(self._dynamic)
         self._dynamic = []
         for reason in route.reasons:
             self._add(self.reasons, TextLabel(texts.fill(texts.BULLET, text=reason)))
@@ -308,9 +313,7 @@ class RouteScreen(Screen):
         self.guide_status.setVisible(status is not None)
         if status is not None:
             self.guide_status.set_text(status[0])
-            self.guide_status.setProperty("role", status[1])
-            self.guide_status.style().unpolish(self.guide_status)
-            self.guide_status.style().polish(self.guide_status)
+            set_style_property(self.guide_status, "role", status[1])
         busy = state is GuideSlip.PRINTING
         printed = state is GuideSlip.PRINTED
         self.print_guide_button.setEnabled(not busy and not printed)  # one slip is enough

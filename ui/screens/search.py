@@ -15,7 +15,7 @@ from ui.grid import GridColumns
 from ui.screens.base import WIDE_PX, Screen, mark_scroll_list
 from ui.screens.matter import matter_badges, matter_detail
 from ui.tiles import MatterRow
-from ui.widgets import TextLabel, TouchButton, finger_scroll_area
+from ui.widgets import TextLabel, TouchButton, discard, finger_scroll_area
 
 MAX_RESULTS = 12
 MAX_QUERY = 12
@@ -136,11 +136,7 @@ class SearchScreen(Screen):
             self.query_label.set_text(texts.fill(texts.SEARCH_QUERY, query=self.query))
         else:
             self.query_label.set_text(texts.SEARCH_PROMPT)
-        for row in self.rows:
-            self.results.removeWidget(row)
-            row.hide()  # deleteLater waits for the event loop; until then it must not show
-            row.setParent(None)
-            row.deleteLater()
+        discard(self.rows)
         self.rows = []
         found = self.catalog.search(self.query)[:MAX_RESULTS] if self.query else []
         for index, matter in enumerate(found):

@@ -14,7 +14,7 @@ from kiosk.text import Language
 from ui import texts, theme
 from ui.grid import GridColumns
 from ui.screens.base import Screen
-from ui.widgets import Label, TextLabel, TouchButton
+from ui.widgets import Label, TextLabel, TouchButton, discard
 
 # Wide enough for two columns of matter names in 42 px type.
 TWO_COLUMNS_FROM = 1000
@@ -156,11 +156,7 @@ class SeniorScreen(Screen):
         codes = [matter.code for matter in matters]
         if codes == self._codes:
             return
-        for button in self.matter_buttons:
-            self.grid.removeWidget(button)
-            button.hide()
-            button.setParent(None)
-            button.deleteLater()
+        discard(self.matter_buttons)
         self.matter_buttons = []
         self._codes = codes
         for matter in matters:
